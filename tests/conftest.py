@@ -1,0 +1,32 @@
+import os
+
+import pytest
+
+from geodata.importers.boundaries import DEFAULT_SET, load_boundary_set
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM is safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def boundaries(db):
+    """The bundled real boundary set, loaded and switched on."""
+    return load_boundary_set(**DEFAULT_SET).boundary_set
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium (Playwright may not download browsers here), isolated from the net."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
