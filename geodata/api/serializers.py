@@ -23,12 +23,14 @@ class LocalAuthorityFields(serializers.ModelSerializer):
 
 
 class LocalAuthoritySerializer(LocalAuthorityFields):
-    former_codes = serializers.SerializerMethodField()
+    alias_codes = serializers.SerializerMethodField(
+        help_text="Other codes that resolve to this authority: predecessors' codes and recodes."
+    )
 
     class Meta(LocalAuthorityFields.Meta):
-        fields = [*LocalAuthorityFields.Meta.fields, "former_codes", "url"]
+        fields = [*LocalAuthorityFields.Meta.fields, "alias_codes", "url"]
 
-    def get_former_codes(self, authority) -> list[str]:
+    def get_alias_codes(self, authority) -> list[str]:
         return sorted(alias.code for alias in authority.code_aliases.all())
 
 
@@ -38,5 +40,5 @@ class LocalAuthorityFeatureSerializer(GeoFeatureModelSerializer, LocalAuthorityF
 
     class Meta(LocalAuthorityFields.Meta):
         geo_field = "display_geometry"
-        id_field = "ons_code"
+        id_field = False
         fields = [*LocalAuthorityFields.Meta.fields, "display_geometry"]

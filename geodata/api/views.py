@@ -89,7 +89,7 @@ class LocalAuthorityViewSet(viewsets.ReadOnlyModelViewSet):
                 status=300,
             )
         authority = matches[0]
-        if code.upper() != authority.ons_code:
+        if code != authority.ons_code:
             target = reverse("api:local-authority-detail", kwargs={"code": authority.ons_code})
             if request.META.get("QUERY_STRING"):
                 target += "?" + request.META["QUERY_STRING"]

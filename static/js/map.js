@@ -193,6 +193,9 @@
     .then(function (collection) {
       areas = collection.features.map((feature) => feature.properties);
       const layer = L.geoJSON(collection, { style: baseStyle, onEachFeature: onEachFeature }).addTo(map);
+      layer.eachLayer(function (area) {
+        area.getElement().dataset.code = area.feature.properties.ons_code;
+      });
       map.fitBounds(layer.getBounds(), { padding: [10, 10] });
       mapElement.dataset.loaded = String(areas.length);
     })
