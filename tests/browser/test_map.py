@@ -99,3 +99,17 @@ def test_usable_on_a_phone_sized_screen(browser, live_server, boundaries):
     search.press("Enter")
     expect(page.locator("#area-details h2")).to_have_text("Leeds")
     context.close()
+
+
+def test_admin_map_widget_draws_offline(page, live_server, boundaries, django_user_model):
+    django_user_model.objects.create_superuser("moderator", "m@example.org", "a-long-passphrase")
+    requested_hosts = set()
+    page.on("request", lambda request: requested_hosts.add(urlparse(request.url).netloc))
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill("moderator")
+    page.get_by_label("Password").fill("a-long-passphrase")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(live_server.url + "/admin/geodata/localauthority/?q=Rutland")
+    page.get_by_role("link", name="Rutland").click()
+    expect(page.locator(".leaflet-container path.leaflet-interactive").first).to_be_visible()
+    assert requested_hosts == {urlparse(live_server.url).netloc}
