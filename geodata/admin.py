@@ -1,9 +1,27 @@
+import tempfile
+from pathlib import Path
+
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import path
 from leaflet.admin import LeafletGeoAdmin
 
 from geodata.boundary_sets import activate, check
-from geodata.models import Boundary, BoundarySet, LocalAuthority, LocalAuthorityCodeAlias, Region
+from geodata.importers.gias import import_gias_file
+from geodata.models import (
+    Boundary,
+    BoundarySet,
+    ImportRun,
+    LocalAuthority,
+    LocalAuthorityCodeAlias,
+    Region,
+    School,
+    SchoolLink,
+    Trust,
+)
 
 
 @admin.register(BoundarySet)
@@ -78,3 +96,106 @@ class LocalAuthorityCodeAliasAdmin(admin.ModelAdmin):
     list_filter = ["scheme"]
     search_fields = ["code", "local_authority__name"]
     autocomplete_fields = ["local_authority"]
+
+
+class GiasUploadForm(forms.Form):
+    file = forms.FileField(
+        label="GIAS establishments extract",
+        help_text="An edubasealldata CSV downloaded from Get Information About Schools.",
+    )
+    force = forms.BooleanField(
+        required=False,
+        label="Import even if it has far fewer rows than last time, or is older",
+    )
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "started_at",
+        "source",
+        "status",
+        "extract_date",
+        "rows_read",
+        "created",
+        "updated",
+        "unchanged",
+        "closed",
+        "missing",
+        "rejected",
+    ]
+    list_filter = ["source", "status"]
+    search_fields = ["location", "message"]
+    change_list_template = "admin/geodata/importrun/change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "upload-gias/",
+                self.admin_site.admin_view(self.upload_gias),
+                name="geodata_importrun_upload_gias",
+            ),
+            *super().get_urls(),
+        ]
+
+    def upload_gias(self, request):
+        """Import an uploaded extract now and show the run's outcome."""
+        if not request.user.has_perm("geodata.add_school"):
+            raise PermissionDenied
+        form = GiasUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            with tempfile.TemporaryDirectory(prefix="gias-upload-") as folder:
+                path = Path(folder) / Path(upload.name).name
+                with open(path, "wb") as handle:
+                    for chunk in upload.chunks():
+                        handle.write(chunk)
+                run = import_gias_file(
+                    path,
+                    location=f"upload: {upload.name}",
+                    force=form.cleaned_data["force"],
+                    triggered_by=f"admin upload by {request.user.get_username()}",
+                )
+            level = messages.SUCCESS if run.status == ImportRun.Status.SUCCEEDED else messages.ERROR
+            self.message_user(request, run.message, level)
+            return redirect("admin:geodata_importrun_change", run.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import a GIAS establishments extract",
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/geodata/importrun/upload_gias.html", context)
+
+
+@admin.register(Trust)
+class TrustAdmin(admin.ModelAdmin):
+    list_display = ["name", "uid", "trust_type", "companies_house_number"]
+    list_filter = ["trust_type"]
+    search_fields = ["name", "=uid", "companies_house_number"]
+
+
+@admin.register(School)
+class SchoolAdmin(LeafletGeoAdmin):
+    list_display = ["name", "urn", "local_authority", "type_group", "phase", "status", "trust"]
+    list_filter = ["status", "type_group", "phase", "missing_since", "local_authority__region"]
+    search_fields = ["name", "=urn", "postcode", "trust__name"]
+    list_select_related = ["local_authority", "trust"]
+    autocomplete_fields = ["local_authority", "trust"]
+    readonly_fields = ["first_seen", "last_seen", "missing_since", "content_hash", "updated_at"]
+
+
+@admin.register(SchoolLink)
+class SchoolLinkAdmin(admin.ModelAdmin):
+    list_display = ["urn", "link_type", "linked_urn", "linked_name", "established"]
+    list_filter = ["link_type"]
+    search_fields = ["=urn", "=linked_urn", "linked_name"]

@@ -176,3 +176,202 @@ class LocalAuthorityCodeAlias(models.Model):
 
     def __str__(self):
         return f"{self.code} → {self.local_authority}"
+
+
+class ImportRunQuerySet(models.QuerySet):
+    def register_state(self):
+        """The newest successful establishments import and the newest attempt of any outcome."""
+        runs = self.filter(source=ImportRun.Source.GIAS_ESTABLISHMENTS).order_by("-started_at")
+        return {
+            "loaded": runs.filter(status=ImportRun.Status.SUCCEEDED).first(),
+            "latest": runs.first(),
+        }
+
+
+class ImportRun(models.Model):
+    """One attempt to import a register file, whatever its outcome.
+
+    Written before the import starts and finished after it commits or rolls back, so a
+    failed or refused import leaves its record (and nothing else).
+    """
+
+    class Source(models.TextChoices):
+        GIAS_ESTABLISHMENTS = "gias", "GIAS establishments (edubasealldata)"
+        GIAS_LINKS = "gias_links", "GIAS establishment links"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        REFUSED = "refused", "Refused (file failed a safety check)"
+        FAILED = "failed", "Failed"
+
+    source = models.CharField(max_length=20, choices=Source.choices)
+    location = models.TextField(help_text="The file path or URL imported.")
+    checksum = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the file.")
+    extract_date = models.DateField(null=True, blank=True, help_text="Date of the extract.")
+    triggered_by = models.CharField(max_length=100, blank=True)
+    forced = models.BooleanField(default=False, help_text="Safety check on row count skipped.")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    message = models.TextField(blank=True)
+    rows_read = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0, help_text="Schools newly marked closed.")
+    missing = models.PositiveIntegerField(
+        default=0, help_text="Schools stored before but absent from this extract (kept)."
+    )
+    rejected = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(
+        default=list, blank=True, help_text="The first rejected rows: [{line, urn, error}]."
+    )
+
+    objects = ImportRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        get_latest_by = "started_at"
+
+    def __str__(self):
+        return f"{self.get_source_display()} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class Trust(models.Model):
+    """An academy trust (or foundation trust) as GIAS names it: a group of schools.
+
+    Its school count and local-authority footprint are derived from its schools.
+    """
+
+    class Type(models.TextChoices):
+        MULTI_ACADEMY = "multi_academy", "Multi-academy trust"
+        SINGLE_ACADEMY = "single_academy", "Single-academy trust"
+        TRUST = "trust", "Trust (foundation or other)"
+
+    uid = models.PositiveIntegerField(primary_key=True, help_text="GIAS group UID.")
+    name = models.CharField(max_length=255)
+    trust_type = models.CharField("type", max_length=20, choices=Type.choices, blank=True)
+    companies_house_number = models.CharField(max_length=8, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def open_schools(self):
+        return self.schools.exclude(status=School.CLOSED)
+
+    def footprint(self):
+        """The authorities its open schools are in, with how many schools in each."""
+        return (
+            LocalAuthority.objects.filter(schools__in=self.open_schools())
+            .annotate(school_count=models.Count("schools"))
+            .order_by("-school_count", "name")
+        )
+
+
+class School(models.Model):
+    """An establishment in the DfE register (GIAS), keyed by its URN.
+
+    Kept up to date by the GIAS import; never deleted when an extract lacks it (that is
+    recorded in `missing_since`), so history and references survive.
+    """
+
+    CLOSED = "Closed"
+
+    urn = models.PositiveIntegerField(primary_key=True, verbose_name="URN")
+    name = models.CharField(max_length=255)
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, related_name="schools"
+    )
+    register_la_code = models.CharField(
+        max_length=3, help_text="LA code as the register gives it (may be a former code)."
+    )
+    establishment_type = models.CharField(max_length=100)
+    type_group_code = models.CharField(max_length=4, blank=True)
+    type_group = models.CharField(max_length=100)
+    status = models.CharField(max_length=60)
+    phase_code = models.CharField(max_length=4, blank=True)
+    phase = models.CharField(max_length=60, blank=True)
+    statutory_low_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    statutory_high_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    gender = models.CharField(max_length=30, blank=True)
+    religious_character = models.CharField(max_length=100, blank=True)
+    diocese = models.CharField(max_length=100, blank=True)
+    number_of_pupils = models.PositiveIntegerField(null=True, blank=True)
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    percentage_fsm = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    trust = models.ForeignKey(
+        Trust, on_delete=models.SET_NULL, null=True, blank=True, related_name="schools"
+    )
+    trust_school_flag = models.CharField(max_length=60, blank=True)
+    federation_code = models.CharField(max_length=20, blank=True)
+    federation = models.CharField(max_length=255, blank=True)
+    ukprn = models.CharField("UKPRN", max_length=8, blank=True)
+    street = models.CharField(max_length=255, blank=True)
+    locality = models.CharField(max_length=255, blank=True)
+    address3 = models.CharField(max_length=255, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    county = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    website = models.CharField(max_length=255, blank=True)
+    location = models.PointField(srid=4326, null=True, blank=True)
+    constituency_code = models.CharField(max_length=9, blank=True)
+    constituency = models.CharField(max_length=100, blank=True)
+    urban_rural = models.CharField(max_length=100, blank=True)
+    ofsted_rating = models.CharField(max_length=60, blank=True)
+    ofsted_last_inspection = models.DateField(null=True, blank=True)
+    open_date = models.DateField(null=True, blank=True)
+    close_date = models.DateField(null=True, blank=True)
+    register_last_changed = models.DateField(
+        null=True, blank=True, help_text="GIAS LastChangedDate."
+    )
+    first_seen = models.DateField(help_text="Date of the first extract that had it.")
+    last_seen = models.DateField(help_text="Date of the latest extract that had it.")
+    missing_since = models.DateField(
+        null=True, blank=True, help_text="Date of the first extract that lacked it, if any."
+    )
+    content_hash = models.CharField(max_length=32, help_text="Fingerprint of the imported row.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["local_authority", "status"]),
+            models.Index(fields=["postcode"]),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.urn})"
+
+    @property
+    def is_open(self):
+        return self.status != self.CLOSED
+
+
+class SchoolLink(models.Model):
+    """A GIAS link between two URNs: predecessor/successor, merger, sixth-form centre...
+
+    URNs are plain numbers, not keys: links often name establishments closed before any
+    extract we hold.
+    """
+
+    urn = models.PositiveIntegerField(db_index=True)
+    linked_urn = models.PositiveIntegerField(db_index=True)
+    linked_name = models.CharField(max_length=255, blank=True)
+    link_type = models.CharField(max_length=100)
+    established = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["urn", "established"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["urn", "linked_urn", "link_type"], name="unique_school_link"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.urn} → {self.link_type} {self.linked_urn}"

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -172,6 +173,34 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# The school register (DfE "Get Information About Schools") and its daily refresh.
+GIAS_BASE_URL = os.environ.get(
+    "GIAS_BASE_URL", "https://ea-edubase-backend-prod.azurewebsites.net/edubase/"
+)
+GIAS_DAYS_TO_TRY = int(os.environ.get("GIAS_DAYS_TO_TRY", "7"))
+GIAS_CONNECT_TIMEOUT = float(os.environ.get("GIAS_CONNECT_TIMEOUT", "10"))
+GIAS_READ_TIMEOUT = float(os.environ.get("GIAS_READ_TIMEOUT", "120"))
+# A crontab (minute hour day-of-month month day-of-week), in TIME_ZONE; empty disables it.
+GIAS_REFRESH_SCHEDULE = os.environ.get("GIAS_REFRESH_SCHEDULE", "30 7 * * *")
+CELERY_BEAT_SCHEDULE = {}
+if GIAS_REFRESH_SCHEDULE:
+    try:
+        _minute, _hour, _day, _month, _weekday = GIAS_REFRESH_SCHEDULE.split()
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"GIAS_REFRESH_SCHEDULE must have 5 crontab fields, not {GIAS_REFRESH_SCHEDULE!r}"
+        ) from error
+    CELERY_BEAT_SCHEDULE["refresh-schools"] = {
+        "task": "geodata.tasks.refresh_schools",
+        "schedule": crontab(
+            minute=_minute,
+            hour=_hour,
+            day_of_month=_day,
+            month_of_year=_month,
+            day_of_week=_weekday,
+        ),
+    }
 
 # Debian 12's GDAL 3.6 is older than Django 5.2 prefers, and works for what we do.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
