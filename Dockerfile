@@ -24,5 +24,6 @@ RUN DATABASE_URL=postgis://build@localhost/build SECRET_KEY=build-only \
 RUN useradd --system --home /app app && chown -R app /app
 USER app
 EXPOSE 8000
+# --timeout: a moderator's GIAS upload in the admin is imported within the request.
 CMD ["gunicorn", "partnerships_map.wsgi:application", "--bind", "0.0.0.0:8000", \
-     "--workers", "3", "--access-logfile", "-"]
+     "--workers", "3", "--timeout", "300", "--access-logfile", "-"]
