@@ -262,7 +262,7 @@ class Trust(models.Model):
         return self.name
 
     def open_schools(self):
-        return self.schools.exclude(status=School.CLOSED)
+        return self.schools.open()
 
     def footprint(self):
         """The authorities its open schools are in, with how many schools in each."""
@@ -270,6 +270,22 @@ class Trust(models.Model):
             LocalAuthority.objects.filter(schools__in=self.open_schools())
             .annotate(school_count=models.Count("schools"))
             .order_by("-school_count", "name")
+        )
+
+
+class SchoolQuerySet(models.QuerySet):
+    # GIAS type groups of state-funded schools: LA maintained, special, academies, free
+    # schools; independent special and non-maintained special schools are not.
+    STATE_FUNDED_GROUPS = ("4", "5", "10", "11")
+    NOT_STATE_FUNDED_TYPES = ("Non-maintained special school", "Other independent special school")
+    ACADEMY_GROUPS = ("10", "11")
+
+    def open(self):
+        return self.exclude(status=School.CLOSED)
+
+    def state_funded(self):
+        return self.filter(type_group_code__in=self.STATE_FUNDED_GROUPS).exclude(
+            establishment_type__in=self.NOT_STATE_FUNDED_TYPES
         )
 
 
@@ -336,6 +352,8 @@ class School(models.Model):
     )
     content_hash = models.CharField(max_length=32, help_text="Fingerprint of the imported row.")
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SchoolQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

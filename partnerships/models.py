@@ -1,0 +1,285 @@
+from django import forms
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from geodata.models import LocalAuthority, School, Trust
+
+
+class ChoiceArrayField(ArrayField):
+    """A list of choices, edited as checkboxes rather than comma-separated text."""
+
+    def formfield(self, **kwargs):
+        return forms.TypedMultipleChoiceField(
+            choices=self.base_field.choices,
+            coerce=self.base_field.to_python,
+            widget=forms.CheckboxSelectMultiple,
+            required=not self.blank,
+            label=self.verbose_name.capitalize(),
+            help_text=self.help_text,
+        )
+
+
+class FocusArea(models.TextChoices):
+    SCHOOL_IMPROVEMENT = "school_improvement", "School improvement"
+    PEER_REVIEW = "peer_review", "Peer review"
+    LEADERSHIP_CPD = "leadership_cpd", "Leadership and CPD"
+    CURRICULUM = "curriculum", "Curriculum"
+    INCLUSION_SEND = "inclusion_send", "Inclusion and SEND"
+    ATTENDANCE = "attendance", "Attendance"
+    EXCLUSIONS_AP = "exclusions_ap", "Exclusions and alternative provision"
+    CAREERS_EMPLOYERS = "careers_employers", "Careers and employers"
+    WELLBEING = "wellbeing_mental_health", "Wellbeing and mental health"
+    YOUTH_VIOLENCE = "youth_violence_safeguarding", "Youth violence and safeguarding"
+    RECRUITMENT = "recruitment_retention", "Recruitment and retention"
+    EARLY_YEARS = "early_years", "Early years"
+    POST_16 = "post_16", "Post-16"
+    PLACE_PLANNING = "place_planning", "Place planning"
+
+
+class Phase(models.TextChoices):
+    EARLY_YEARS = "early_years", "Early years"
+    PRIMARY = "primary", "Primary"
+    SECONDARY = "secondary", "Secondary"
+    SPECIAL = "special", "Special"
+    ALTERNATIVE_PROVISION = "alternative_provision", "Alternative provision"
+    POST_16 = "post_16", "Post-16"
+
+
+class FundingModel(models.TextChoices):
+    SUBSCRIPTIONS = "subscriptions", "Member subscriptions"
+    LA_COMMISSION = "la_commission", "LA commission"
+    GRANTS = "grants", "Grants and programme funds"
+    TRADED_SERVICES = "traded_services", "Traded services"
+    OTHER = "other", "Other"
+
+
+class Governance(models.TextChoices):
+    EXECUTIVE_OFFICER = "executive_officer", "Executive officer"
+    BOARD = "board", "Board"
+    INDEPENDENT_CHAIR = "independent_chair", "Independent chair"
+    LA_SEAT = "la_seat", "LA seat on the board"
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+
+class Partnership(models.Model):
+    """An area-based education partnership: a local, voluntary alliance of schools,
+    trusts and often the LA, taking shared responsibility for improvement across a place.
+
+    Only published partnerships are public; every change is kept in its history.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        DORMANT = "dormant", "Dormant"
+        CLOSED = "closed", "Closed"
+        UNKNOWN = "unknown", "Not verified"
+
+    class LARole(models.TextChoices):
+        SCHOOLS_LED = "schools_led", "Schools-led, no LA involvement"
+        SCHOOLS_AND_LA = "schools_and_la", "Schools and LA together"
+        LA_COORDINATING = "la_coordinating", "LA coordinating"
+
+    class Scope(models.TextChoices):
+        PART_LA = "part_la", "Part of a local authority"
+        ONE_LA = "one_la", "One local authority"
+        SEVERAL_LAS = "several_las", "Several local authorities"
+        REGIONAL = "regional", "Regional"
+
+    class LegalForm(models.TextChoices):
+        SCHOOL_COMPANY = "school_company", "School company"
+        CHARITY = "charity", "Charity"
+        COOPERATIVE_CIC = "cooperative_cic", "Co-operative or CIC"
+        COMPANY_LIMITED_BY_SHARES = "company_limited_by_shares", "Company limited by shares"
+        UNINCORPORATED_BOARD = "unincorporated_board", "Unincorporated board or network"
+        OTHER = "other", "Other"
+
+    class Evidence(models.TextChoices):
+        HIGH = "high", "High: several or official sources"
+        MEDIUM = "medium", "Medium: one credible source"
+        LOW = "low", "Low: indirect, or may not be an area-based partnership"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    also_known_as = ArrayField(
+        models.CharField(max_length=100),
+        default=list,
+        blank=True,
+        help_text="Short or former names.",
+    )
+    summary = models.TextField(help_text="Plain facts, each supported by a source.")
+    website = models.URLField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UNKNOWN)
+    la_role = models.CharField(
+        "LA's role", max_length=20, choices=LARole.choices, blank=True, help_text="Blank: unknown."
+    )
+    la_role_note = models.CharField("note on the LA's role", max_length=300, blank=True)
+    scope = models.CharField(max_length=20, choices=Scope.choices)
+    local_authorities = models.ManyToManyField(
+        LocalAuthority, related_name="partnerships", help_text="The areas it covers."
+    )
+    drawn_footprint = models.MultiPolygonField(
+        srid=4326, null=True, blank=True, help_text="For a partnership covering part of an LA."
+    )
+    founded_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    legal_form = models.CharField(max_length=30, choices=LegalForm.choices, blank=True)
+    legal_form_detail = models.CharField(max_length=300, blank=True)
+    funding_models = ChoiceArrayField(
+        models.CharField(max_length=20, choices=FundingModel.choices), default=list, blank=True
+    )
+    governance = ChoiceArrayField(
+        models.CharField(max_length=20, choices=Governance.choices), default=list, blank=True
+    )
+    focus_areas = ChoiceArrayField(
+        models.CharField(max_length=30, choices=FocusArea.choices), default=list, blank=True
+    )
+    phases = ChoiceArrayField(
+        models.CharField(max_length=30, choices=Phase.choices), default=list, blank=True
+    )
+    declared_member_count = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Members the partnership declares, where no list is known."
+    )
+    declared_member_count_note = models.CharField(max_length=200, blank=True)
+    evidence = models.CharField(max_length=10, choices=Evidence.choices, default=Evidence.MEDIUM)
+    unverified_notes = models.TextField(
+        blank=True, help_text="Claims not yet verified: shown as such, never as fact."
+    )
+    last_verified = models.DateField(
+        null=True, blank=True, help_text="When the facts were last checked with the partnership."
+    )
+    published = models.BooleanField(default=False)
+    curated_hash = models.CharField(
+        max_length=32, blank=True, editable=False, help_text="Fingerprint of the curated record."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[local_authorities])
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["published", "status"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("partnership", args=[self.slug])
+
+    def labels(self, field, choices):
+        lookup = dict(choices.choices)
+        return [lookup.get(value, value) for value in getattr(self, field)]
+
+    def focus_area_labels(self):
+        return self.labels("focus_areas", FocusArea)
+
+    def phase_labels(self):
+        return self.labels("phases", Phase)
+
+    def funding_model_labels(self):
+        return self.labels("funding_models", FundingModel)
+
+    def governance_labels(self):
+        return self.labels("governance", Governance)
+
+
+class Membership(models.Model):
+    """A participant in a partnership: a school (by URN), a trust, an LA or another
+    organisation (charity, employer, university, diocese...), with its role and dates.
+
+    Schools and trusts are referenced by their register identifiers even before the
+    register is loaded, hence no database constraint on those keys.
+    """
+
+    class Kind(models.TextChoices):
+        SCHOOL = "school", "School"
+        TRUST = "trust", "Trust"
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+        ORGANISATION = "organisation", "Other organisation"
+
+    class OrganisationType(models.TextChoices):
+        CHARITY = "charity", "Charity"
+        EMPLOYER = "employer", "Employer"
+        UNIVERSITY = "university", "University"
+        DIOCESE = "diocese", "Diocese"
+        TEACHING_SCHOOL_HUB = "teaching_school_hub", "Teaching school hub"
+        HEADS_ASSOCIATION = "heads_association", "Headteachers' association"
+        COLLEGE = "college", "College"
+        OTHER = "other", "Other"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="members")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    school = models.ForeignKey(
+        School,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        help_text="URN.",
+    )
+    trust = models.ForeignKey(
+        Trust,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        help_text="GIAS group UID.",
+    )
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    name = models.CharField(max_length=200, help_text="As the partnership names the member.")
+    organisation_type = models.CharField(
+        max_length=30, choices=OrganisationType.choices, blank=True
+    )
+    role = models.CharField(max_length=100, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="school", school__isnull=False)
+                    | models.Q(kind="trust", trust__isnull=False)
+                    | models.Q(kind="local_authority", local_authority__isnull=False)
+                    | models.Q(kind="organisation")
+                ),
+                name="membership_names_its_member",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="membership_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} in {self.partnership}"
+
+
+class Source(models.Model):
+    """Where a fact about a partnership comes from."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="sources")
+    url = models.URLField(max_length=500)
+    title = models.CharField(max_length=300)
+    accessed = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.title

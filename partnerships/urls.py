@@ -4,4 +4,8 @@ from partnerships import views
 
 urlpatterns = [
     path("", views.map_page, name="map"),
+    path("partnerships/<slug:slug>/", views.partnership_detail, name="partnership"),
+    path("areas/<str:code>/", views.area_detail, name="area"),
+    path("schools/<int:urn>/", views.school_detail, name="school"),
+    path("trusts/<int:uid>/", views.trust_detail, name="trust"),
 ]

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "leaflet",
     "django_celery_beat",
+    "simple_history",
     "geodata",
     "partnerships",
 ]
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "partnerships_map.urls"

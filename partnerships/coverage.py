@@ -1,0 +1,47 @@
+"""Coverage: the share of an area's open state-funded schools that belong to at least one
+published partnership, directly or through their trust."""
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from geodata.models import LocalAuthority, School
+from partnerships.models import Membership
+
+
+def schools_in_partnerships():
+    """Open state-funded schools that are members, or whose trust is a member."""
+    published = Q(partnership__published=True)
+    return (
+        School.objects.open()
+        .state_funded()
+        .filter(
+            Exists(Membership.objects.filter(published, school=OuterRef("urn")))
+            | Exists(
+                Membership.objects.filter(published, trust=OuterRef("trust"), trust__isnull=False)
+            )
+        )
+    )
+
+
+def coverage_by_authority():
+    """{ons_code: {"schools": n, "covered": m, "share": m / n}} for LAs with schools."""
+    covered = schools_in_partnerships().values("urn")
+    rows = (
+        LocalAuthority.objects.current()
+        .annotate(
+            state_funded=Count(
+                "schools",
+                filter=Q(schools__in=School.objects.open().state_funded().values("urn")),
+            ),
+            covered=Count("schools", filter=Q(schools__in=covered)),
+        )
+        .filter(state_funded__gt=0)
+        .values("ons_code", "state_funded", "covered")
+    )
+    return {
+        row["ons_code"]: {
+            "schools": row["state_funded"],
+            "covered": row["covered"],
+            "share": row["covered"] / row["state_funded"],
+        }
+        for row in rows
+    }

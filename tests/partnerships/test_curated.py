@@ -1,0 +1,183 @@
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
+
+from geodata.models import LocalAuthority
+from partnerships.curated import load_curated_partnerships
+from partnerships.models import Membership, Partnership
+
+pytestmark = pytest.mark.django_db
+
+# Two real partnerships as the research notes describe them (sources as cited there).
+LEARN_SHEFFIELD = {
+    "slug": "learn-sheffield",
+    "name": "Learn Sheffield",
+    "also_known_as": [],
+    "summary": "A school company owned about 80% by Sheffield schools and 20% by the city council.",
+    "website": "https://www.learnsheffield.co.uk",
+    "status": "active",
+    "la_role": "schools_and_la",
+    "la_role_note": "",
+    "scope": "one_la",
+    "local_authorities": ["E08000039"],
+    "founded_year": 2015,
+    "legal_form": "school_company",
+    "legal_form_detail": "company limited by guarantee without share capital, no. 09734238",
+    "funding_models": ["subscriptions", "la_commission"],
+    "governance": ["board"],
+    "focus_areas": ["school_improvement"],
+    "phases": [],
+    "members": [
+        {
+            "kind": "local_authority",
+            "name": "Sheffield City Council",
+            "identifier": "E08000019",
+            "organisation_type": "",
+            "role": "owner (about 20%)",
+        }
+    ],
+    "declared_member_count": 184,
+    "declared_member_count_note": "184 members (Tes, 24 Nov 2025)",
+    "evidence": "high",
+    "unverified_notes": "",
+    "sources": [
+        {
+            "url": "https://www.tes.com/magazine/analysis/general/what-are-area-based-education-partnerships",
+            "title": "Tes: What are area-based education partnerships?",
+            "accessed": None,
+        }
+    ],
+}
+CASL = {
+    **LEARN_SHEFFIELD,
+    "slug": "cumbria-alliance-of-system-leaders",
+    "name": "Cumbria Alliance of System Leaders",
+    "also_known_as": ["CASL"],
+    "summary": "An alliance of Cumbria's system leaders with three local alliances.",
+    "website": "",
+    "status": "unknown",
+    "scope": "several_las",
+    "local_authorities": ["E10000006"],
+    "legal_form": "unincorporated_board",
+    "legal_form_detail": "unincorporated alliance",
+    "members": [],
+    "declared_member_count": None,
+    "declared_member_count_note": "",
+    "evidence": "high",
+    "unverified_notes": "Whether it still operates after 2023 is not verified.",
+    "sources": [
+        {
+            "url": "http://www.cumbriaalliance.org.uk/about-us/",
+            "title": "CASL: about us",
+            "accessed": None,
+        }
+    ],
+}
+
+
+@pytest.fixture
+def curated_file(tmp_path, boundaries):
+    path = tmp_path / "partnerships.json"
+    path.write_text(json.dumps([LEARN_SHEFFIELD, CASL]))
+    return path
+
+
+def test_curated_partnerships_load_with_areas_members_and_sources(curated_file):
+    report = load_curated_partnerships(curated_file)
+    assert sorted(report.created) == ["cumbria-alliance-of-system-leaders", "learn-sheffield"]
+    sheffield = Partnership.objects.get(slug="learn-sheffield")
+    assert sheffield.published
+    assert [la.name for la in sheffield.local_authorities.all()] == ["Sheffield"]  # 2025 code
+    member = sheffield.members.get()
+    assert member.kind == Membership.Kind.LOCAL_AUTHORITY
+    assert member.local_authority.name == "Sheffield"
+    assert sheffield.sources.get().title.startswith("Tes")
+    assert sheffield.focus_area_labels() == ["School improvement"]
+    casl = Partnership.objects.get(slug="cumbria-alliance-of-system-leaders")
+    assert sorted(casl.local_authorities.values_list("name", flat=True)) == [
+        "Cumberland",
+        "Westmorland and Furness",
+    ]
+    assert casl.history.filter(history_user__isnull=True).exists()
+
+
+def test_loading_again_changes_nothing(curated_file):
+    load_curated_partnerships(curated_file)
+    before = list(Partnership.objects.values_list("slug", "updated_at"))
+    report = load_curated_partnerships(curated_file)
+    assert report.unchanged == ["learn-sheffield", "cumbria-alliance-of-system-leaders"]
+    history = Partnership.history.count()
+    assert list(Partnership.objects.values_list("slug", "updated_at")) == before
+    load_curated_partnerships(curated_file)
+    assert Partnership.history.count() == history
+
+
+def test_a_changed_record_updates_but_a_moderated_edit_is_kept(curated_file, admin_user):
+    load_curated_partnerships(curated_file)
+    casl = Partnership.objects.get(slug="cumbria-alliance-of-system-leaders")
+    casl.status = Partnership.Status.CLOSED
+    casl._history_user = admin_user
+    casl.save()
+    curated_file.write_text(
+        json.dumps(
+            [{**LEARN_SHEFFIELD, "founded_year": 2016}, {**CASL, "summary": "Changed upstream."}]
+        )
+    )
+    report = load_curated_partnerships(curated_file)
+    assert report.updated == ["learn-sheffield"]
+    assert report.kept_human_edits == ["cumbria-alliance-of-system-leaders"]
+    assert Partnership.objects.get(slug="learn-sheffield").founded_year == 2016
+    casl.refresh_from_db()
+    assert casl.status == Partnership.Status.CLOSED
+    assert casl.summary == CASL["summary"]
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"local_authorities": ["E06999999"]}, "no current local authority has the code"),
+        ({"focus_areas": ["astrology"]}, "unknown focus_areas: astrology"),
+        ({"la_role": "council_run"}, "la_role 'council_run' is not one of"),
+        ({"sources": []}, "sources is required"),
+        ({"sources": [{"url": "ftp://example"}]}, r"source without an http\(s\) URL"),
+    ],
+)
+def test_bad_records_are_refused_and_nothing_is_written(curated_file, change, message):
+    curated_file.write_text(json.dumps([LEARN_SHEFFIELD, {**CASL, **change}]))
+    with pytest.raises(CommandError, match=message):
+        call_command("load_partnerships", str(curated_file))
+    assert not Partnership.objects.exists()
+
+
+def test_repeated_slugs_are_refused(curated_file):
+    curated_file.write_text(json.dumps([LEARN_SHEFFIELD, LEARN_SHEFFIELD]))
+    with pytest.raises(CommandError, match="slugs used twice: learn-sheffield"):
+        call_command("load_partnerships", str(curated_file))
+
+
+def test_published_excludes_drafts(curated_file):
+    load_curated_partnerships(curated_file)
+    Partnership.objects.filter(slug="learn-sheffield").update(published=False)
+    assert list(Partnership.objects.published().values_list("slug", flat=True)) == [
+        "cumbria-alliance-of-system-leaders"
+    ]
+
+
+def test_a_membership_must_name_its_member(curated_file):
+    load_curated_partnerships(curated_file)
+    partnership = Partnership.objects.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(partnership=partnership, kind="school", name="No URN")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(
+            partnership=partnership,
+            kind="local_authority",
+            local_authority=LocalAuthority.objects.first(),
+            name="Ends before it starts",
+            start_date="2020-01-01",
+            end_date="2019-01-01",
+        )
+    # A school not yet in the register can still be named by its URN.
+    Membership.objects.create(partnership=partnership, kind="school", school_id=143599, name="x")

@@ -1,0 +1,164 @@
+import json
+
+import pytest
+
+from geodata.models import LocalAuthority, School, Trust
+from partnerships.coverage import coverage_by_authority
+from partnerships.models import Membership, Partnership
+
+pytestmark = pytest.mark.django_db
+
+
+def map_data(response):
+    html = response.content.decode()
+    start = html.index('<script id="map-data" type="application/json">') + len(
+        '<script id="map-data" type="application/json">'
+    )
+    return json.loads(html[start : html.index("</script>", start)])
+
+
+def test_map_embeds_published_partnerships_with_their_areas(client, partnerships):
+    Partnership.objects.filter(slug="learn-sheffield").update(published=False)
+    data = map_data(client.get("/"))
+    assert [p["slug"] for p in data["partnerships"]] == ["cumbria-alliance-of-system-leaders"]
+    casl = data["partnerships"][0]
+    assert sorted(casl["las"]) == ["E06000063", "E06000064"]
+    assert casl["url"] == "/partnerships/cumbria-alliance-of-system-leaders/"
+    assert ["schools_and_la", "Schools and LA together"] in data["choices"]["la_role"]
+    assert len(data["regions"]) == 9
+    assert data["coverage"] is None  # no register loaded
+
+
+def test_map_page_query_count_does_not_grow_with_partnerships(
+    client, partnerships, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(8):
+        client.get("/")
+
+
+def test_partnership_page_shows_everything_known_and_its_sources(client, partnerships):
+    response = client.get("/partnerships/learn-sheffield/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    for text in [
+        "Learn Sheffield",
+        "Schools and LA together",
+        "School company",
+        "company limited by guarantee without share capital, no. 09734238",
+        "Member subscriptions, LA commission",
+        "Declared membership: 184 members (Tes, 24 Nov 2025).",
+        "Sheffield City Council",
+        "owner (about 20%)",
+        "Tes: What are area-based education partnerships?",
+        "Not yet verified with the partnership",
+        'href="/areas/E08000019/"',
+    ]:
+        assert text in html, text
+
+
+def test_unverified_claims_are_labelled_as_such(client, partnerships):
+    html = client.get("/partnerships/cumbria-alliance-of-system-leaders/").content.decode()
+    assert (
+        "Not yet verified:</strong> Whether it still operates after 2023 is not verified." in html
+    )
+
+
+def test_unpublished_partnerships_are_not_public(client, partnerships):
+    Partnership.objects.filter(slug="learn-sheffield").update(published=False)
+    assert client.get("/partnerships/learn-sheffield/").status_code == 404
+
+
+def test_area_page_without_register_says_so(client, partnerships):
+    html = client.get("/areas/E08000019/").content.decode()
+    assert "Learn Sheffield" in html
+    assert "has not been loaded yet" in html
+
+
+def test_area_page_redirects_other_codes_and_lists_successors(client, boundaries):
+    assert client.get("/areas/373/").url == "/areas/E08000019/"
+    assert client.get("/areas/E08000039/").url == "/areas/E08000019/"
+    html = client.get("/areas/909/").content.decode()
+    assert "Cumberland" in html and "Westmorland and Furness" in html
+    assert client.get("/areas/E06999999/").status_code == 404
+
+
+def test_area_landscape_from_the_register(client, partnerships, register):
+    Membership.objects.create(
+        partnership=Partnership.objects.get(slug="learn-sheffield"),
+        kind="trust",
+        trust_id=9001,
+        name="Example Multi-Academy Trust 1",
+    )
+    html = client.get("/areas/E09000011/").content.decode()  # Greenwich
+    assert "Open schools</dt><dd>1</dd>" in html
+    assert "Academies" in html and "Primary" in html
+    assert "Example Multi-Academy Trust 1" in html
+    assert "100% of open state-funded schools (1 of 1)" in html
+
+
+def test_coverage_counts_schools_that_are_members_or_whose_trust_is(partnerships, register):
+    partnership = Partnership.objects.get(slug="learn-sheffield")
+    Membership.objects.create(
+        partnership=partnership, kind="school", school_id=136671, name="Kirkbie Kendal School"
+    )
+    Membership.objects.create(
+        partnership=partnership, kind="trust", trust_id=9001, name="Example MAT 1"
+    )
+    coverage = coverage_by_authority()
+    kendal = coverage[LocalAuthority.objects.get(name="Westmorland and Furness").ons_code]
+    assert (kendal["schools"], kendal["covered"]) == (2, 1)  # the nursery is not a member
+    assert coverage["E09000011"]["share"] == 1.0  # Deansfield, through its trust
+    assert coverage["E06000017"]["covered"] == 0  # Rutland's academy is in trust 9002
+
+
+def test_school_page_shows_its_trust_la_and_partnerships(client, partnerships, register):
+    Membership.objects.create(
+        partnership=Partnership.objects.get(slug="learn-sheffield"),
+        kind="trust",
+        trust_id=9001,
+        name="Example MAT 1",
+    )
+    html = client.get("/schools/143599/").content.decode()
+    assert "Deansfield Primary School" in html
+    assert 'href="/trusts/9001/"' in html
+    assert "Learn Sheffield</a> (through its trust)" in html
+    assert client.get("/schools/999999/").status_code == 404
+
+
+def test_closed_school_says_so(client, register):
+    assert (
+        "This school is closed (since 31 October 2016)"
+        in client.get("/schools/132837/").content.decode()
+    )
+
+
+def test_trust_page_shows_footprint_and_civic_role(client, partnerships, register):
+    Membership.objects.create(
+        partnership=Partnership.objects.get(slug="cumbria-alliance-of-system-leaders"),
+        kind="school",
+        school_id=138950,
+        name="St Thomas à Becket Catholic Secondary School",
+    )
+    html = client.get("/trusts/9001/").content.decode()
+    trust = Trust.objects.get(uid=9001)
+    assert trust.name in html
+    for area in ["Greenwich", "Wakefield", "Bristol, City of"]:
+        assert area in html
+    assert "Cumbria Alliance of System Leaders</a> (through St Thomas" in html
+
+
+def test_search_finds_schools_by_name_urn_and_postcode_and_trusts(client, register):
+    School.objects.filter(urn=137358).update(postcode="LE15 6HQ")
+
+    def labels(q):
+        return [r["label"] for r in client.get("/api/v1/search/", {"q": q}).json()["results"]]
+
+    assert labels("deansfield") == ["Deansfield Primary School (URN 143599, Greenwich)"]
+    assert labels("137358") == ["Brooke Hill Academy (URN 137358, LE15 6HQ)"]
+    assert labels("LE15") == ["Brooke Hill Academy (URN 137358, LE15 6HQ)"]
+    assert labels("example multi") == [
+        "Example Multi-Academy Trust 1 (trust 9001)",
+        "Example Multi-Academy Trust 2 (trust 9002)",
+        "Example Multi-Academy Trust 3 (trust 9003)",
+    ]
+    assert labels("de") == []
