@@ -1,0 +1,51 @@
+"""Each page type in a real browser: content, its small map, accessibility."""
+
+import pytest
+from playwright.sync_api import expect
+
+from partnerships.models import Membership, Partnership
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_partnership_page(page, live_server, partnerships, no_serious_violations):
+    page.goto(live_server.url + "/partnerships/cumbria-alliance-of-system-leaders/")
+    expect(page.locator("h1")).to_have_text("Cumbria Alliance of System Leaders")
+    expect(page.locator("#area-map")).to_have_attribute("data-loaded", "2")
+    expect(page.get_by_role("link", name="Westmorland and Furness")).to_be_visible()
+    expect(page.locator(".notice")).to_contain_text("Not yet verified")
+    no_serious_violations(page)
+    page.get_by_role("link", name="Cumberland").click()
+    expect(page.locator("h1")).to_have_text("Cumberland")
+
+
+def test_area_page(page, live_server, partnerships, register, no_serious_violations):
+    page.goto(live_server.url + "/areas/E09000011/")
+    expect(page.locator("h1")).to_have_text("Greenwich")
+    expect(page.locator("#area-map")).to_have_attribute("data-loaded", "1")
+    expect(page.get_by_role("table", name="Open schools by type")).to_contain_text("Academies")
+    no_serious_violations(page)
+
+
+def test_school_page(page, live_server, partnerships, register, no_serious_violations):
+    Membership.objects.create(
+        partnership=Partnership.objects.get(slug="learn-sheffield"),
+        kind="school",
+        school_id=136671,
+        name="Kirkbie Kendal School",
+    )
+    page.goto(live_server.url + "/schools/136671/")
+    expect(page.locator("h1")).to_have_text("Kirkbie Kendal School")
+    expect(page.locator("#area-map")).to_have_attribute("data-loaded", "2")  # LA and point
+    expect(page.get_by_role("link", name="Learn Sheffield")).to_be_visible()
+    no_serious_violations(page)
+
+
+def test_trust_page(page, live_server, register, no_serious_violations):
+    page.goto(live_server.url + "/trusts/9001/")
+    expect(page.locator("h1")).to_have_text("Example Multi-Academy Trust 1")
+    expect(page.locator("#area-map")).to_have_attribute("data-loaded", "3")
+    expect(page.get_by_role("table", name="Open schools by local authority")).to_contain_text(
+        "Wakefield"
+    )
+    no_serious_violations(page)
