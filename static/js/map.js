@@ -361,7 +361,7 @@
       if (!layer) continue;
       bounds = bounds ? bounds.extend(layer.getBounds()) : L.latLngBounds(layer.getBounds().getSouthWest(), layer.getBounds().getNorthEast());
     }
-    if (bounds) map.fitBounds(bounds, { maxZoom: 10, padding: [20, 20] });
+    if (bounds) map.fitBounds(bounds, { maxZoom: 9, padding: [20, 20] });
   }
 
   function selectPartnership(slug) {
@@ -573,6 +573,7 @@
       map.fitBounds(areaLayer.getBounds(), { padding: [10, 10] });
       render({ zoom: true });
       mapElement.dataset.loaded = String(areas.length);
+      performance.mark("map-interactive");
     })
     .catch(function (error) {
       details.innerHTML = `<p class="error" role="alert">The map data could not be loaded (${escapeHtml(error.message)}). Please reload the page.</p>`;

@@ -1,5 +1,4 @@
 import pytest
-from django.core.management import call_command
 
 from geodata.importers.gias_links import current_urn, import_links_file, successor_chain
 from geodata.management.commands.import_gias_links import BUNDLED
@@ -49,10 +48,3 @@ def test_a_truncated_links_file_changes_nothing(links, tmp_path):
     run = import_links_file(path)
     assert run.status == ImportRun.Status.REFUSED
     assert SchoolLink.objects.count() == 34044
-
-
-def test_bundled_data_command_loads_links_once(boundaries):
-    call_command("load_bundled_data")
-    call_command("load_bundled_data")
-    runs = ImportRun.objects.filter(source=ImportRun.Source.GIAS_LINKS)
-    assert [run.created for run in runs.order_by("started_at")] == [34044, 0]
