@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.gis.db import models
+from django.contrib.gis.db.models import Union
 from django.contrib.postgres.fields import ArrayField
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -171,6 +172,12 @@ class Partnership(models.Model):
 
     def get_absolute_url(self):
         return reverse("partnership", args=[self.slug])
+
+    def footprint(self):
+        """Where it works: its drawn footprint, else the union of the areas it covers."""
+        if self.drawn_footprint:
+            return self.drawn_footprint
+        return self.local_authorities.aggregate(union=Union("boundary"))["union"]
 
     def labels(self, field, choices):
         lookup = dict(choices.choices)

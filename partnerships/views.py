@@ -1,3 +1,5 @@
+import json
+
 from django.db.models import Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,6 +34,7 @@ def map_data():
                 "focus": p.focus_areas,
                 "phases": p.phases,
                 "las": [la.ons_code for la in p.local_authorities.all()],
+                "footprint": json.loads(p.drawn_footprint.geojson) if p.drawn_footprint else None,
                 "url": p.get_absolute_url(),
             }
             for p in partnerships

@@ -25,6 +25,7 @@
   const layersByCode = new Map();
   let areas = [];
   let areaLayer = null;
+  let footprintLayer = null;
 
   const FILTERS = ["area", "role", "focus", "phase", "scope", "legal", "status"];
   const COUNT_COLOURS = ["#f2f2f2", "#c6dbef", "#6baed6", "#2171b5", "#08306b"];
@@ -337,6 +338,17 @@
 
   function render(options) {
     const list = filtered();
+    if (footprintLayer) {
+      footprintLayer.remove();
+      footprintLayer = null;
+    }
+    const chosen = state.p && partnershipsBySlug.get(state.p);
+    if (chosen && chosen.footprint) {
+      footprintLayer = L.geoJSON(chosen.footprint, {
+        style: { color: "#b3001b", weight: 3, fillColor: "#b3001b", fillOpacity: 0.25 },
+        interactive: false,
+      }).addTo(map);
+    }
     if (areaLayer) {
       for (const [code, layer] of layersByCode) layer.setStyle(styleFor(code, list));
       const selected = state.la && layersByCode.get(state.la);

@@ -198,3 +198,17 @@ def test_admin_map_widget_draws_offline(page, live_server, boundaries, django_us
     page.get_by_role("link", name="Rutland").click()
     expect(page.locator(".leaflet-container path.leaflet-interactive").first).to_be_visible()
     assert requested_hosts == {urlparse(live_server.url).netloc}
+
+
+def test_a_drawn_footprint_is_shown_when_its_partnership_is_selected(
+    page, live_server, partnerships
+):
+    from django.contrib.gis.geos import MultiPolygon, Polygon
+
+    from partnerships.models import Partnership
+
+    Partnership.objects.filter(slug="learn-sheffield").update(
+        drawn_footprint=MultiPolygon(Polygon.from_bbox((-1.55, 53.35, -1.4, 53.42)), srid=4326)
+    )
+    open_map(page, live_server.url + "/?p=learn-sheffield")
+    expect(page.locator('#map path[stroke="#b3001b"]')).to_have_count(1)

@@ -181,3 +181,18 @@ def test_a_membership_must_name_its_member(curated_file):
         )
     # A school not yet in the register can still be named by its URN.
     Membership.objects.create(partnership=partnership, kind="school", school_id=143599, name="x")
+
+
+def test_footprint_is_the_drawn_one_or_the_union_of_its_areas(curated_file):
+    from django.contrib.gis.geos import MultiPolygon, Polygon
+
+    load_curated_partnerships(curated_file)
+    casl = Partnership.objects.get(slug="cumbria-alliance-of-system-leaders")
+    union = casl.footprint()
+    cumberland = LocalAuthority.objects.get(name="Cumberland")
+    westmorland = LocalAuthority.objects.get(name="Westmorland and Furness")
+    assert union.area == pytest.approx(cumberland.boundary.area + westmorland.boundary.area, 1e-3)
+    kendal = Polygon.from_bbox((-2.8, 54.3, -2.7, 54.35))
+    casl.drawn_footprint = MultiPolygon(kendal, srid=4326)
+    casl.save()
+    assert casl.footprint().equals(casl.drawn_footprint)
