@@ -198,6 +198,8 @@ class ImportRun(models.Model):
     class Source(models.TextChoices):
         GIAS_ESTABLISHMENTS = "gias", "GIAS establishments (edubasealldata)"
         GIAS_LINKS = "gias_links", "GIAS establishment links"
+        INDICATORS = "indicators", "LA indicators"
+        STATISTICAL_NEIGHBOURS = "neighbours", "DfE statistical neighbours"
 
     class Status(models.TextChoices):
         RUNNING = "running", "Running"
@@ -393,3 +395,67 @@ class SchoolLink(models.Model):
 
     def __str__(self):
         return f"{self.urn} → {self.link_type} {self.linked_urn}"
+
+
+class Indicator(models.Model):
+    """A measure published for every LA (free school meals, deprivation, attainment...),
+    used to describe areas and to find similar ones."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=150)
+    description = models.TextField()
+    unit = models.CharField(max_length=20)
+    year = models.CharField(max_length=20, help_text="The year (label) of the values.")
+    source = models.TextField()
+    licence = models.CharField(max_length=100)
+    group = models.CharField(max_length=30, help_text="disadvantage, population, outcomes...")
+    derived_from_register = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["group", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class IndicatorValue(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.CASCADE, related_name="indicator_values"
+    )
+    value = models.FloatField()
+    year = models.CharField(max_length=20)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "local_authority"], name="one_value_per_indicator_and_la"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.local_authority}: {self.value}"
+
+
+class StatisticalNeighbour(models.Model):
+    """DfE's statistical neighbours (May 2025): ten LAs most like each LA, ranked, with
+    DfE's closeness band."""
+
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.CASCADE, related_name="statistical_neighbours"
+    )
+    neighbour = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField()
+    closeness = models.CharField(max_length=30)
+
+    class Meta:
+        ordering = ["local_authority", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_authority", "rank"], name="one_neighbour_per_rank"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.local_authority} #{self.rank}: {self.neighbour}"

@@ -42,3 +42,9 @@ class LocalAuthorityFeatureSerializer(GeoFeatureModelSerializer, LocalAuthorityF
         geo_field = "display_geometry"
         id_field = False
         fields = [*LocalAuthorityFields.Meta.fields, "display_geometry"]
+
+
+class LocalAuthoritySummary(serializers.ModelSerializer):
+    class Meta:
+        model = LocalAuthority
+        fields = ["ons_code", "dfe_code", "name", "la_type"]

@@ -7,10 +7,17 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.decorators import method_decorator
 from django.views.decorators.vary import vary_on_headers
 from rest_framework import viewsets
-from rest_framework.exceptions import NotFound
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
 
-from geodata.api.serializers import LocalAuthorityFeatureSerializer, LocalAuthoritySerializer
+from geodata import similarity
+from geodata.api.serializers import (
+    LocalAuthorityFeatureSerializer,
+    LocalAuthoritySerializer,
+    LocalAuthoritySummary,
+)
 from geodata.models import LocalAuthority
 
 
@@ -73,7 +80,14 @@ class LocalAuthorityViewSet(viewsets.ReadOnlyModelViewSet):
         return response
 
     def retrieve(self, request, *args, **kwargs):
-        code = kwargs["code"]
+        resolved = self.resolve_code(request, kwargs["code"])
+        if not isinstance(resolved, LocalAuthority):
+            return resolved
+        self.kwargs["code"] = resolved.ons_code
+        return super().retrieve(request, *args, **kwargs)
+
+    def resolve_code(self, request, code):
+        """The authority a code names, or the response to give instead (300, redirect)."""
         matches = list(LocalAuthority.objects.current().resolve(code).order_by("name"))
         if not matches:
             raise NotFound(f"No local authority has the code {code!r}.")
@@ -90,9 +104,75 @@ class LocalAuthorityViewSet(viewsets.ReadOnlyModelViewSet):
             )
         authority = matches[0]
         if code != authority.ons_code:
-            target = reverse("api:local-authority-detail", kwargs={"code": authority.ons_code})
+            target = reverse(request.resolver_match.view_name, kwargs={"code": authority.ons_code})
             if request.META.get("QUERY_STRING"):
                 target += "?" + request.META["QUERY_STRING"]
             return HttpResponseRedirect(target)
-        self.kwargs["code"] = authority.ons_code
-        return super().retrieve(request, *args, **kwargs)
+        return authority
+
+    @action(detail=True, url_path="similar", renderer_classes=[JSONRenderer, BrowsableAPIRenderer])
+    def similar(self, request, code=None):
+        """Local authorities like this one: `method=indicators` (ours: `indicators` and
+        `weights` are comma-separated lists) or `method=dfe` (DfE's statistical
+        neighbours), `n` results (1-50), with the overlap between the two methods."""
+        resolved = self.resolve_code(request, code)
+        if not isinstance(resolved, LocalAuthority):
+            return resolved
+        method = request.query_params.get("method", "indicators")
+        if method not in ("indicators", "dfe"):
+            raise ValidationError({"method": ["must be 'indicators' or 'dfe'"]})
+        try:
+            n = int(request.query_params.get("n", 10))
+        except ValueError:
+            raise ValidationError({"n": ["must be a whole number"]}) from None
+        if not 1 <= n <= similarity.MAX_RESULTS:
+            raise ValidationError({"n": [f"must be between 1 and {similarity.MAX_RESULTS}"]})
+        try:
+            weights = similarity.parse_weights(
+                request.query_params.get("indicators"), request.query_params.get("weights")
+            )
+        except similarity.SimilarityError as error:
+            raise ValidationError({error.field: [str(error)]}) from None
+        found = similarity.similar_by_indicators(resolved, weights, n)
+        dfe = similarity.dfe_neighbours(resolved, n)
+        ours = [result["local_authority"].ons_code for result in found["results"]]
+        theirs = [result["local_authority"].ons_code for result in dfe]
+        results = found["results"] if method == "indicators" else dfe
+        return Response(
+            {
+                "local_authority": LocalAuthoritySummary(resolved).data,
+                "method": method,
+                "indicators": [
+                    {
+                        "code": indicator.code,
+                        "name": indicator.name,
+                        "unit": indicator.unit,
+                        "year": indicator.year,
+                        "weight": weights[indicator.code],
+                        "value": similarity.value_of(resolved, indicator.code),
+                    }
+                    for indicator in found["indicators"]
+                ],
+                "results": [
+                    {
+                        **{key: value for key, value in result.items() if key != "local_authority"},
+                        "local_authority": LocalAuthoritySummary(result["local_authority"]).data,
+                        **(
+                            {
+                                "comparison": similarity.comparison(
+                                    resolved, result["local_authority"], weights
+                                )
+                            }
+                            if method == "dfe"
+                            else {}
+                        ),
+                    }
+                    for result in results
+                ],
+                "overlap": {
+                    "count": len(set(ours) & set(theirs)),
+                    "of": n,
+                    "codes": sorted(set(ours) & set(theirs)),
+                },
+            }
+        )

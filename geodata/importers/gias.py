@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from pyproj import Transformer
 
+from geodata.importers.indicators import derive_register_indicators
 from geodata.importers.register_files import (
     RegisterFileError,
     extract_date_from_name,
@@ -434,4 +435,6 @@ def import_gias_file(path, *, location=None, force=False, triggered_by="", progr
         raise
     run.finished_at = timezone.now()
     run.save()
+    if run.status == ImportRun.Status.SUCCEEDED and (run.created or run.updated or run.missing):
+        derive_register_indicators(run.extract_date)
     return run

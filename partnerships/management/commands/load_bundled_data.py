@@ -8,4 +8,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("load_boundaries", stdout=self.stdout, stderr=self.stderr)
         call_command("import_gias_links", stdout=self.stdout, stderr=self.stderr)
+        call_command("load_indicators", stdout=self.stdout, stderr=self.stderr)
         call_command("load_partnerships", stdout=self.stdout, stderr=self.stderr)
