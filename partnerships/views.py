@@ -3,9 +3,19 @@ import json
 from django.db.models import Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from geodata.landscape import school_landscape
-from geodata.models import BoundarySet, ImportRun, LocalAuthority, Region, School, Trust
+from geodata.models import (
+    BoundarySet,
+    ImportRun,
+    Indicator,
+    LocalAuthority,
+    Region,
+    School,
+    Trust,
+)
+from geodata.similarity import DEFAULT_WEIGHTS
 from partnerships.coverage import coverage_by_authority, schools_in_partnerships
 from partnerships.models import FocusArea, Membership, Partnership, Phase
 
@@ -90,6 +100,24 @@ def area_detail(request, code):
             request, "partnerships/area_successors.html", {"code": code, "areas": matches}
         )
     area = matches[0]
+    similar_config = {
+        "url": reverse("api:local-authority-similar", kwargs={"code": area.ons_code}),
+        "indicators": [
+            {"code": i.code, "name": i.name, "unit": i.unit, "group": i.group}
+            for i in Indicator.objects.order_by("group", "name")
+        ],
+        "defaults": DEFAULT_WEIGHTS,
+        "partnerships": [
+            {
+                "name": p.name,
+                "url": p.get_absolute_url(),
+                "las": [la.ons_code for la in p.local_authorities.all()],
+            }
+            for p in Partnership.objects.published().prefetch_related(
+                Prefetch("local_authorities", queryset=LocalAuthority.objects.only("ons_code"))
+            )
+        ],
+    }
     covered = schools_in_partnerships().filter(local_authority=area).count()
     landscape = school_landscape(area)
     return render(
@@ -104,6 +132,7 @@ def area_detail(request, code):
             if landscape["state_funded_schools"]
             else None,
             "register": ImportRun.objects.register_state(),
+            "similar_config": similar_config,
         },
     )
 

@@ -3,6 +3,7 @@ import os
 import pytest
 
 from geodata.importers.boundaries import DEFAULT_SET, load_boundary_set
+from geodata.importers.indicators import load_indicators, load_statistical_neighbours
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -12,6 +13,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def boundaries(db):
     """The bundled real boundary set, loaded and switched on."""
     return load_boundary_set(**DEFAULT_SET).boundary_set
+
+
+@pytest.fixture
+def indicators(boundaries):
+    """The bundled real LA indicators and DfE statistical neighbours."""
+    assert load_indicators().status == "succeeded"
+    assert load_statistical_neighbours().status == "succeeded"
 
 
 @pytest.fixture(scope="session")

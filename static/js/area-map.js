@@ -1,5 +1,6 @@
 /* A small map on a page: the local authorities named in data-codes, highlighted, and an
-   optional point (a school). Boundaries come from the same cached API as the main map. */
+   optional point (a school). Boundaries come from the same cached API as the main map.
+   Areas announced by a "similar-areas" event are outlined too. */
 (function () {
   "use strict";
   const element = document.getElementById("area-map");
@@ -12,15 +13,37 @@
   if (config.tileUrl) {
     L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
   }
+  let layers = null;
+  let similar = new Set();
+
+  function style(feature) {
+    const code = feature.properties.ons_code;
+    if (codes.has(code)) return { color: "#b3001b", weight: 2, fillColor: "#f4a261", fillOpacity: 0.6 };
+    if (similar.has(code)) {
+      return { color: "#0072B2", weight: 2, dashArray: "4 3", fillColor: "#9ecae1", fillOpacity: 0.6 };
+    }
+    return { color: "#7a7a7a", weight: 0.5, dashArray: null, fillColor: "#e6e6e6", fillOpacity: 0.5 };
+  }
+
+  document.addEventListener("similar-areas", function (event) {
+    similar = new Set(event.detail);
+    if (!layers) return;
+    layers.setStyle(style);
+    const shown = L.featureGroup();
+    layers.eachLayer((layer) => {
+      const code = layer.feature.properties.ons_code;
+      if (codes.has(code) || similar.has(code)) shown.addLayer(layer);
+    });
+    if (shown.getLayers().length) map.fitBounds(shown.getBounds(), { padding: [15, 15] });
+    element.dataset.similar = String(similar.size);
+  });
+
   fetch(element.dataset.geojsonUrl, { headers: { Accept: "application/geo+json" } })
     .then((response) => response.json())
     .then(function (collection) {
       const highlighted = L.featureGroup();
-      L.geoJSON(collection, {
-        style: (feature) =>
-          codes.has(feature.properties.ons_code)
-            ? { color: "#b3001b", weight: 2, fillColor: "#f4a261", fillOpacity: 0.6 }
-            : { color: "#7a7a7a", weight: 0.5, fillColor: "#e6e6e6", fillOpacity: 0.5 },
+      layers = L.geoJSON(collection, {
+        style: style,
         onEachFeature: function (feature, layer) {
           layer.bindTooltip(feature.properties.name, { sticky: true });
           if (codes.has(feature.properties.ons_code)) highlighted.addLayer(layer);
@@ -34,5 +57,6 @@
       }
       if (highlighted.getLayers().length) map.fitBounds(highlighted.getBounds(), { maxZoom: 11, padding: [15, 15] });
       element.dataset.loaded = String(highlighted.getLayers().length);
+      if (similar.size) document.dispatchEvent(new CustomEvent("similar-areas", { detail: [...similar] }));
     });
 })();

@@ -26,6 +26,8 @@
   let areas = [];
   let areaLayer = null;
   let footprintLayer = null;
+  let similarCodes = new Set();
+  let similarFor = "";
 
   const FILTERS = ["area", "role", "focus", "phase", "scope", "legal", "status"];
   const COUNT_COLOURS = ["#f2f2f2", "#c6dbef", "#6baed6", "#2171b5", "#08306b"];
@@ -53,6 +55,7 @@
       view: params.get("view") || "map",
       p: params.get("p") || "",
       la: params.get("la") || "",
+      like: params.get("like") === "1",
     };
   }
 
@@ -66,6 +69,7 @@
     if (state.view !== "map") params.set("view", state.view);
     if (state.p) params.set("p", state.p);
     if (state.la) params.set("la", state.la);
+    if (state.la && state.like) params.set("like", "1");
     const query = params.toString();
     return query ? `?${query}` : window.location.pathname;
   }
@@ -183,9 +187,11 @@
     const selectedPartnership = state.p && partnershipsBySlug.get(state.p);
     const inSelection = selectedPartnership && selectedPartnership.las.includes(code);
     const selectedArea = state.la === code;
+    const alike = state.like && similarCodes.has(code);
     return {
-      color: selectedArea ? "#b3001b" : inSelection ? "#000000" : "#4d4d4d",
-      weight: selectedArea || inSelection ? 3 : 0.8,
+      color: selectedArea ? "#b3001b" : inSelection ? "#000000" : alike ? "#0072B2" : "#4d4d4d",
+      weight: selectedArea || inSelection ? 3 : alike ? 2.5 : 0.8,
+      dashArray: alike ? "5 3" : null,
       fillColor: fillFor(code, list),
       fillOpacity: 0.8,
     };
@@ -313,11 +319,46 @@
         (here.length
           ? "<ul>" + here.map((p) => `<li><button type="button" class="link-button" data-partnership="${escapeHtml(p.slug)}">${escapeHtml(p.name)}</button></li>`).join("") + "</ul>"
           : "") +
+        similarSection(list) +
         `<p><a href="/areas/${escapeHtml(properties.ons_code)}/">The local landscape of ${escapeHtml(properties.name)}</a></p>` +
         '<button type="button" class="secondary" data-clear-selection>Clear selection</button>';
       return;
     }
     details.innerHTML = '<p class="hint">Select an area on the map or a partnership in the list.</p>';
+  }
+
+  function similarSection(list) {
+    if (!state.like) {
+      return '<p><button type="button" class="secondary" data-like>Show areas like this</button></p>';
+    }
+    if (similarFor !== state.la) {
+      loadSimilar(state.la);
+      return '<p class="meta">Finding areas like this…</p>';
+    }
+    const codes = [...similarCodes];
+    const there = list.filter((p) => p.las.some((code) => similarCodes.has(code)));
+    return (
+      "<h3>Areas like this</h3><p class=\"meta\">By deprivation, language, density and outcomes (outlined on the map); compare on the area page.</p><ol>" +
+      codes.map((code) => `<li><button type="button" class="link-button" data-area="${escapeHtml(code)}">${escapeHtml(areaName(code))}</button></li>`).join("") +
+      "</ol><h3>Partnerships in areas like this</h3>" +
+      (there.length
+        ? "<ul>" + there.map((p) => `<li><button type="button" class="link-button" data-partnership="${escapeHtml(p.slug)}">${escapeHtml(p.name)}</button></li>`).join("") + "</ul>"
+        : "<p>None recorded yet.</p>")
+    );
+  }
+
+  function loadSimilar(code) {
+    fetch(`/api/v1/local-authorities/${encodeURIComponent(code)}/similar/`)
+      .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+      .then((body) => {
+        similarFor = code;
+        similarCodes = new Set(body.results.map((r) => r.local_authority.ons_code));
+        if (state.la === code) render({});
+      })
+      .catch(() => {
+        similarFor = code;
+        similarCodes = new Set();
+      });
   }
 
   function describeArea(properties) {
@@ -331,7 +372,10 @@
   }
 
   details.addEventListener("click", function (event) {
-    if (event.target.closest("[data-clear-selection]")) update({ p: "", la: "" });
+    if (event.target.closest("[data-clear-selection]")) update({ p: "", la: "", like: false });
+    if (event.target.closest("[data-like]")) update({ like: true });
+    const area = event.target.closest("[data-area]");
+    if (area) selectArea(area.dataset.area, true);
     const choice = event.target.closest("[data-partnership]");
     if (choice) selectPartnership(choice.dataset.partnership);
   });
@@ -377,12 +421,12 @@
   }
 
   function selectPartnership(slug) {
-    update({ p: slug, la: "" }, { zoom: true });
+    update({ p: slug, la: "", like: false }, { zoom: true });
     details.focus();
   }
 
   function selectArea(code, zoom) {
-    update({ la: code, p: "" }, { zoom: zoom });
+    update({ la: code, p: "", like: false }, { zoom: zoom });
   }
 
   /* ---------- views ---------- */

@@ -17,12 +17,6 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/local-authorities/{}/similar/"
 
 
-@pytest.fixture
-def indicators(boundaries):
-    assert load_indicators().status == ImportRun.Status.SUCCEEDED
-    assert load_statistical_neighbours().status == ImportRun.Status.SUCCEEDED
-
-
 def la(name):
     return LocalAuthority.objects.get(name=name)
 

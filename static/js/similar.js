@@ -1,0 +1,140 @@
+/* "Areas like this" on the area page: our indicators (adjustable) or DfE's neighbours,
+   values side by side with small bars, the overlap between the two methods, and the
+   partnerships in those areas. Similar areas are also outlined on the page's map. */
+(function () {
+  "use strict";
+  const configElement = document.getElementById("similar-config");
+  if (!configElement) return;
+  const config = JSON.parse(configElement.textContent);
+  const form = document.getElementById("similar-form");
+  const weightsBody = form.querySelector(".weights tbody");
+  const summary = document.getElementById("similar-summary");
+  const results = document.getElementById("similar-results");
+  const partnershipList = document.getElementById("similar-partnerships");
+  const WEIGHTS = [0.5, 1, 2, 3];
+
+  function escapeHtml(text) {
+    const span = document.createElement("span");
+    span.textContent = text == null ? "" : String(text);
+    return span.innerHTML;
+  }
+
+  function format(value, unit) {
+    if (value == null) return "not available";
+    if (unit === "share") return `${(value * 100).toFixed(1)}%`;
+    if (unit === "%") return `${value.toFixed(1)}%`;
+    if (unit === "people" || unit === "schools") return Math.round(value).toLocaleString("en-GB");
+    return value.toLocaleString("en-GB", { maximumFractionDigits: 1 });
+  }
+
+  function renderWeights(weights) {
+    weightsBody.innerHTML = config.indicators
+      .map((indicator) => {
+        const weight = weights[indicator.code];
+        const options = WEIGHTS.map(
+          (w) => `<option value="${w}"${w === (weight || 1) ? " selected" : ""}>${w}</option>`
+        ).join("");
+        const id = `use-${indicator.code}`;
+        return (
+          `<tr><td><input type="checkbox" id="${id}" name="use" value="${indicator.code}"${weight ? " checked" : ""}></td>` +
+          `<td><label for="${id}">${escapeHtml(indicator.name)}</label></td>` +
+          `<td><select name="weight-${indicator.code}" aria-label="Weight of ${escapeHtml(indicator.name)}">${options}</select></td></tr>`
+        );
+      })
+      .join("");
+  }
+
+  function chosenWeights() {
+    const weights = {};
+    for (const box of form.querySelectorAll('input[name="use"]:checked')) {
+      weights[box.value] = form.elements[`weight-${box.value}`].value;
+    }
+    return weights;
+  }
+
+  function bar(value, max) {
+    if (value == null || !max) return "";
+    const width = Math.max(2, Math.round((Math.abs(value) / max) * 100));
+    return `<span class="mini-bar" aria-hidden="true"><span style="width:${width}%"></span></span>`;
+  }
+
+  function render(body) {
+    const dfe = body.method === "dfe";
+    const shown = body.indicators.slice().sort((a, b) => b.weight - a.weight).slice(0, 4);
+    const max = {};
+    for (const indicator of shown) {
+      const values = body.results
+        .map((r) => (r.comparison.find((c) => c.indicator === indicator.code) || {}).value)
+        .concat([indicator.value])
+        .filter((v) => v != null)
+        .map(Math.abs);
+      max[indicator.code] = Math.max(...values, 0);
+    }
+    const head =
+      `<tr><th scope="col">Area</th><th scope="col">${dfe ? "DfE closeness" : "Distance"}</th>` +
+      shown.map((i) => `<th scope="col">${escapeHtml(i.name)}<br><span class="meta">here: ${escapeHtml(format(i.value, i.unit))}</span></th>`).join("") +
+      "</tr>";
+    const rows = body.results
+      .map((result) => {
+        const cells = shown
+          .map((indicator) => {
+            const entry = result.comparison.find((c) => c.indicator === indicator.code) || {};
+            return `<td>${escapeHtml(format(entry.value, indicator.unit))} ${bar(entry.value, max[indicator.code])}</td>`;
+          })
+          .join("");
+        return (
+          `<tr><th scope="row"><a href="/areas/${escapeHtml(result.local_authority.ons_code)}/">${escapeHtml(result.local_authority.name)}</a></th>` +
+          `<td>${escapeHtml(dfe ? result.closeness : result.distance.toFixed(2))}</td>${cells}</tr>`
+        );
+      })
+      .join("");
+    results.innerHTML =
+      `<table class="similar-table"><caption>${body.results.length} areas most like ${escapeHtml(body.local_authority.name)}` +
+      (dfe ? ", as DfE's statistical neighbours" : ", by the indicators chosen (smaller distance = more alike)") +
+      `</caption><thead>${head}</thead><tbody>${rows}</tbody></table>`;
+    summary.textContent = dfe
+      ? `${body.overlap.count} of DfE's ${body.overlap.of} neighbours are also among the ${body.overlap.of} areas our indicators find.`
+      : `${body.overlap.count} of these ${body.overlap.of} areas are also among DfE's statistical neighbours.`;
+    const codes = new Set(body.results.map((r) => r.local_authority.ons_code));
+    const found = config.partnerships.filter((p) => p.las.some((code) => codes.has(code)));
+    partnershipList.innerHTML = found.length
+      ? found.map((p) => `<li><a href="${escapeHtml(p.url)}">${escapeHtml(p.name)}</a></li>`).join("")
+      : "<li>No partnership is recorded in these areas yet.</li>";
+    document.dispatchEvent(new CustomEvent("similar-areas", { detail: [...codes] }));
+    results.dataset.loaded = String(body.results.length);
+  }
+
+  function load() {
+    const method = form.elements.method.value;
+    const weights = chosenWeights();
+    const params = new URLSearchParams({ method: method });
+    const codes = Object.keys(weights);
+    if (!codes.length) {
+      summary.textContent = "Tick at least one indicator.";
+      return;
+    }
+    params.set("indicators", codes.join(","));
+    params.set("weights", codes.map((code) => weights[code]).join(","));
+    summary.textContent = "Finding similar areas…";
+    fetch(`${config.url}?${params}`)
+      .then((response) => response.json().then((body) => ({ ok: response.ok, body: body })))
+      .then(({ ok, body }) => {
+        if (!ok) {
+          summary.textContent = Object.entries(body).map(([field, messages]) => `${field}: ${messages.join(" ")}`).join("; ");
+          return;
+        }
+        render(body);
+      })
+      .catch(() => {
+        summary.textContent = "Similar areas could not be loaded. Please try again.";
+      });
+  }
+
+  form.addEventListener("change", load);
+  document.getElementById("similar-reset").addEventListener("click", function () {
+    renderWeights(config.defaults);
+    load();
+  });
+  renderWeights(config.defaults);
+  load();
+})();
