@@ -1,8 +1,15 @@
-from django.contrib import admin
+from datetime import timedelta
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.timesince import timesince
 from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from partnerships.models import Membership, Partnership, Source
+from partnerships import moderation
+from partnerships.models import Membership, OutboxMessage, Partnership, Source, Suggestion
 
 
 class MembershipInline(admin.TabularInline):
@@ -61,3 +68,125 @@ class PartnershipAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
             },
         ),
     ]
+
+
+class AgeFilter(admin.SimpleListFilter):
+    title = "age"
+    parameter_name = "age"
+
+    def lookups(self, request, model_admin):
+        return [("week", "Older than a week"), ("month", "Older than a month")]
+
+    def queryset(self, request, queryset):
+        days = {"week": 7, "month": 30}.get(self.value())
+        if days:
+            return queryset.filter(created_at__lt=timezone.now() - timedelta(days=days))
+        return queryset
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(admin.ModelAdmin):
+    """The moderation queue: oldest pending first; each suggestion opens as a review page
+    with the current and proposed values side by side."""
+
+    list_display = ["reference", "kind", "target", "status", "created_at", "age"]
+    list_filter = ["status", "kind", AgeFilter]
+    search_fields = ["reference", "partnership__name", "proposed__name"]
+    ordering = ["created_at"]
+    list_select_related = ["partnership"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("partnership", "decided_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Partnership")
+    def target(self, obj):
+        return obj.partnership or obj.proposed.get("name", "")
+
+    @admin.display(description="Age")
+    def age(self, obj):
+        return timesince(obj.created_at)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        suggestion = self.get_object(request, object_id)
+        if suggestion is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        can_moderate = self.has_change_permission(request, suggestion)
+        if request.method == "POST":
+            if not can_moderate:
+                raise PermissionDenied
+            return self.moderate(request, suggestion)
+        changes = moderation.review(suggestion)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Review {suggestion}",
+            "suggestion": suggestion,
+            "changes": changes,
+            "conflicts": [change for change in changes if change.conflict],
+            "can_moderate": can_moderate and suggestion.status == Suggestion.Status.PENDING,
+            "original": suggestion,
+        }
+        return render(request, "admin/partnerships/suggestion/review.html", context)
+
+    def moderate(self, request, suggestion):
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                partnership = moderation.approve(
+                    suggestion.pk,
+                    request.user,
+                    fields=request.POST.getlist("fields"),
+                    accept_conflicts=request.POST.get("accept_conflicts") == "on",
+                )
+                self.message_user(
+                    request,
+                    f"{suggestion.reference} approved: {partnership} updated.",
+                    messages.SUCCESS,
+                )
+            elif action == "reject":
+                moderation.reject(
+                    suggestion.pk,
+                    request.user,
+                    request.POST.get("reason", ""),
+                    notify_submitter=request.POST.get("notify") == "on",
+                )
+                self.message_user(request, f"{suggestion.reference} rejected.", messages.SUCCESS)
+            elif action == "spam":
+                moderation.mark_spam(suggestion.pk, request.user)
+                self.message_user(
+                    request, f"{suggestion.reference} marked as spam.", messages.SUCCESS
+                )
+            else:
+                self.message_user(request, "Unknown action.", messages.ERROR)
+        except moderation.ModerationError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return redirect("admin:partnerships_suggestion_change", suggestion.pk)
+        return redirect("admin:partnerships_suggestion_changelist")
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["subject", "created_at", "sent_at", "attempts"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    readonly_fields = [
+        "to",
+        "subject",
+        "body",
+        "suggestion",
+        "created_at",
+        "sent_at",
+        "attempts",
+        "last_error",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

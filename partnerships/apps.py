@@ -1,6 +1,45 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+# What the moderators' group may do: review suggestions and edit partnership data, no more.
+MODERATOR_PERMISSIONS = {
+    "partnerships": [
+        "view_suggestion",
+        "change_suggestion",
+        "view_partnership",
+        "add_partnership",
+        "change_partnership",
+        "view_membership",
+        "add_membership",
+        "change_membership",
+        "delete_membership",
+        "view_source",
+        "add_source",
+        "change_source",
+        "delete_source",
+        "view_outboxmessage",
+    ],
+    "geodata": ["view_localauthority", "view_school", "view_trust", "view_region"],
+}
+
+
+def ensure_moderators_group(sender, **kwargs):
+    """Keep the Moderators group's permissions exactly as listed (after every migrate)."""
+    from django.conf import settings
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name=settings.MODERATORS_GROUP)
+    permissions = [
+        Permission.objects.get(content_type__app_label=app, codename=codename)
+        for app, codenames in MODERATOR_PERMISSIONS.items()
+        for codename in codenames
+    ]
+    group.permissions.set(permissions)
 
 
 class PartnershipsConfig(AppConfig):
     name = "partnerships"
     verbose_name = "Partnerships"
+
+    def ready(self):
+        post_migrate.connect(ensure_moderators_group, sender=self)

@@ -1,4 +1,7 @@
+import secrets
+
 from django import forms
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models import Union
 from django.contrib.postgres.fields import ArrayField
@@ -290,3 +293,94 @@ class Source(models.Model):
 
     def __str__(self):
         return self.title
+
+
+def new_reference():
+    """A short reference people can quote: unambiguous letters and digits."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "S-" + "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class SuggestionQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=Suggestion.Status.PENDING)
+
+
+class Suggestion(models.Model):
+    """A proposed new partnership, amendment or closure from the public.
+
+    Nothing in it is public until a moderator approves it (`partnerships.moderation`).
+    Its lifecycle is a state machine: pending, then approved, rejected or spam. The
+    submitter's personal data is erased some time after the decision.
+    """
+
+    class Kind(models.TextChoices):
+        NEW = "new", "New partnership"
+        AMENDMENT = "amendment", "Amendment"
+        CLOSURE = "closure", "Report closed"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        SPAM = "spam", "Spam"
+
+    reference = models.CharField(max_length=12, unique=True, default=new_reference)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, null=True, blank=True, related_name="suggestions"
+    )
+    proposed = models.JSONField(default=dict, help_text="Proposed values, by field.")
+    baseline = models.JSONField(
+        default=dict, blank=True, help_text="The partnership's values when the suggestion was made."
+    )
+    evidence_urls = models.JSONField(default=list, blank=True)
+    comment = models.TextField(blank=True)
+    submitter_name = models.CharField(max_length=200, blank=True)
+    submitter_email = models.EmailField(blank=True)
+    submitter_organisation = models.CharField(max_length=200, blank=True)
+    submitter_role = models.CharField(max_length=200, blank=True)
+    consent_to_contact = models.BooleanField(default=False)
+    client_fingerprint = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="Keyed hash of the client address."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decision_reason = models.TextField(blank=True)
+    applied_fields = models.JSONField(default=list, blank=True)
+    personal_data_erased_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SuggestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        target = self.partnership or self.proposed.get("name", "")
+        return f"{self.reference}: {self.get_kind_display()} ({target})"
+
+
+class OutboxMessage(models.Model):
+    """An email waiting to be sent. Written in the same transaction as what causes it, so
+    nothing is lost if Redis or the worker is down; a periodic task sends what is due."""
+
+    to = models.CharField(max_length=500, help_text="Comma-separated addresses.")
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.subject} ({'sent' if self.sent_at else 'waiting'})"

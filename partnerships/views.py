@@ -17,7 +17,15 @@ from geodata.models import (
 )
 from geodata.similarity import DEFAULT_WEIGHTS
 from partnerships.coverage import coverage_by_authority, schools_in_partnerships
-from partnerships.models import FocusArea, Membership, Partnership, Phase
+from partnerships.models import FocusArea, Membership, Partnership, Phase, Suggestion
+from partnerships.moderation import public_changes
+from partnerships.suggestions import (
+    RATE_LIMIT,
+    SuggestionForm,
+    client_fingerprint,
+    over_rate_limit,
+    submit,
+)
 
 
 def choices(enum):
@@ -86,7 +94,38 @@ def partnership_detail(request, slug):
         ),
         slug=slug,
     )
-    return render(request, "partnerships/partnership.html", {"partnership": partnership})
+    return render(
+        request,
+        "partnerships/partnership.html",
+        {"partnership": partnership, "changes": public_changes(partnership)},
+    )
+
+
+def suggest(request, slug=None):
+    """The public form: a new partnership, or an amendment or closure of one."""
+    partnership = get_object_or_404(Partnership.objects.published(), slug=slug) if slug else None
+    fingerprint = client_fingerprint(request)
+    if request.method == "POST":
+        if over_rate_limit(fingerprint):
+            response = render(
+                request, "partnerships/suggest_limited.html", {"limit": RATE_LIMIT}, status=429
+            )
+            response["Retry-After"] = "3600"
+            return response
+        form = SuggestionForm(request.POST, partnership=partnership)
+        if form.is_valid():
+            suggestion = submit(form, fingerprint)
+            return redirect("suggestion-received", reference=suggestion.reference)
+    else:
+        form = SuggestionForm(partnership=partnership)
+    return render(request, "partnerships/suggest.html", {"form": form, "partnership": partnership})
+
+
+def suggestion_received(request, reference):
+    suggestion = get_object_or_404(Suggestion, reference=reference)
+    return render(
+        request, "partnerships/suggest_received.html", {"reference": suggestion.reference}
+    )
 
 
 def area_detail(request, code):

@@ -172,7 +172,13 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
+# Publishing fails fast when Redis is down (the web request must not hang); what was to
+# be sent waits in the database (the outbox) and beat sends it once Redis is back.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 3,
+    "socket_timeout": 5,
+    "max_retries": 0,
+}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
@@ -203,6 +209,20 @@ if GIAS_REFRESH_SCHEDULE:
             day_of_week=_weekday,
         ),
     }
+
+# Suggestions and moderation.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+MODERATORS_GROUP = "Moderators"
+MODERATOR_EMAILS = env_list("MODERATOR_EMAILS")
+SUGGESTION_RETENTION_DAYS = int(os.environ.get("SUGGESTION_RETENTION_DAYS", "90"))
+CELERY_BEAT_SCHEDULE["send-outbox"] = {
+    "task": "partnerships.tasks.send_outbox",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["erase-personal-data"] = {
+    "task": "partnerships.tasks.erase_personal_data",
+    "schedule": crontab(minute=15, hour=3),
+}
 
 # Debian 12's GDAL 3.6 is older than Django 5.2 prefers, and works for what we do.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]

@@ -1,0 +1,288 @@
+"""Moderating suggestions: a small state machine (pending, then approved, rejected or spam).
+
+Every transition locks the suggestion row, so two moderators acting at once cannot both
+apply it; approval applies the chosen fields in one transaction with model validation and
+records the moderator in the partnership's history. If the partnership changed after the
+suggestion was made, the fields in conflict must be confirmed explicitly.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from geodata.models import LocalAuthority
+from partnerships.models import (
+    FocusArea,
+    FundingModel,
+    Governance,
+    Partnership,
+    Phase,
+    Source,
+    Suggestion,
+)
+from partnerships.notifications import queue_rejection_email, send_outbox_soon
+from partnerships.suggestions import SUGGESTIBLE_FIELDS, partnership_values
+
+CHOICES = {
+    "status": Partnership.Status,
+    "la_role": Partnership.LARole,
+    "scope": Partnership.Scope,
+    "legal_form": Partnership.LegalForm,
+    "funding_models": FundingModel,
+    "governance": Governance,
+    "focus_areas": FocusArea,
+    "phases": Phase,
+}
+
+
+class ModerationError(Exception):
+    """The action cannot be taken; the message says why, for the moderator."""
+
+
+def label(field):
+    return Partnership._meta.get_field(field).verbose_name.capitalize()
+
+
+def display(field, value):
+    """A value as a person reads it: labels for choices, names for areas."""
+    if value in (None, "", []):
+        return "—"
+    if field == "local_authorities":
+        names = dict(
+            LocalAuthority.objects.filter(ons_code__in=value).values_list("ons_code", "name")
+        )
+        return ", ".join(names.get(code, code) for code in value)
+    if field in CHOICES:
+        labels = dict(CHOICES[field].choices)
+        if isinstance(value, list):
+            return ", ".join(str(labels.get(v, v)) for v in value)
+        return str(labels.get(value, value))
+    return str(value)
+
+
+@dataclass
+class FieldChange:
+    field: str
+    current: object
+    proposed: object
+    baseline: object
+    is_new: bool
+
+    @property
+    def label(self):
+        return label(self.field)
+
+    @property
+    def conflict(self):
+        """The partnership's value changed after the suggestion was made."""
+        return not self.is_new and self.current != self.baseline
+
+    @property
+    def current_display(self):
+        return display(self.field, self.current)
+
+    @property
+    def proposed_display(self):
+        return display(self.field, self.proposed)
+
+    @property
+    def baseline_display(self):
+        return display(self.field, self.baseline)
+
+
+def review(suggestion):
+    """Field by field: the current value, the proposed one, and whether they conflict."""
+    is_new = suggestion.partnership is None
+    current = {} if is_new else partnership_values(suggestion.partnership)
+    return [
+        FieldChange(
+            field=field,
+            current=current.get(field),
+            proposed=suggestion.proposed[field],
+            baseline=suggestion.baseline.get(field),
+            is_new=is_new,
+        )
+        for field in SUGGESTIBLE_FIELDS
+        if field in suggestion.proposed
+    ]
+
+
+def locked_pending(suggestion_id):
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion_id)
+    if suggestion.status != Suggestion.Status.PENDING:
+        who = f" by {suggestion.decided_by}" if suggestion.decided_by else ""
+        raise ModerationError(
+            f"{suggestion.reference} has already been {suggestion.get_status_display().lower()}"
+            f"{who}; nothing was changed."
+        )
+    return suggestion
+
+
+def unique_slug(name):
+    base = slugify(name)[:90] or "partnership"
+    slug, number = base, 2
+    while Partnership.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def decide(suggestion, status, user, reason=""):
+    suggestion.status = status
+    suggestion.decided_at = timezone.now()
+    suggestion.decided_by = user
+    suggestion.decision_reason = reason
+    suggestion.save()
+
+
+def approve(suggestion_id, user, fields=None, accept_conflicts=False):
+    """Apply the chosen fields (all proposed ones by default); returns the partnership."""
+    with transaction.atomic():
+        suggestion = locked_pending(suggestion_id)
+        changes = {change.field: change for change in review(suggestion)}
+        chosen = list(changes) if fields is None else list(fields)
+        unknown = [field for field in chosen if field not in changes]
+        if unknown:
+            raise ModerationError(f"not proposed in this suggestion: {', '.join(unknown)}")
+        if not chosen:
+            raise ModerationError("Choose at least one field to apply, or reject the suggestion.")
+        conflicts = [changes[field] for field in chosen if changes[field].conflict]
+        if conflicts and not accept_conflicts:
+            raise ModerationError(
+                "The partnership changed after this suggestion was made: "
+                + "; ".join(
+                    f"{c.label} was “{c.baseline_display}”, is now “{c.current_display}”"
+                    for c in conflicts
+                )
+                + ". Confirm that the suggestion should still be applied."
+            )
+        if suggestion.partnership is None:
+            partnership = Partnership(
+                slug=unique_slug(suggestion.proposed.get("name", "")),
+                published=True,
+                evidence=Partnership.Evidence.MEDIUM,
+            )
+        else:
+            partnership = Partnership.objects.select_for_update().get(pk=suggestion.partnership_id)
+        for field in chosen:
+            if field != "local_authorities":
+                setattr(partnership, field, changes[field].proposed)
+        try:
+            partnership.full_clean(exclude=["local_authorities", "curated_hash"])
+        except ValidationError as error:
+            problems = "; ".join(
+                f"{label(field) if field != '__all__' else 'Partnership'}: {' '.join(messages)}"
+                for field, messages in error.message_dict.items()
+            )
+            raise ModerationError(
+                f"The result would not be valid, nothing was changed: {problems}"
+            ) from None
+        partnership._change_reason = f"Suggestion {suggestion.reference} approved"
+        partnership._history_user = user
+        partnership.save()
+        if "local_authorities" in chosen:
+            codes = changes["local_authorities"].proposed
+            authorities = list(LocalAuthority.objects.current().filter(ons_code__in=codes))
+            if len(authorities) != len(codes) or not authorities:
+                raise ModerationError(
+                    "The suggestion names local authorities that no longer exist."
+                )
+            partnership._history_user = user
+            partnership.local_authorities.set(authorities)
+        known = set(partnership.sources.values_list("url", flat=True))
+        for url in suggestion.evidence_urls:
+            if url not in known:
+                Source.objects.create(
+                    partnership=partnership, url=url, title=url, accessed=timezone.localdate()
+                )
+        suggestion.partnership = partnership
+        suggestion.applied_fields = chosen
+        decide(suggestion, Suggestion.Status.APPROVED, user)
+    return partnership
+
+
+def reject(suggestion_id, user, reason, notify_submitter=False):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ModerationError("Give a reason for rejecting the suggestion.")
+    with transaction.atomic():
+        suggestion = locked_pending(suggestion_id)
+        decide(suggestion, Suggestion.Status.REJECTED, user, reason)
+        if notify_submitter and suggestion.submitter_email:
+            queue_rejection_email(suggestion)
+            transaction.on_commit(send_outbox_soon)
+    return suggestion
+
+
+def mark_spam(suggestion_id, user):
+    with transaction.atomic():
+        suggestion = locked_pending(suggestion_id)
+        decide(suggestion, Suggestion.Status.SPAM, user)
+    return suggestion
+
+
+def erase_expired_personal_data(now=None):
+    """Blank submitters' details, and the emails that carried them, after the retention
+    period that follows each decision. Returns how many suggestions were erased."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.SUGGESTION_RETENTION_DAYS)
+    expired = Suggestion.objects.filter(decided_at__lt=cutoff, personal_data_erased_at__isnull=True)
+    with transaction.atomic():
+        ids = list(expired.select_for_update().values_list("pk", flat=True))
+        Suggestion.objects.filter(pk__in=ids).update(
+            submitter_name="",
+            submitter_email="",
+            submitter_organisation="",
+            submitter_role="",
+            client_fingerprint="",
+            personal_data_erased_at=now or timezone.now(),
+        )
+        from partnerships.models import OutboxMessage
+
+        OutboxMessage.objects.filter(suggestion_id__in=ids).update(to="", body="")
+    return len(ids)
+
+
+IGNORED_IN_CHANGE_LOG = {"updated_at", "created_at", "curated_hash", "id"}
+
+
+def public_changes(partnership):
+    """The partnership's change log for the public: dates and what changed, never who.
+
+    History rows written by one action (the row, then its areas) are shown as one entry.
+    """
+    records = list(partnership.history.order_by("history_date", "history_id"))
+    entries = []
+    for previous, record in zip([None, *records], records, strict=False):
+        fields = []
+        if previous is not None:
+            fields = [
+                label(change.field)
+                for change in record.diff_against(previous).changes
+                if change.field not in IGNORED_IN_CHANGE_LOG
+            ]
+        same_action = (
+            entries
+            and previous is not None
+            and record.history_change_reason == previous.history_change_reason
+            and record.history_user_id == previous.history_user_id
+            and record.history_date - previous.history_date < timedelta(seconds=5)
+        )
+        if same_action:
+            entries[-1]["fields"].extend(f for f in fields if f not in entries[-1]["fields"])
+        elif previous is None or fields:
+            entries.append(
+                {"date": record.history_date, "fields": fields, "first": previous is None}
+            )
+    return [
+        {
+            "date": entry["date"],
+            "summary": "Added to the map"
+            if entry["first"]
+            else "Changed: " + ", ".join(entry["fields"]),
+        }
+        for entry in reversed(entries)
+    ]

@@ -1,0 +1,111 @@
+"""Emails about suggestions, through an outbox.
+
+Messages are rows written in the same transaction as the suggestion or decision that
+causes them; `send_due_messages` sends what is waiting and is run by a Celery task right
+after the commit and again every minute by beat, so a Redis or worker outage only delays
+them.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from partnerships.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 10
+
+
+def moderator_addresses():
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=settings.MODERATORS_GROUP)
+        .exclude(email="")
+    )
+    return sorted(set(users.values_list("email", flat=True)) | set(settings.MODERATOR_EMAILS))
+
+
+def queue(to, subject, template, context, suggestion=None):
+    if not to:
+        return None
+    return OutboxMessage.objects.create(
+        to=", ".join(to),
+        subject=subject,
+        body=render_to_string(template, context),
+        suggestion=suggestion,
+    )
+
+
+def queue_submission_emails(suggestion):
+    context = {"suggestion": suggestion, "site_url": settings.SITE_URL}
+    queue(
+        [suggestion.submitter_email],
+        f"Your suggestion {suggestion.reference} has been received",
+        "partnerships/email/acknowledgement.txt",
+        context,
+        suggestion,
+    )
+    queue(
+        moderator_addresses(),
+        f"New suggestion {suggestion.reference} to review",
+        "partnerships/email/moderator_notice.txt",
+        context,
+        suggestion,
+    )
+
+
+def queue_rejection_email(suggestion):
+    queue(
+        [suggestion.submitter_email],
+        f"Your suggestion {suggestion.reference}",
+        "partnerships/email/rejection.txt",
+        {"suggestion": suggestion, "site_url": settings.SITE_URL},
+        suggestion,
+    )
+
+
+def send_outbox_soon():
+    """Ask the worker to send now; if the broker is unreachable, beat will do it later."""
+    from partnerships.tasks import send_outbox
+
+    try:
+        send_outbox.apply_async(retry=False)
+    except Exception as error:  # broker down: the messages wait in the outbox
+        logger.warning("Outbox not dispatched now (%s); the periodic task will send it", error)
+
+
+def send_due_messages(limit=100):
+    """Send waiting messages, each in its own transaction; returns how many were sent."""
+    sent = 0
+    due = OutboxMessage.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+    for message_id in list(due.values_list("pk", flat=True)[:limit]):
+        with transaction.atomic():
+            message = (
+                OutboxMessage.objects.select_for_update(skip_locked=True)
+                .filter(pk=message_id, sent_at__isnull=True)
+                .first()
+            )
+            if message is None:
+                continue
+            message.attempts += 1
+            try:
+                send_mail(
+                    message.subject,
+                    message.body,
+                    settings.DEFAULT_FROM_EMAIL,
+                    [address.strip() for address in message.to.split(",")],
+                )
+            except Exception as error:
+                message.last_error = f"{type(error).__name__}: {error}"
+                message.save(update_fields=["attempts", "last_error"])
+                continue
+            message.sent_at = timezone.now()
+            message.last_error = ""
+            message.save(update_fields=["attempts", "last_error", "sent_at"])
+            sent += 1
+    return sent

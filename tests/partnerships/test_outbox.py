@@ -1,0 +1,139 @@
+"""A suggestion survives a Redis outage; its emails go out once Redis is back."""
+
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+import redis
+from django.core import mail
+from kombu import pools
+
+from partnerships.models import OutboxMessage, Suggestion
+from partnerships_map.celery import app
+from tests.partnerships.test_suggestions import NEW
+
+pytestmark = pytest.mark.django_db
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RedisServer:
+    """A throwaway redis-server of our own, so stopping it disturbs nothing else."""
+
+    def __init__(self, folder):
+        self.port = free_port()
+        self.folder = folder
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                shutil.which("redis-server"),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port)
+        for _ in range(100):
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(10)
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+
+def reset_broker_connections():
+    """Forget pooled broker connections, as a fresh worker or web process would."""
+    pools.reset()
+    app._after_fork()
+
+
+@pytest.fixture
+def broker(tmp_path):
+    server = RedisServer(tmp_path)
+    server.start()
+    original = app.conf.broker_url
+    app.conf.broker_url = server.url
+    reset_broker_connections()
+    yield server
+    app.conf.broker_url = original
+    reset_broker_connections()
+    if server.process.poll() is None:
+        server.stop()
+
+
+def queued_tasks(server):
+    return redis.Redis(port=server.port).llen("celery")
+
+
+def test_submission_is_saved_while_redis_is_down_and_mailed_when_it_is_back(
+    client, partnerships, broker, django_capture_on_commit_callbacks
+):
+    broker.stop()
+    started = time.perf_counter()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/suggest/", NEW)
+    took = time.perf_counter() - started
+    assert response.status_code == 302
+    print(f"visitor waited {took:.2f} s with Redis down")
+    assert took < 2, f"the visitor waited {took:.1f} s"
+    suggestion = Suggestion.objects.get()
+    assert suggestion.status == "pending"
+    waiting = OutboxMessage.objects.filter(sent_at__isnull=True)
+    assert waiting.count() == 1
+    assert mail.outbox == []
+
+    broker.start()
+    reset_broker_connections()
+    from partnerships.tasks import send_outbox
+
+    send_outbox.apply_async()  # what beat does every minute, now that Redis answers
+    assert queued_tasks(broker) == 1
+    assert send_outbox.apply().get() == 1  # the worker running it
+    assert [m.to for m in mail.outbox] == [["alex@example.org"]]
+    assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_dispatch_after_commit_reaches_the_broker(
+    client, partnerships, broker, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/suggest/", NEW)
+    assert queued_tasks(broker) == 1
+
+
+def test_a_failing_mail_server_keeps_the_message_for_later(partnerships, settings, client):
+    from partnerships.notifications import send_due_messages
+
+    client.post("/suggest/", NEW)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 1
+    assert send_due_messages() == 0
+    message = OutboxMessage.objects.get()
+    assert message.attempts == 1 and "ConnectionRefusedError" in message.last_error
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_due_messages() == 1

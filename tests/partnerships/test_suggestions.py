@@ -1,0 +1,304 @@
+import threading
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.db import connections
+from django.test import Client
+from django.utils import timezone
+
+from partnerships import moderation
+from partnerships.models import OutboxMessage, Partnership, Suggestion
+from partnerships.notifications import send_due_messages
+
+pytestmark = pytest.mark.django_db
+
+SUBMITTER = {
+    "submitter_name": "Alex Example",
+    "submitter_email": "alex@example.org",
+    "submitter_organisation": "Submitter Organisation Q7",
+    "submitter_role": "Submitter Role Q7",
+    "consent_to_contact": "on",
+}
+NEW = {
+    "name": "Rutland Schools Partnership",
+    "summary": "A proposed partnership (test data).",
+    "scope": "one_la",
+    "local_authorities": ["E06000017"],
+    "focus_areas": ["school_improvement", "attendance"],
+    "evidence_urls": "https://example.org/evidence",
+    **SUBMITTER,
+}
+
+
+@pytest.fixture
+def moderator(django_user_model):
+    user = django_user_model.objects.create_user(
+        "mod", "moderator@example.org", "a-long-passphrase", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+def amendment(partnership, **changes):
+    """The amendment form as a browser would post it: today's values, then the changes."""
+    from partnerships.suggestions import partnership_values
+
+    data = {
+        key: value
+        for key, value in partnership_values(partnership).items()
+        if value not in (None, "")
+    }
+    data.update(action="amendment", **SUBMITTER)
+    data.update(changes)
+    return data
+
+
+def test_a_new_partnership_suggestion_is_saved_and_acknowledged(client, partnerships, moderator):
+    response = client.post("/suggest/", NEW)
+    suggestion = Suggestion.objects.get()
+    assert response.status_code == 302
+    assert response.url == f"/suggest/received/{suggestion.reference}/"
+    page = client.get(response.url).content.decode()
+    assert suggestion.reference in page and "Alex" not in page
+    assert suggestion.kind == Suggestion.Kind.NEW and suggestion.status == "pending"
+    assert suggestion.proposed["name"] == "Rutland Schools Partnership"
+    assert suggestion.proposed["local_authorities"] == ["E06000017"]
+    assert suggestion.proposed["focus_areas"] == ["attendance", "school_improvement"]
+    assert suggestion.evidence_urls == ["https://example.org/evidence"]
+    messages = OutboxMessage.objects.order_by("pk")
+    assert [m.to for m in messages] == ["alex@example.org", "moderator@example.org"]
+    assert suggestion.reference in messages[0].body
+    # Eager dispatch is off in tests without a worker: the outbox sends when asked.
+    assert send_due_messages() == 2
+    assert len(mail.outbox) == 2
+    assert not Partnership.objects.filter(name="Rutland Schools Partnership").exists()
+
+
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        ({"name": ""}, "name", "This field is required."),
+        ({"submitter_email": "not-an-email"}, "submitter_email", "Enter a valid email address."),
+        ({"evidence_urls": "see the council site"}, "evidence_urls", "is not a web address"),
+        (
+            {"evidence_urls": "\n".join(f"https://e.org/{i}" for i in range(11))},
+            "evidence_urls",
+            "at most 10",
+        ),
+        ({"founded_year": "2999"}, "founded_year", "less than or equal to"),
+        ({"local_authorities": ["E06999999"]}, "local_authorities", "Select a valid choice"),
+        ({"local_authorities": []}, "local_authorities", "Choose at least one"),
+        ({"comment": "x" * 5001}, "comment", "at most 5000 characters"),
+        ({"website": "javascript:alert(1)"}, "website", "Enter a valid URL."),
+        ({"la_role": "council_run"}, "la_role", "Select a valid choice"),
+    ],
+)
+def test_bad_input_gets_a_clear_error_per_field_and_nothing_is_saved(
+    client, partnerships, change, field, message
+):
+    response = client.post("/suggest/", {**NEW, **change})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert field in errors and message in " ".join(errors[field]), errors
+    assert f'href="#id_{field}"' in response.content.decode()
+    assert not Suggestion.objects.exists()
+
+
+def test_the_amendment_form_is_prefilled_with_todays_values(client, partnerships):
+    html = client.get("/partnerships/learn-sheffield/suggest/").content.decode()
+    assert 'value="Learn Sheffield"' in html
+    assert 'value="school_improvement"' in html and "checked" in html
+    assert '<option value="E08000019" selected>' in html
+
+
+def test_an_amendment_records_only_what_changed_and_the_baseline(client, partnerships):
+    sheffield = Partnership.objects.get(slug="learn-sheffield")
+    client.post(
+        "/partnerships/learn-sheffield/suggest/",
+        amendment(sheffield, status="dormant", focus_areas=["school_improvement", "attendance"]),
+    )
+    suggestion = Suggestion.objects.get()
+    assert suggestion.kind == Suggestion.Kind.AMENDMENT
+    assert suggestion.proposed == {
+        "status": "dormant",
+        "focus_areas": ["attendance", "school_improvement"],
+    }
+    assert suggestion.baseline["status"] == "active"
+
+
+def test_an_amendment_that_changes_nothing_is_refused(client, partnerships):
+    sheffield = Partnership.objects.get(slug="learn-sheffield")
+    response = client.post("/partnerships/learn-sheffield/suggest/", amendment(sheffield))
+    assert "Nothing was changed" in response.content.decode()
+    assert not Suggestion.objects.exists()
+
+
+def test_reporting_a_closure(client, partnerships):
+    sheffield = Partnership.objects.get(slug="learn-sheffield")
+    client.post(
+        "/partnerships/learn-sheffield/suggest/",
+        amendment(sheffield, action="closure", comment="It closed in 2026."),
+    )
+    suggestion = Suggestion.objects.get()
+    assert suggestion.kind == Suggestion.Kind.CLOSURE
+    assert suggestion.proposed == {"status": "closed"}
+
+
+def test_the_honeypot_keeps_bots_out_quietly(client, partnerships):
+    response = client.post("/suggest/", {**NEW, "fax_number": "0123"})
+    assert response.status_code == 302  # the bot learns nothing
+    assert Suggestion.objects.get().status == Suggestion.Status.SPAM
+    assert not OutboxMessage.objects.exists()
+
+
+def test_at_most_five_suggestions_an_hour_per_client(client, partnerships):
+    for _ in range(5):
+        assert client.post("/suggest/", NEW).status_code == 302
+    response = client.post("/suggest/", NEW)
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3600"
+    assert Suggestion.objects.count() == 5
+    other = Client(REMOTE_ADDR="192.0.2.7")
+    assert other.post("/suggest/", NEW).status_code == 302
+
+
+def test_csrf_is_required(partnerships):
+    client = Client(enforce_csrf_checks=True)
+    assert client.post("/suggest/", NEW).status_code == 403
+    assert not Suggestion.objects.exists()
+
+
+def suggest_new(client, **changes):
+    client.post("/suggest/", {**NEW, **changes})
+    return Suggestion.objects.latest("created_at")
+
+
+def test_approving_a_new_partnership_publishes_it_with_history(client, partnerships, moderator):
+    suggestion = suggest_new(client)
+    partnership = moderation.approve(suggestion.pk, moderator)
+    assert partnership.slug == "rutland-schools-partnership" and partnership.published
+    assert list(partnership.local_authorities.values_list("name", flat=True)) == ["Rutland"]
+    assert partnership.sources.get().url == "https://example.org/evidence"
+    record = partnership.history.earliest()
+    assert record.history_user == moderator
+    assert record.history_change_reason == f"Suggestion {suggestion.reference} approved"
+    suggestion.refresh_from_db()
+    assert suggestion.status == "approved" and suggestion.decided_by == moderator
+    page = client.get(partnership.get_absolute_url()).content.decode()
+    assert "Added to the map" in page
+    assert "Alex Example" not in page and "alex@example.org" not in page
+
+
+def test_partial_approval_applies_only_the_chosen_fields(client, partnerships, moderator):
+    sheffield = Partnership.objects.get(slug="learn-sheffield")
+    client.post(
+        "/partnerships/learn-sheffield/suggest/",
+        amendment(sheffield, status="dormant", founded_year="2014"),
+    )
+    suggestion = Suggestion.objects.get()
+    moderation.approve(suggestion.pk, moderator, fields=["founded_year"])
+    sheffield.refresh_from_db()
+    assert sheffield.founded_year == 2014 and sheffield.status == "active"
+    assert Suggestion.objects.get().applied_fields == ["founded_year"]
+    log = client.get("/partnerships/learn-sheffield/").content.decode()
+    assert "Changed: Founded year" in log
+
+
+def test_rejecting_needs_a_reason_and_can_tell_the_submitter(client, partnerships, moderator):
+    suggestion = suggest_new(client)
+    with pytest.raises(moderation.ModerationError, match="Give a reason"):
+        moderation.reject(suggestion.pk, moderator, "  ")
+    moderation.reject(suggestion.pk, moderator, "No public evidence found.", notify_submitter=True)
+    message = (
+        OutboxMessage.objects.filter(subject__startswith="Your suggestion")
+        .exclude(subject__contains="received")
+        .get()
+    )
+    assert "No public evidence found." in message.body and message.to == "alex@example.org"
+    assert not Partnership.objects.filter(name=NEW["name"]).exists()
+
+
+def test_spam_changes_nothing(client, partnerships, moderator):
+    suggestion = suggest_new(client)
+    moderation.mark_spam(suggestion.pk, moderator)
+    assert Suggestion.objects.get().status == "spam"
+    with pytest.raises(moderation.ModerationError, match="already been spam"):
+        moderation.approve(suggestion.pk, moderator)
+
+
+def test_a_stale_suggestion_shows_the_conflict_before_approval(client, partnerships, moderator):
+    sheffield = Partnership.objects.get(slug="learn-sheffield")
+    client.post("/partnerships/learn-sheffield/suggest/", amendment(sheffield, status="dormant"))
+    suggestion = Suggestion.objects.get()
+    sheffield.status = "closed"
+    sheffield.save()
+    conflicts = [c for c in moderation.review(suggestion) if c.conflict]
+    assert [(c.field, c.baseline, c.current, c.proposed) for c in conflicts] == [
+        ("status", "active", "closed", "dormant")
+    ]
+    with pytest.raises(moderation.ModerationError, match="changed after this suggestion"):
+        moderation.approve(suggestion.pk, moderator)
+    assert Partnership.objects.get(slug="learn-sheffield").status == "closed"
+    moderation.approve(suggestion.pk, moderator, accept_conflicts=True)
+    assert Partnership.objects.get(slug="learn-sheffield").status == "dormant"
+
+
+def test_an_invalid_result_is_refused_whole(client, partnerships, moderator):
+    suggestion = suggest_new(client)
+    Suggestion.objects.filter(pk=suggestion.pk).update(
+        proposed={**suggestion.proposed, "scope": ""}
+    )
+    with pytest.raises(moderation.ModerationError, match="would not be valid"):
+        moderation.approve(suggestion.pk, moderator)
+    assert not Partnership.objects.filter(name=NEW["name"]).exists()
+    assert Suggestion.objects.get().status == "pending"
+
+
+def test_personal_data_is_erased_after_the_retention_period(
+    client, partnerships, moderator, settings
+):
+    old = suggest_new(client)
+    recent = suggest_new(client, name="Another")
+    pending = suggest_new(client, name="Pending one")
+    moderation.reject(old.pk, moderator, "Duplicate", notify_submitter=True)
+    moderation.reject(recent.pk, moderator, "Duplicate")
+    Suggestion.objects.filter(pk=old.pk).update(decided_at=timezone.now() - timedelta(days=91))
+    assert moderation.erase_expired_personal_data() == 1
+    old.refresh_from_db()
+    assert (old.submitter_name, old.submitter_email, old.client_fingerprint) == ("", "", "")
+    assert old.personal_data_erased_at
+    assert not OutboxMessage.objects.filter(suggestion=old).exclude(to="").exists()
+    assert Suggestion.objects.get(pk=recent.pk).submitter_email == "alex@example.org"
+    assert Suggestion.objects.get(pk=pending.pk).submitter_email == "alex@example.org"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_moderators_approving_at_once_cannot_both_apply_it(
+    partnerships, moderator, django_user_model
+):
+    client = Client()
+    suggestion = suggest_new(client)
+    other = django_user_model.objects.create_user("mod2", password="x")
+    results = []
+    barrier = threading.Barrier(2)
+
+    def act(user):
+        barrier.wait()
+        try:
+            moderation.approve(suggestion.pk, user)
+            results.append("applied")
+        except moderation.ModerationError as error:
+            results.append(str(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=act, args=(user,)) for user in (moderator, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert any("has already been approved by" in result for result in results), results
+    assert results.count("applied") == 1
+    assert Partnership.objects.filter(name=NEW["name"]).count() == 1
