@@ -33,6 +33,11 @@ class PartnershipAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["local_authorities"]
     inlines = [MembershipInline, SourceInline]
     readonly_fields = ["created_at", "updated_at"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.refresh_display_footprint()
+
     fieldsets = [
         (None, {"fields": ["name", "slug", "also_known_as", "summary", "website", "published"]}),
         ("Place", {"fields": ["scope", "local_authorities", "drawn_footprint"]}),

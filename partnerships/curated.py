@@ -162,6 +162,8 @@ def load_curated_partnerships(path=CURATED_FILE):
         digest = record_hash(record)
         partnership = Partnership.objects.filter(slug=record["slug"]).first()
         if partnership and partnership.curated_hash == digest:
+            if partnership.display_footprint is None:
+                partnership.refresh_display_footprint()
             report.unchanged.append(record["slug"])
             continue
         if partnership and edited_by_a_person(partnership):
@@ -177,6 +179,7 @@ def load_curated_partnerships(path=CURATED_FILE):
         partnership._change_reason = CHANGE_REASON
         partnership.save()
         partnership.local_authorities.set(authorities)
+        partnership.refresh_display_footprint()
         partnership.members.all().delete()
         Membership.objects.bulk_create(
             Membership(partnership=partnership, **member) for member in members

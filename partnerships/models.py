@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models import Union
+from django.contrib.gis.geos import MultiPolygon
 from django.contrib.postgres.fields import ArrayField
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -130,6 +131,13 @@ class Partnership(models.Model):
     drawn_footprint = models.MultiPolygonField(
         srid=4326, null=True, blank=True, help_text="For a partnership covering part of an LA."
     )
+    display_footprint = models.MultiPolygonField(
+        srid=4326,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Drawn footprint, or its areas' display geometry: prepared once for maps.",
+    )
     founded_year = models.PositiveSmallIntegerField(null=True, blank=True)
     legal_form = models.CharField(max_length=30, choices=LegalForm.choices, blank=True)
     legal_form_detail = models.CharField(max_length=300, blank=True)
@@ -181,6 +189,17 @@ class Partnership(models.Model):
         if self.drawn_footprint:
             return self.drawn_footprint
         return self.local_authorities.aggregate(union=Union("boundary"))["union"]
+
+    def refresh_display_footprint(self):
+        """Recompute the map footprint; call after changing its areas or drawn footprint."""
+        footprint = (
+            self.drawn_footprint
+            or self.local_authorities.aggregate(union=Union("display_geometry"))["union"]
+        )
+        if footprint is not None and footprint.geom_type == "Polygon":
+            footprint = MultiPolygon(footprint, srid=4326)
+        Partnership.objects.filter(pk=self.pk).update(display_footprint=footprint)
+        self.display_footprint = footprint
 
     def labels(self, field, choices):
         lookup = dict(choices.choices)

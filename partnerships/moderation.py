@@ -193,6 +193,7 @@ def approve(suggestion_id, user, fields=None, accept_conflicts=False):
                 )
             partnership._history_user = user
             partnership.local_authorities.set(authorities)
+            partnership.refresh_display_footprint()
         known = set(partnership.sources.values_list("url", flat=True))
         for url in suggestion.evidence_urls:
             if url not in known:

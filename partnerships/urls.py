@@ -1,8 +1,21 @@
 from django.urls import path
 
-from partnerships import views
+from partnerships import downloads, views
 
 urlpatterns = [
+    path("data/", views.data_page, name="data"),
+    path("data/partnerships.csv", downloads.partnerships_csv, name="download-partnerships-csv"),
+    path("data/memberships.csv", downloads.memberships_csv, name="download-memberships-csv"),
+    path(
+        "data/partnerships.geojson",
+        downloads.partnerships_geojson,
+        name="download-partnerships-geojson",
+    ),
+    path(
+        "data/local-authorities.geojson",
+        downloads.local_authorities_geojson,
+        name="download-local-authorities-geojson",
+    ),
     path("", views.map_page, name="map"),
     path("partnerships/<slug:slug>/", views.partnership_detail, name="partnership"),
     path("partnerships/<slug:slug>/suggest/", views.suggest, name="suggest-amendment"),

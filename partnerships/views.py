@@ -249,3 +249,9 @@ def search(request):
         for trust in trusts.order_by("name")[:5]
     ]
     return JsonResponse({"q": query, "results": results})
+
+
+def data_page(request):
+    from partnerships.downloads import LICENCE
+
+    return render(request, "partnerships/data.html", {"licences": LICENCE})

@@ -6,6 +6,7 @@ are the few explicit `if` blocks at the end.
 """
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -49,6 +50,8 @@ DATABASES = {
     )
 }
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+# The cache (API throttling counters) uses its own Redis database, never Celery's.
+REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL") or re.sub(r"(/\d*)?$", "/1", REDIS_URL, count=1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -58,8 +61,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "corsheaders",
     "rest_framework",
     "rest_framework_gis",
+    "rest_framework_api_key",
+    "drf_spectacular_sidecar",
     "django_filters",
     "drf_spectacular",
     "leaflet",
@@ -70,6 +76,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -121,7 +128,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # API throttling counters, shared by every web process.
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_CACHE_URL,
+        "KEY_PREFIX": "throttle",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    },
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "partnerships-map@localhost")
@@ -155,14 +171,39 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["partnerships_map.api.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "partnerships_map.api.AnonymousThrottle",
+        "partnerships_map.api.ApiKeyThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_ANON_RATE", "120/min"),
+        "api_key": os.environ.get("API_KEY_RATE", "3000/min"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "partnerships_map.api.Pagination",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "URL_FORMAT_OVERRIDE": "format",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Education partnerships map API",
+    "TITLE": "England's education partnerships map: API",
+    "DESCRIPTION": (
+        "Read-only open data: local authorities, area-based education partnerships, "
+        "schools and trusts. Published data only; no personal data. Anonymous use is "
+        "rate-limited; ask for an API key for more. Partnership data: CC BY 4.0; "
+        "boundaries and register data: Open Government Licence v3.0."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
 }
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL

@@ -1,13 +1,19 @@
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from geodata.models import LocalAuthority, Region
+from geodata.models import LocalAuthority, Region, School, Trust
 
 
 class RegionSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = Region
         fields = ["code", "name"]
+
+
+class LocalAuthoritySummary(serializers.ModelSerializer):
+    class Meta:
+        model = LocalAuthority
+        fields = ["ons_code", "dfe_code", "name", "la_type"]
 
 
 class LocalAuthorityFields(serializers.ModelSerializer):
@@ -44,7 +50,109 @@ class LocalAuthorityFeatureSerializer(GeoFeatureModelSerializer, LocalAuthorityF
         fields = [*LocalAuthorityFields.Meta.fields, "display_geometry"]
 
 
-class LocalAuthoritySummary(serializers.ModelSerializer):
+class IndicatorValueSerializer(serializers.Serializer):
+    code = serializers.CharField(source="indicator.code")
+    name = serializers.CharField(source="indicator.name")
+    unit = serializers.CharField(source="indicator.unit")
+    year = serializers.CharField()
+    value = serializers.FloatField()
+    source = serializers.CharField(source="indicator.source")
+    licence = serializers.CharField(source="indicator.licence")
+
+
+class LocalAuthorityDetailSerializer(LocalAuthoritySerializer):
+    indicators = IndicatorValueSerializer(source="indicator_values", many=True, read_only=True)
+
+    class Meta(LocalAuthoritySerializer.Meta):
+        fields = [*LocalAuthoritySerializer.Meta.fields, "indicators"]
+
+
+class TrustSummarySerializer(serializers.ModelSerializer):
     class Meta:
-        model = LocalAuthority
-        fields = ["ons_code", "dfe_code", "name", "la_type"]
+        model = Trust
+        fields = ["uid", "name", "trust_type"]
+
+
+class SchoolFields(serializers.ModelSerializer):
+    local_authority = LocalAuthoritySummary(read_only=True)
+    trust = TrustSummarySerializer(read_only=True)
+    url = serializers.HyperlinkedIdentityField(view_name="api:school-detail", lookup_field="urn")
+
+    class Meta:
+        model = School
+        fields = [
+            "urn",
+            "name",
+            "local_authority",
+            "establishment_type",
+            "type_group",
+            "phase",
+            "status",
+            "statutory_low_age",
+            "statutory_high_age",
+            "number_of_pupils",
+            "trust",
+            "postcode",
+            "website",
+            "open_date",
+            "close_date",
+            "last_seen",
+            "missing_since",
+            "url",
+        ]
+
+
+class SchoolSerializer(SchoolFields):
+    latitude = serializers.SerializerMethodField()
+    longitude = serializers.SerializerMethodField()
+
+    class Meta(SchoolFields.Meta):
+        fields = [*SchoolFields.Meta.fields, "latitude", "longitude"]
+
+    def get_latitude(self, school) -> float | None:
+        return school.location.y if school.location else None
+
+    def get_longitude(self, school) -> float | None:
+        return school.location.x if school.location else None
+
+
+class SchoolFeatureSerializer(GeoFeatureModelSerializer, SchoolFields):
+    class Meta(SchoolFields.Meta):
+        geo_field = "location"
+        id_field = False
+        fields = [*SchoolFields.Meta.fields, "location"]
+
+
+class TrustSerializer(serializers.ModelSerializer):
+    trust_type_name = serializers.CharField(source="get_trust_type_display", read_only=True)
+    open_schools = serializers.SerializerMethodField()
+    footprint = serializers.SerializerMethodField(
+        help_text="Local authorities where it has open schools, with how many."
+    )
+    url = serializers.HyperlinkedIdentityField(view_name="api:trust-detail", lookup_field="uid")
+
+    class Meta:
+        model = Trust
+        fields = [
+            "uid",
+            "name",
+            "trust_type",
+            "trust_type_name",
+            "companies_house_number",
+            "open_schools",
+            "footprint",
+            "url",
+        ]
+
+    def get_open_schools(self, trust) -> int:
+        return len(trust.prefetched_open_schools)
+
+    def get_footprint(self, trust) -> list[dict]:
+        counts = {}
+        for school in trust.prefetched_open_schools:
+            la = school.local_authority
+            entry = counts.setdefault(
+                la.ons_code, {"ons_code": la.ons_code, "name": la.name, "schools": 0}
+            )
+            entry["schools"] += 1
+        return sorted(counts.values(), key=lambda e: (-e["schools"], e["name"]))

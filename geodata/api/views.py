@@ -1,11 +1,14 @@
 import hashlib
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Prefetch
 from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.decorators import method_decorator
 from django.views.decorators.vary import vary_on_headers
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -13,12 +16,18 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from geodata import similarity
+from geodata.api.filters import SchoolFilter, TrustFilter
 from geodata.api.serializers import (
+    LocalAuthorityDetailSerializer,
     LocalAuthorityFeatureSerializer,
     LocalAuthoritySerializer,
     LocalAuthoritySummary,
+    SchoolFeatureSerializer,
+    SchoolSerializer,
+    TrustSerializer,
 )
-from geodata.models import LocalAuthority
+from geodata.models import LocalAuthority, School, Trust
+from partnerships_map.api import ConditionalListMixin, GeoJSONPagination, Pagination
 
 
 class GeoJSONRenderer(JSONRenderer):
@@ -61,10 +70,14 @@ class LocalAuthorityViewSet(viewsets.ReadOnlyModelViewSet):
             self.request.accepted_renderer.format == "geojson"
         ):
             return LocalAuthorityFeatureSerializer
+        if self.action == "retrieve":
+            return LocalAuthorityDetailSerializer
         return LocalAuthoritySerializer
 
     def get_queryset(self):
         queryset = super().get_queryset()
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related("indicator_values__indicator")
         if self.get_serializer_class() is LocalAuthorityFeatureSerializer:
             return queryset.defer("boundary")
         return queryset.defer("boundary", "display_geometry")
@@ -110,6 +123,15 @@ class LocalAuthorityViewSet(viewsets.ReadOnlyModelViewSet):
             return HttpResponseRedirect(target)
         return authority
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("method", str, enum=["indicators", "dfe"], default="indicators"),
+            OpenApiParameter("indicators", str, description="Comma-separated indicator codes."),
+            OpenApiParameter("weights", str, description="Comma-separated weights, one each."),
+            OpenApiParameter("n", int, default=10, description="1 to 50."),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
     @action(detail=True, url_path="similar", renderer_classes=[JSONRenderer, BrowsableAPIRenderer])
     def similar(self, request, code=None):
         """Local authorities like this one: `method=indicators` (ours: `indicators` and
@@ -175,4 +197,55 @@ class LocalAuthorityViewSet(viewsets.ReadOnlyModelViewSet):
                     "codes": sorted(set(ours) & set(theirs)),
                 },
             }
+        )
+
+
+class SchoolViewSet(ConditionalListMixin, viewsets.ReadOnlyModelViewSet):
+    """Schools and other establishments from DfE's register (GIAS), by URN. Add
+    `?format=geojson` for points."""
+
+    queryset = School.objects.select_related("local_authority", "trust").order_by("urn")
+    renderer_classes = [JSONRenderer, GeoJSONRenderer, BrowsableAPIRenderer]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = SchoolFilter
+    lookup_field = "urn"
+
+    def get_serializer_class(self):
+        if getattr(self.request, "accepted_renderer", None) and (
+            self.request.accepted_renderer.format == "geojson"
+        ):
+            return SchoolFeatureSerializer
+        return SchoolSerializer
+
+    @property
+    def paginator(self):
+        if not hasattr(self, "_paginator"):
+            geojson = self.request.accepted_renderer.format == "geojson"
+            self._paginator = GeoJSONPagination() if geojson else Pagination()
+        return self._paginator
+
+
+class TrustViewSet(ConditionalListMixin, viewsets.ReadOnlyModelViewSet):
+    """Academy and other trusts, by GIAS group UID, with their footprint across LAs."""
+
+    serializer_class = TrustSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = TrustFilter
+    lookup_field = "uid"
+
+    def get_queryset(self):
+        return Trust.objects.order_by("name", "uid").prefetch_related(
+            Prefetch(
+                "schools",
+                queryset=School.objects.open()
+                .select_related("local_authority")
+                .only(
+                    "urn",
+                    "trust_id",
+                    "status",
+                    "local_authority__ons_code",
+                    "local_authority__name",
+                ),
+                to_attr="prefetched_open_schools",
+            )
         )

@@ -1,0 +1,112 @@
+import django_filters
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db.models import CharField, Func, Q, Value
+from django.db.models.functions import Concat
+from rest_framework.exceptions import ValidationError
+
+from geodata.api.filters import BBoxFilter, SchoolFilter, authorities_for
+from geodata.models import Region
+from partnerships.models import FocusArea, Partnership, Phase
+
+FUZZY_THRESHOLD = 0.3
+
+
+class CommaChoiceFilter(django_filters.CharFilter):
+    """One value, or several separated by commas (any of them matches)."""
+
+    def __init__(self, *args, param, choices=None, contains=False, **kwargs):
+        self.param = param
+        self.allowed = [value for value, _ in choices]
+        self.contains = contains
+        kwargs.setdefault(
+            "help_text", "One of, or several separated by commas: " + ", ".join(self.allowed)
+        )
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        values = [part.strip() for part in value.split(",") if part.strip()]
+        unknown = [v for v in values if v not in self.allowed]
+        if unknown:
+            raise ValidationError(
+                {
+                    self.param: [
+                        f"unknown value(s) {', '.join(unknown)}; allowed: {', '.join(self.allowed)}"
+                    ]
+                }
+            )
+        lookup = f"{self.field_name}__contains" if self.contains else self.field_name
+        condition = Q()
+        for v in values:
+            condition |= Q(**{lookup: [v] if self.contains else v})
+        return queryset.filter(condition)
+
+
+class PartnershipFilter(django_filters.FilterSet):
+    la = django_filters.CharFilter(method="filter_la", help_text="ONS, DfE or former LA code.")
+    region = django_filters.CharFilter(method="filter_region", help_text="Region E12 code.")
+    la_role = CommaChoiceFilter(
+        param="la_role", field_name="la_role", choices=Partnership.LARole.choices
+    )
+    focus = CommaChoiceFilter(
+        param="focus", field_name="focus_areas", choices=FocusArea.choices, contains=True
+    )
+    phase = CommaChoiceFilter(
+        param="phase", field_name="phases", choices=Phase.choices, contains=True
+    )
+    scope = CommaChoiceFilter(param="scope", field_name="scope", choices=Partnership.Scope.choices)
+    legal_form = CommaChoiceFilter(
+        param="legal_form", field_name="legal_form", choices=Partnership.LegalForm.choices
+    )
+    status = CommaChoiceFilter(
+        param="status", field_name="status", choices=Partnership.Status.choices
+    )
+    q = django_filters.CharFilter(method="filter_q", help_text="Fuzzy search of names.")
+    bbox = BBoxFilter(field_name="display_footprint", help_text="min_lon,min_lat,max_lon,max_lat")
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Partnership
+        fields = []
+
+    def filter_la(self, queryset, name, value):
+        return queryset.filter(local_authorities__in=authorities_for(value)).distinct()
+
+    def filter_region(self, queryset, name, value):
+        if not Region.objects.filter(code=value).exists():
+            raise ValidationError({"region": [f"no region has the code {value!r} (use E12...)"]})
+        return queryset.filter(local_authorities__region__code=value).distinct()
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        names = Concat(
+            "name",
+            Value(" "),
+            Func("also_known_as", Value(" "), function="array_to_string", output_field=CharField()),
+            output_field=CharField(),
+        )
+        return (
+            queryset.annotate(names=names, similarity=TrigramWordSimilarity(value, names))
+            .filter(Q(similarity__gte=FUZZY_THRESHOLD) | Q(names__icontains=value))
+            .order_by("-similarity", "name")
+        )
+
+
+class SchoolWithPartnershipFilter(SchoolFilter):
+    partnership = django_filters.CharFilter(
+        method="filter_partnership",
+        help_text="Slug: schools that are members, directly or through their trust.",
+    )
+
+    def filter_partnership(self, queryset, name, value):
+        partnership = Partnership.objects.published().filter(slug=value).first()
+        if partnership is None:
+            raise ValidationError({"partnership": [f"no published partnership {value!r}"]})
+        members = partnership.members
+        return queryset.filter(
+            Q(urn__in=members.filter(school__isnull=False).values("school_id"))
+            | Q(trust_id__in=members.filter(trust__isnull=False).values("trust_id"))
+        )

@@ -1,0 +1,148 @@
+"""What every endpoint of the public API shares: paging, conditional responses (ETag,
+Last-Modified, 304), caching headers, API keys and fair-use throttling."""
+
+import hashlib
+import logging
+
+from django.core.cache import caches
+from django.db.models import Count, Max
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework_api_key.models import APIKey
+from rest_framework_api_key.permissions import KeyParser
+from rest_framework_gis.pagination import GeoJsonPagination
+
+logger = logging.getLogger(__name__)
+MAX_PAGE_SIZE = 500
+
+
+class Pagination(PageNumberPagination):
+    """`page` and `page_size` (default 50, at most 500)."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+
+class GeoJSONPagination(GeoJsonPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+
+class ApiKeyAuthentication(BaseAuthentication):
+    """`Authorization: Api-Key <key>` (or `X-Api-Key: <key>`) identifies a partner for
+    higher rate limits."""
+
+    keyword = "Api-Key"
+
+    def authenticate(self, request):
+        parser = KeyParser()
+        key = parser.get_from_authorization(request) or parser.get_from_header(
+            request, "HTTP_X_API_KEY"
+        )
+        if not key:
+            return None
+        try:
+            api_key = APIKey.objects.get_from_key(key)
+        except APIKey.DoesNotExist:
+            api_key = None
+        if api_key is None or not api_key.is_valid(key):
+            raise AuthenticationFailed("This API key is not valid, or has been revoked.")
+        from django.contrib.auth.models import AnonymousUser
+
+        return AnonymousUser(), api_key
+
+    def authenticate_header(self, request):
+        return self.keyword
+
+
+class FailOpenThrottle(SimpleRateThrottle):
+    """Throttling whose counters live in Redis; if Redis is down, requests are let through
+    (the API stays up) and the failure is logged."""
+
+    cache_alias = "throttle"
+
+    @property
+    def cache(self):
+        return caches[self.cache_alias]
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except Exception as error:  # the cache backend's connection errors vary
+            logger.warning("API throttling skipped: %s", error)
+            return True
+
+
+class AnonymousThrottle(FailOpenThrottle):
+    scope = "anon"
+
+    def get_cache_key(self, request, view):
+        if isinstance(request.auth, APIKey):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class ApiKeyThrottle(FailOpenThrottle):
+    scope = "api_key"
+
+    def get_cache_key(self, request, view):
+        if not isinstance(request.auth, APIKey):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.prefix}
+
+
+class ConditionalListMixin:
+    """ETag and Last-Modified for lists, from the filtered rows' latest change; a matching
+    If-None-Match or If-Modified-Since gets 304 before any serialisation."""
+
+    changed_field = "updated_at"
+    max_age = 300
+
+    def version(self, queryset):
+        state = queryset.order_by().aggregate(count=Count("pk"), changed=Max(self.changed_field))
+        return state["count"], state["changed"]
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        count, changed = self.version(queryset)
+        fingerprint = "|".join(
+            [
+                str(count),
+                changed.isoformat() if changed else "",
+                request.get_full_path(),
+                request.headers.get("Accept", ""),
+            ]
+        )
+        etag = '"' + hashlib.sha256(fingerprint.encode()).hexdigest()[:32] + '"'
+        last_modified = changed.timestamp() if changed else None
+        not_modified = get_conditional_response(
+            request, etag=etag, last_modified=int(last_modified) if last_modified else None
+        )
+        if not_modified is not None:
+            return not_modified
+        response = super().list(request, *args, **kwargs)
+        response["ETag"] = etag
+        if last_modified:
+            response["Last-Modified"] = http_date(last_modified)
+        patch_cache_control(response, public=True, max_age=self.max_age)
+        return response
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = ApiKeyAuthentication
+    name = "ApiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Api-Key <key>`: optional; keys get higher rate limits.",
+        }

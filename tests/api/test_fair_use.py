@@ -1,0 +1,62 @@
+import pytest
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework_api_key.models import APIKey
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/local-authorities/"
+
+
+@pytest.fixture
+def low_rates(monkeypatch):
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", "3/min")
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "api_key", "5/min")
+
+
+def test_anonymous_clients_are_throttled_and_told_when_to_retry(client, boundaries, low_rates):
+    for _ in range(3):
+        assert client.get(URL).status_code == 200
+    response = client.get(URL)
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert response.json()["detail"].startswith("Request was throttled. Expected available in")
+
+
+def test_an_api_key_gets_its_own_higher_limit(client, boundaries, low_rates):
+    _, key = APIKey.objects.create_key(name="Research partner")
+    for _ in range(3):
+        client.get(URL)
+    assert client.get(URL).status_code == 429
+    headers = {"HTTP_AUTHORIZATION": f"Api-Key {key}"}
+    for _ in range(5):
+        assert client.get(URL, **headers).status_code == 200
+    assert client.get(URL, **headers).status_code == 429
+    assert client.get(URL, HTTP_X_API_KEY=key).status_code == 429  # same key, other header
+
+
+def test_a_revoked_or_unknown_key_is_refused_clearly(client, boundaries):
+    api_key, key = APIKey.objects.create_key(name="Old partner")
+    api_key.revoked = True
+    api_key.save()
+    for header in [f"Api-Key {key}", "Api-Key not.a-key"]:
+        response = client.get(URL, HTTP_AUTHORIZATION=header)
+        assert response.status_code in (401, 403)
+        assert response.json() == {"detail": "This API key is not valid, or has been revoked."}
+
+
+def test_keys_are_issued_and_revoked_in_the_admin(admin_client):
+    response = admin_client.get("/admin/rest_framework_api_key/apikey/add/")
+    assert response.status_code == 200
+
+
+def test_throttling_fails_open_when_redis_is_down(client, boundaries, settings, low_rates):
+    import redis
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {**settings.CACHES["throttle"], "LOCATION": "redis://127.0.0.1:1/1"},
+    }
+    with pytest.raises(redis.ConnectionError):
+        caches["throttle"].get("anything")
+    for _ in range(5):
+        assert client.get(URL).status_code == 200
