@@ -4,10 +4,12 @@ Last-Modified, 304), caching headers, API keys and fair-use throttling."""
 import hashlib
 import logging
 
-from django.core.cache import caches
+from django.core.cache import cache, caches
 from django.db.models import Count, Max
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.text import compress_string
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
@@ -100,10 +102,13 @@ class ApiKeyThrottle(FailOpenThrottle):
 
 class ConditionalListMixin:
     """ETag and Last-Modified for lists, from the filtered rows' latest change; a matching
-    If-None-Match or If-Modified-Since gets 304 before any serialisation."""
+    If-None-Match or If-Modified-Since gets 304 before any serialisation. The rendered
+    (and gzipped) body is kept per process under its ETag, so repeat requests for
+    unchanged data skip serialisation and compression altogether."""
 
     changed_field = "updated_at"
     max_age = 300
+    body_cache_seconds = 600
 
     def version(self, queryset):
         state = queryset.order_by().aggregate(count=Count("pk"), changed=Max(self.changed_field))
@@ -121,13 +126,25 @@ class ConditionalListMixin:
             ]
         )
         etag = '"' + hashlib.sha256(fingerprint.encode()).hexdigest()[:32] + '"'
-        last_modified = changed.timestamp() if changed else None
-        not_modified = get_conditional_response(
-            request, etag=etag, last_modified=int(last_modified) if last_modified else None
-        )
+        last_modified = int(changed.timestamp()) if changed else None
+        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if not_modified is not None:
             return not_modified
-        response = super().list(request, *args, **kwargs)
+        cached = cache.get("api-body:" + etag)
+        if cached is None:
+            response = super().list(request, *args, **kwargs)
+            self.finalize_response(request, response, *args, **kwargs)
+            response.render()
+            if response.status_code != 200:
+                return response
+            cached = (response.content, compress_string(response.content), response["Content-Type"])
+            cache.set("api-body:" + etag, cached, self.body_cache_seconds)
+        content, compressed, content_type = cached
+        wants_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+        response = HttpResponse(compressed if wants_gzip else content, content_type=content_type)
+        if wants_gzip:
+            response["Content-Encoding"] = "gzip"
+        patch_vary_headers(response, ["Accept", "Accept-Encoding"])
         response["ETag"] = etag
         if last_modified:
             response["Last-Modified"] = http_date(last_modified)

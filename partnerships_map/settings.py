@@ -46,7 +46,12 @@ if "DATABASE_URL" not in os.environ:
     )
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ["DATABASE_URL"], engine="django.contrib.gis.db.backends.postgis"
+        os.environ["DATABASE_URL"],
+        engine="django.contrib.gis.db.backends.postgis",
+        # Reuse connections: a new one per request (with SCRAM authentication) costs more
+        # than most API responses.
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -121,7 +126,7 @@ USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

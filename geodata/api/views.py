@@ -1,9 +1,6 @@
-import hashlib
-
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.decorators import method_decorator
 from django.views.decorators.vary import vary_on_headers
 from django_filters.rest_framework import DjangoFilterBackend
@@ -35,22 +32,8 @@ class GeoJSONRenderer(JSONRenderer):
     format = "geojson"
 
 
-def data_etag(queryset, request):
-    """An ETag that changes whenever the listed rows or the representation asked for do."""
-    state = queryset.order_by().aggregate(count=Count("pk"), changed=Max("updated_at"))
-    fingerprint = "|".join(
-        [
-            str(state["count"]),
-            state["changed"].isoformat() if state["changed"] else "",
-            request.get_full_path(),
-            request.headers.get("Accept", ""),
-        ]
-    )
-    return '"' + hashlib.sha256(fingerprint.encode()).hexdigest()[:32] + '"'
-
-
 @method_decorator(vary_on_headers("Accept"), name="dispatch")
-class LocalAuthorityViewSet(viewsets.ReadOnlyModelViewSet):
+class LocalAuthorityViewSet(ConditionalListMixin, viewsets.ReadOnlyModelViewSet):
     """England's local authorities with education responsibility (the 153 of the active
     boundary set). Detail accepts the ONS code, the DfE code or a former code."""
 
@@ -81,16 +64,6 @@ class LocalAuthorityViewSet(viewsets.ReadOnlyModelViewSet):
         if self.get_serializer_class() is LocalAuthorityFeatureSerializer:
             return queryset.defer("boundary")
         return queryset.defer("boundary", "display_geometry")
-
-    def list(self, request, *args, **kwargs):
-        etag = data_etag(LocalAuthority.objects.current(), request)
-        not_modified = get_conditional_response(request, etag=etag)
-        if not_modified is not None:
-            return not_modified
-        response = super().list(request, *args, **kwargs)
-        response["ETag"] = etag
-        patch_cache_control(response, public=True, max_age=300)
-        return response
 
     def retrieve(self, request, *args, **kwargs):
         resolved = self.resolve_code(request, kwargs["code"])
