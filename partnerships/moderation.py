@@ -260,11 +260,12 @@ def public_changes(partnership):
     for previous, record in zip([None, *records], records, strict=False):
         fields = []
         if previous is not None:
-            fields = [
-                label(change.field)
-                for change in record.diff_against(previous).changes
-                if change.field not in IGNORED_IN_CHANGE_LOG
-            ]
+            order = [field.name for field in Partnership._meta.get_fields()]
+            changed = sorted(
+                (c.field for c in record.diff_against(previous).changes),
+                key=lambda name: order.index(name) if name in order else len(order),
+            )
+            fields = [label(name) for name in changed if name not in IGNORED_IN_CHANGE_LOG]
         same_action = (
             entries
             and previous is not None
