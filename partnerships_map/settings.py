@@ -265,6 +265,10 @@ CELERY_BEAT_SCHEDULE["send-outbox"] = {
     "task": "partnerships.tasks.send_outbox",
     "schedule": 60.0,
 }
+CELERY_BEAT_SCHEDULE["follow-school-successors"] = {
+    "task": "partnerships.tasks.follow_school_successors",
+    "schedule": crontab(minute=30, hour=9),
+}
 CELERY_BEAT_SCHEDULE["erase-personal-data"] = {
     "task": "partnerships.tasks.erase_personal_data",
     "schedule": crontab(minute=15, hour=3),

@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+
+from partnerships.memberships import move_memberships_to_successors
+
+
+class Command(BaseCommand):
+    help = "Move school memberships from closed schools' URNs to their successors' (GIAS links)."
+
+    def handle(self, *args, **options):
+        moved = move_memberships_to_successors()
+        for _, old, new in moved:
+            self.stdout.write(f"URN {old} -> {new}")
+        self.stdout.write(f"{len(moved)} membership(s) moved.")
