@@ -5,7 +5,6 @@ transaction: a malformed or incomplete file changes nothing.
 """
 
 import csv
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
 
 from geodata.boundary_sets import activate, check
+from geodata.importers.register_files import file_checksum
 from geodata.models import Boundary, BoundarySet
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -63,15 +63,6 @@ class LoadResult:
     created: bool
     activated: bool
     problems: list = field(default_factory=list)
-
-
-def file_checksum(*paths):
-    digest = hashlib.sha256()
-    for path in paths:
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 16), b""):
-                digest.update(block)
-    return digest.hexdigest()
 
 
 def read_lookup(path):

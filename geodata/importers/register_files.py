@@ -18,11 +18,13 @@ class RegisterFileError(Exception):
     """The file must not be imported; the message says why."""
 
 
-def file_checksum(path):
+def file_checksum(*paths):
+    """SHA-256 of the files' bytes, in order, read in blocks."""
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    for path in paths:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
     return digest.hexdigest()
 
 
