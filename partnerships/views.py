@@ -32,11 +32,16 @@ def choices(enum):
     return [[value, label] for value, label in enum.choices]
 
 
-def map_data():
-    """Everything the map filters and shades, embedded in the page: one request fewer."""
-    partnerships = Partnership.objects.published().prefetch_related(
+def published_with_area_codes():
+    """Published partnerships with just their areas' codes, for pages that embed them."""
+    return Partnership.objects.published().prefetch_related(
         Prefetch("local_authorities", queryset=LocalAuthority.objects.only("ons_code"))
     )
+
+
+def map_data():
+    """Everything the map filters and shades, embedded in the page: one request fewer."""
+    partnerships = published_with_area_codes()
     register = ImportRun.objects.register_state()
     return {
         "partnerships": [
@@ -152,9 +157,7 @@ def area_detail(request, code):
                 "url": p.get_absolute_url(),
                 "las": [la.ons_code for la in p.local_authorities.all()],
             }
-            for p in Partnership.objects.published().prefetch_related(
-                Prefetch("local_authorities", queryset=LocalAuthority.objects.only("ons_code"))
-            )
+            for p in published_with_area_codes()
         ],
     }
     covered = schools_in_partnerships().filter(local_authority=area).count()
