@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from geodata.models import Boundary, BoundarySet, LocalAuthority, LocalAuthorityCodeAlias, Region
+from geodata.signals import boundary_set_activated
 
 
 def check(boundary_set):
@@ -106,3 +107,4 @@ def activate(boundary_set):
     boundary_set.is_active = True
     boundary_set.activated_at = timezone.now()
     boundary_set.save(update_fields=["is_active", "activated_at"])
+    boundary_set_activated.send(sender=activate, boundary_set=boundary_set)

@@ -42,4 +42,13 @@ class PartnershipsConfig(AppConfig):
     verbose_name = "Partnerships"
 
     def ready(self):
+        from geodata.signals import boundary_set_activated, register_imported
+        from partnerships import receivers
+
         post_migrate.connect(ensure_moderators_group, sender=self)
+        register_imported.connect(
+            receivers.follow_school_successors, dispatch_uid="follow-school-successors"
+        )
+        boundary_set_activated.connect(
+            receivers.refresh_footprints, dispatch_uid="refresh-partnership-footprints"
+        )

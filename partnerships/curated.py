@@ -16,51 +16,17 @@ from django.db import transaction
 
 from geodata.models import LocalAuthority
 from partnerships.models import (
-    FocusArea,
-    FundingModel,
-    Governance,
+    CURATED_FIELDS,
     Membership,
     Partnership,
-    Phase,
     Source,
+    field_choices,
+    is_list_field,
+    partnership_field,
 )
 
 CURATED_FILE = Path(settings.BASE_DIR) / "fixtures" / "partnerships" / "partnerships.json"
 CHANGE_REASON = "Loaded from the curated data set"
-ENUMS = {
-    "status": Partnership.Status,
-    "la_role": Partnership.LARole,
-    "scope": Partnership.Scope,
-    "legal_form": Partnership.LegalForm,
-    "evidence": Partnership.Evidence,
-}
-ENUM_LISTS = {
-    "funding_models": FundingModel,
-    "governance": Governance,
-    "focus_areas": FocusArea,
-    "phases": Phase,
-}
-FIELDS = [
-    "name",
-    "also_known_as",
-    "summary",
-    "website",
-    "status",
-    "la_role",
-    "la_role_note",
-    "scope",
-    "founded_year",
-    "legal_form",
-    "legal_form_detail",
-    "funding_models",
-    "governance",
-    "focus_areas",
-    "phases",
-    "declared_member_count",
-    "declared_member_count_note",
-    "evidence",
-    "unverified_notes",
-]
 
 
 class CuratedDataError(Exception):
@@ -95,14 +61,16 @@ def validate(record, index):
     for key in ("slug", "name", "summary", "scope", "sources"):
         if not record.get(key):
             raise CuratedDataError(f"{where}: {key} is required")
-    for key, choices in ENUMS.items():
-        value = record.get(key, "")
-        if value and value not in choices.values:
-            raise CuratedDataError(f"{where}: {key} {value!r} is not one of {choices.values}")
-    for key, choices in ENUM_LISTS.items():
-        unknown = set(record.get(key, [])) - set(choices.values)
+    for key in CURATED_FIELDS:
+        allowed = [value for value, _ in field_choices(key)]
+        if not allowed or key not in record:
+            continue
+        values = record[key] if is_list_field(key) else [record[key]]
+        unknown = sorted(set(values) - set(allowed) - {"", None})
         if unknown:
-            raise CuratedDataError(f"{where}: unknown {key}: {', '.join(sorted(unknown))}")
+            raise CuratedDataError(
+                f"{where}: {key} {', '.join(map(repr, unknown))} is not one of {allowed}"
+            )
     for source in record["sources"]:
         if not source.get("url", "").startswith(("http://", "https://")):
             raise CuratedDataError(f"{where}: source without an http(s) URL: {source}")
@@ -171,10 +139,9 @@ def load_curated_partnerships(path=CURATED_FILE):
             continue
         created = partnership is None
         partnership = partnership or Partnership(slug=record["slug"], published=True)
-        for name in FIELDS:
-            default = [] if name in ENUM_LISTS or name == "also_known_as" else ""
-            value = record.get(name, default)
-            setattr(partnership, name, value if value is not None else None)
+        for name in CURATED_FIELDS:
+            value = record.get(name, partnership_field(name).get_default())
+            setattr(partnership, name, value)
         partnership.curated_hash = digest
         partnership._change_reason = CHANGE_REASON
         partnership.save()

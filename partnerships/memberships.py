@@ -7,7 +7,7 @@ unambiguous), and the move is recorded in the membership's history.
 
 from django.db import transaction
 
-from geodata.importers.gias_links import current_urn
+from geodata.successors import current_urn
 from partnerships.models import Membership
 
 CHANGE_REASON = "Moved to the school's successor URN (GIAS links)"

@@ -16,14 +16,15 @@ class ChoiceArrayField(ArrayField):
     """A list of choices, edited as checkboxes rather than comma-separated text."""
 
     def formfield(self, **kwargs):
-        return forms.TypedMultipleChoiceField(
-            choices=self.base_field.choices,
-            coerce=self.base_field.to_python,
-            widget=forms.CheckboxSelectMultiple,
-            required=not self.blank,
-            label=self.verbose_name.capitalize(),
-            help_text=self.help_text,
-        )
+        defaults = {
+            "choices": self.base_field.choices,
+            "coerce": self.base_field.to_python,
+            "widget": forms.CheckboxSelectMultiple,
+            "required": not self.blank,
+            "label": self.verbose_name.capitalize(),
+            "help_text": self.help_text,
+        }
+        return forms.TypedMultipleChoiceField(**{**defaults, **kwargs})
 
 
 class FocusArea(models.TextChoices):
@@ -201,21 +202,144 @@ class Partnership(models.Model):
         Partnership.objects.filter(pk=self.pk).update(display_footprint=footprint)
         self.display_footprint = footprint
 
-    def labels(self, field, choices):
-        lookup = dict(choices.choices)
-        return [lookup.get(value, value) for value in getattr(self, field)]
+    def labels(self, field):
+        return [choice_label(field, value) for value in getattr(self, field)]
 
     def focus_area_labels(self):
-        return self.labels("focus_areas", FocusArea)
+        return self.labels("focus_areas")
 
     def phase_labels(self):
-        return self.labels("phases", Phase)
+        return self.labels("phases")
 
     def funding_model_labels(self):
-        return self.labels("funding_models", FundingModel)
+        return self.labels("funding_models")
 
     def governance_labels(self):
-        return self.labels("governance", Governance)
+        return self.labels("governance")
+
+
+# The partnership's field groups, declared once. Forms, the curated loader, moderation,
+# serializers, downloads, admin, API filters and the map all read these, and take each
+# field's label and choices from the model field itself: adding a field means the model,
+# its migration, these groups and a test.
+PUBLIC_FIELDS = [
+    "slug",
+    "name",
+    "also_known_as",
+    "summary",
+    "website",
+    "status",
+    "la_role",
+    "la_role_note",
+    "scope",
+    "local_authorities",
+    "founded_year",
+    "legal_form",
+    "legal_form_detail",
+    "funding_models",
+    "governance",
+    "focus_areas",
+    "phases",
+    "declared_member_count",
+    "declared_member_count_note",
+    "evidence",
+    "unverified_notes",
+    "last_verified",
+    "updated_at",
+]
+# What the public may propose values for, in the form's order.
+SUGGESTIBLE_FIELDS = [
+    "name",
+    "summary",
+    "website",
+    "status",
+    "la_role",
+    "scope",
+    "local_authorities",
+    "founded_year",
+    "legal_form",
+    "legal_form_detail",
+    "funding_models",
+    "governance",
+    "focus_areas",
+    "phases",
+    "declared_member_count",
+]
+# What a curated record sets (its areas, members and sources are loaded beside them).
+CURATED_FIELDS = [
+    name for name in PUBLIC_FIELDS if name not in {"slug", "local_authorities", "updated_at"}
+]
+# The columns of the open-data download, in order (areas as codes and names).
+DOWNLOADABLE_FIELDS = [
+    "slug",
+    "name",
+    "also_known_as",
+    "status",
+    "la_role",
+    "scope",
+    "local_authorities",
+    "founded_year",
+    "legal_form",
+    "legal_form_detail",
+    "funding_models",
+    "governance",
+    "focus_areas",
+    "phases",
+    "declared_member_count",
+    "website",
+    "evidence",
+    "last_verified",
+    "updated_at",
+]
+# Fields people filter by, under their public parameter names (API and map alike).
+FILTERABLE_FIELDS = {
+    "la_role": "la_role",
+    "focus": "focus_areas",
+    "phase": "phases",
+    "scope": "scope",
+    "legal_form": "legal_form",
+    "status": "status",
+}
+
+
+def partnership_field(name):
+    return Partnership._meta.get_field(name)
+
+
+def is_list_field(name):
+    """Fields whose value is a list: choice arrays, names, and the areas covered."""
+    field = partnership_field(name)
+    return field.many_to_many or isinstance(field, ArrayField)
+
+
+def field_choices(name):
+    """[(value, label)] of a choice field or choice array; [] for free fields."""
+    field = partnership_field(name)
+    if isinstance(field, ArrayField):
+        field = field.base_field
+    return list(field.choices or [])
+
+
+def field_label(name):
+    return partnership_field(name).verbose_name.capitalize()
+
+
+def choice_label(name, value):
+    return dict(field_choices(name)).get(value, value)
+
+
+def partnership_values(partnership, fields=SUGGESTIBLE_FIELDS):
+    """The given fields of a partnership as plain JSON values (lists sorted, areas as
+    ONS codes): what suggestions propose and moderation compares."""
+    values = {}
+    for name in fields:
+        if name == "local_authorities":
+            values[name] = sorted(la.ons_code for la in partnership.local_authorities.all())
+        elif is_list_field(name):
+            values[name] = sorted(getattr(partnership, name))
+        else:
+            values[name] = getattr(partnership, name)
+    return values
 
 
 class Membership(models.Model):

@@ -7,9 +7,7 @@ suggestion was made, the fields in conflict must be confirmed explicitly.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,35 +15,21 @@ from django.utils.text import slugify
 
 from geodata.models import LocalAuthority
 from partnerships.models import (
-    FocusArea,
-    FundingModel,
-    Governance,
+    SUGGESTIBLE_FIELDS,
     Partnership,
-    Phase,
     Source,
     Suggestion,
+    choice_label,
+    field_choices,
+    field_label,
+    partnership_values,
 )
-from partnerships.notifications import queue_rejection_email, send_outbox_soon
-from partnerships.suggestions import SUGGESTIBLE_FIELDS, partnership_values
-
-CHOICES = {
-    "status": Partnership.Status,
-    "la_role": Partnership.LARole,
-    "scope": Partnership.Scope,
-    "legal_form": Partnership.LegalForm,
-    "funding_models": FundingModel,
-    "governance": Governance,
-    "focus_areas": FocusArea,
-    "phases": Phase,
-}
+from partnerships.notifications import queue_rejection_email
+from partnerships.tasks import send_outbox_soon
 
 
 class ModerationError(Exception):
     """The action cannot be taken; the message says why, for the moderator."""
-
-
-def label(field):
-    return Partnership._meta.get_field(field).verbose_name.capitalize()
 
 
 def display(field, value):
@@ -57,11 +41,9 @@ def display(field, value):
             LocalAuthority.objects.filter(ons_code__in=value).values_list("ons_code", "name")
         )
         return ", ".join(names.get(code, code) for code in value)
-    if field in CHOICES:
-        labels = dict(CHOICES[field].choices)
-        if isinstance(value, list):
-            return ", ".join(str(labels.get(v, v)) for v in value)
-        return str(labels.get(value, value))
+    if field_choices(field):
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(str(choice_label(field, v)) for v in values)
     return str(value)
 
 
@@ -75,7 +57,7 @@ class FieldChange:
 
     @property
     def label(self):
-        return label(self.field)
+        return field_label(self.field)
 
     @property
     def conflict(self):
@@ -175,7 +157,8 @@ def approve(suggestion_id, user, fields=None, accept_conflicts=False):
             partnership.full_clean(exclude=["local_authorities", "curated_hash"])
         except ValidationError as error:
             problems = "; ".join(
-                f"{label(field) if field != '__all__' else 'Partnership'}: {' '.join(messages)}"
+                f"{'Partnership' if field == '__all__' else field_label(field)}: "
+                + " ".join(messages)
                 for field, messages in error.message_dict.items()
             )
             raise ModerationError(
@@ -224,67 +207,3 @@ def mark_spam(suggestion_id, user):
         suggestion = locked_pending(suggestion_id)
         decide(suggestion, Suggestion.Status.SPAM, user)
     return suggestion
-
-
-def erase_expired_personal_data(now=None):
-    """Blank submitters' details, and the emails that carried them, after the retention
-    period that follows each decision. Returns how many suggestions were erased."""
-    cutoff = (now or timezone.now()) - timedelta(days=settings.SUGGESTION_RETENTION_DAYS)
-    expired = Suggestion.objects.filter(decided_at__lt=cutoff, personal_data_erased_at__isnull=True)
-    with transaction.atomic():
-        ids = list(expired.select_for_update().values_list("pk", flat=True))
-        Suggestion.objects.filter(pk__in=ids).update(
-            submitter_name="",
-            submitter_email="",
-            submitter_organisation="",
-            submitter_role="",
-            client_fingerprint="",
-            personal_data_erased_at=now or timezone.now(),
-        )
-        from partnerships.models import OutboxMessage
-
-        OutboxMessage.objects.filter(suggestion_id__in=ids).update(to="", body="")
-    return len(ids)
-
-
-IGNORED_IN_CHANGE_LOG = {"updated_at", "created_at", "curated_hash", "id"}
-
-
-def public_changes(partnership):
-    """The partnership's change log for the public: dates and what changed, never who.
-
-    History rows written by one action (the row, then its areas) are shown as one entry.
-    """
-    records = list(partnership.history.order_by("history_date", "history_id"))
-    entries = []
-    for previous, record in zip([None, *records], records, strict=False):
-        fields = []
-        if previous is not None:
-            order = [field.name for field in Partnership._meta.get_fields()]
-            changed = sorted(
-                (c.field for c in record.diff_against(previous).changes),
-                key=lambda name: order.index(name) if name in order else len(order),
-            )
-            fields = [label(name) for name in changed if name not in IGNORED_IN_CHANGE_LOG]
-        same_action = (
-            entries
-            and previous is not None
-            and record.history_change_reason == previous.history_change_reason
-            and record.history_user_id == previous.history_user_id
-            and record.history_date - previous.history_date < timedelta(seconds=5)
-        )
-        if same_action:
-            entries[-1]["fields"].extend(f for f in fields if f not in entries[-1]["fields"])
-        elif previous is None or fields:
-            entries.append(
-                {"date": record.history_date, "fields": fields, "first": previous is None}
-            )
-    return [
-        {
-            "date": entry["date"],
-            "summary": "Added to the map"
-            if entry["first"]
-            else "Changed: " + ", ".join(entry["fields"]),
-        }
-        for entry in reversed(entries)
-    ]

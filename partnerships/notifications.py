@@ -69,16 +69,6 @@ def queue_rejection_email(suggestion):
     )
 
 
-def send_outbox_soon():
-    """Ask the worker to send now; if the broker is unreachable, beat will do it later."""
-    from partnerships.tasks import send_outbox
-
-    try:
-        send_outbox.apply_async(retry=False)
-    except Exception as error:  # broker down: the messages wait in the outbox
-        logger.warning("Outbox not dispatched now (%s); the periodic task will send it", error)
-
-
 def send_due_messages(limit=100):
     """Send waiting messages, each in its own transaction; returns how many were sent."""
     sent = 0

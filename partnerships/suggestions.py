@@ -11,56 +11,69 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, URLValidator
-from django.db import transaction
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    URLValidator,
+)
+from django.db import models, transaction
 from django.utils import timezone
 
 from geodata.models import LocalAuthority
 from partnerships.models import (
-    FocusArea,
-    FundingModel,
-    Governance,
+    SUGGESTIBLE_FIELDS,
     Partnership,
-    Phase,
     Suggestion,
+    field_choices,
+    is_list_field,
+    partnership_values,
 )
-from partnerships.notifications import queue_submission_emails, send_outbox_soon
+from partnerships.notifications import queue_submission_emails
+from partnerships.tasks import send_outbox_soon
 
-# Fields of a partnership the public can propose values for, in display order.
-SUGGESTIBLE_FIELDS = [
-    "name",
-    "summary",
-    "website",
-    "status",
-    "la_role",
-    "scope",
-    "local_authorities",
-    "founded_year",
-    "legal_form",
-    "legal_form_detail",
-    "funding_models",
-    "governance",
-    "focus_areas",
-    "phases",
-    "declared_member_count",
-]
-LIST_FIELDS = {"local_authorities", "funding_models", "governance", "focus_areas", "phases"}
 MAX_EVIDENCE_URLS = 10
 MAX_TEXT = 5000
+SUMMARY_MAX = 2000
 RATE_LIMIT = 5
 RATE_WINDOW = timedelta(hours=1)
+# How the public form words the partnership's fields; the rest take the model's names.
+FORM_LABELS = {
+    "name": "Name of the partnership",
+    "summary": "What it is and does",
+    "la_role": "Role of the local authority",
+    "scope": "Area covered",
+    "local_authorities": "Local authorities covered",
+    "founded_year": "Year founded",
+    "legal_form_detail": "Legal form details (company or charity number...)",
+    "funding_models": "Funding",
+    "focus_areas": "What it works on",
+    "declared_member_count": "Number of members",
+}
 
 
-def partnership_values(partnership):
-    """The suggestible fields of a partnership as plain JSON values."""
-    values = {}
-    for name in SUGGESTIBLE_FIELDS:
-        if name == "local_authorities":
-            values[name] = sorted(partnership.local_authorities.values_list("ons_code", flat=True))
-        else:
-            value = getattr(partnership, name)
-            values[name] = sorted(value) if name in LIST_FIELDS else value
-    return values
+def partnership_form_field(model_field, **kwargs):
+    """The public form's version of a partnership field: optional, https by default for
+    links, "Not sure" for an unanswered choice."""
+    kwargs["required"] = False
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    if model_field.name == "local_authorities":
+        return forms.ModelMultipleChoiceField(
+            queryset=LocalAuthority.objects.current().order_by("name"),
+            to_field_name="ons_code",
+            widget=forms.SelectMultiple(attrs={"size": 8}),
+            help_text="Hold Ctrl (or Cmd) to choose several.",
+            **kwargs,
+        )
+    if model_field.choices and not is_list_field(model_field.name):
+        return forms.ChoiceField(
+            choices=[("", "Not sure"), *field_choices(model_field.name)], **kwargs
+        )
+    field = model_field.formfield(**kwargs)
+    if isinstance(field, forms.CharField) and isinstance(field.widget, forms.Textarea):
+        field.widget.attrs["rows"] = 4
+    return field
 
 
 def client_fingerprint(request):
@@ -77,12 +90,9 @@ def over_rate_limit(fingerprint):
     )
 
 
-def blank_choice(choices, label):
-    return [("", label), *choices]
-
-
 class SuggestionForm(forms.Form):
-    """Structured fields matching the partnership model, plus evidence and the submitter."""
+    """The partnership's suggestible fields (built from the model), plus evidence and the
+    submitter."""
 
     action = forms.ChoiceField(
         label="What would you like to do?",
@@ -93,68 +103,6 @@ class SuggestionForm(forms.Form):
         widget=forms.RadioSelect,
         initial="amendment",
         required=False,
-    )
-    name = forms.CharField(label="Name of the partnership", max_length=200, required=False)
-    summary = forms.CharField(
-        label="What it is and does",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-        required=False,
-    )
-    website = forms.URLField(label="Website", max_length=200, required=False, assume_scheme="https")
-    status = forms.ChoiceField(
-        label="Status", choices=blank_choice(Partnership.Status.choices, "Not sure"), required=False
-    )
-    la_role = forms.ChoiceField(
-        label="Role of the local authority",
-        choices=blank_choice(Partnership.LARole.choices, "Not sure"),
-        required=False,
-    )
-    scope = forms.ChoiceField(
-        label="Area covered",
-        choices=blank_choice(Partnership.Scope.choices, "Not sure"),
-        required=False,
-    )
-    local_authorities = forms.ModelMultipleChoiceField(
-        label="Local authorities covered",
-        queryset=LocalAuthority.objects.current().order_by("name"),
-        to_field_name="ons_code",
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="Hold Ctrl (or Cmd) to choose several.",
-    )
-    founded_year = forms.IntegerField(label="Year founded", min_value=1900, required=False)
-    legal_form = forms.ChoiceField(
-        label="Legal form",
-        choices=blank_choice(Partnership.LegalForm.choices, "Not sure"),
-        required=False,
-    )
-    legal_form_detail = forms.CharField(
-        label="Legal form details (company or charity number...)", max_length=300, required=False
-    )
-    funding_models = forms.MultipleChoiceField(
-        label="Funding",
-        choices=FundingModel.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    governance = forms.MultipleChoiceField(
-        label="Governance",
-        choices=Governance.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    focus_areas = forms.MultipleChoiceField(
-        label="What it works on",
-        choices=FocusArea.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    phases = forms.MultipleChoiceField(
-        label="Phases", choices=Phase.choices, widget=forms.CheckboxSelectMultiple, required=False
-    )
-    declared_member_count = forms.IntegerField(
-        label="Number of members", min_value=0, max_value=100000, required=False
     )
     evidence_urls = forms.CharField(
         label="Evidence: links to public pages that show this",
@@ -186,8 +134,14 @@ class SuggestionForm(forms.Form):
             kwargs.setdefault("initial", {}).update(partnership_values(partnership))
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
-        self.fields["founded_year"].validators.append(MaxValueValidator(this_year))
-        self.fields["founded_year"].widget.attrs["max"] = this_year
+        self.fields["founded_year"].validators += [
+            MinValueValidator(1900),
+            MaxValueValidator(this_year),
+        ]
+        self.fields["founded_year"].widget.attrs.update(min=1900, max=this_year)
+        self.fields["declared_member_count"].validators.append(MaxValueValidator(100000))
+        self.fields["summary"].validators.append(MaxLengthValidator(SUMMARY_MAX))
+        self.fields["summary"].widget.attrs["maxlength"] = SUMMARY_MAX
         if partnership is None:
             del self.fields["action"]
             self.fields["name"].required = True
@@ -233,7 +187,7 @@ class SuggestionForm(forms.Form):
             value = self.cleaned_data.get(name)
             if name == "local_authorities":
                 value = sorted(la.ons_code for la in (value or []))
-            elif name in LIST_FIELDS:
+            elif is_list_field(name):
                 value = sorted(value or [])
             values[name] = value if value not in (None,) else None
             if values[name] is None and name not in {"founded_year", "declared_member_count"}:
@@ -247,6 +201,17 @@ class SuggestionForm(forms.Form):
             return {name: value for name, value in proposed.items() if value not in ("", [], None)}
         current = partnership_values(self.partnership)
         return {name: value for name, value in proposed.items() if value != current[name]}
+
+
+SuggestionForm.base_fields = {
+    **forms.fields_for_model(
+        Partnership,
+        fields=SUGGESTIBLE_FIELDS,
+        labels=FORM_LABELS,
+        formfield_callback=partnership_form_field,
+    ),
+    **SuggestionForm.base_fields,
+}
 
 
 def submit(form, fingerprint):

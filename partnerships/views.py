@@ -16,9 +16,9 @@ from geodata.models import (
     Trust,
 )
 from geodata.similarity import DEFAULT_WEIGHTS
+from partnerships.changelog import public_changes
 from partnerships.coverage import coverage_by_authority, schools_in_partnerships
 from partnerships.models import FocusArea, Membership, Partnership, Phase, Suggestion
-from partnerships.moderation import public_changes
 from partnerships.suggestions import (
     RATE_LIMIT,
     SuggestionForm,

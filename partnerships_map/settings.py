@@ -176,17 +176,17 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["partnerships_map.api.ApiKeyAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api_core.auth.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "partnerships_map.api.AnonymousThrottle",
-        "partnerships_map.api.ApiKeyThrottle",
+        "api_core.throttles.AnonymousThrottle",
+        "api_core.throttles.ApiKeyThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "120/min"),
         "api_key": os.environ.get("API_KEY_RATE", "3000/min"),
     },
-    "DEFAULT_PAGINATION_CLASS": "partnerships_map.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "api_core.pagination.Pagination",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "URL_FORMAT_OVERRIDE": "format",
 }
@@ -264,10 +264,6 @@ SUGGESTION_RETENTION_DAYS = int(os.environ.get("SUGGESTION_RETENTION_DAYS", "90"
 CELERY_BEAT_SCHEDULE["send-outbox"] = {
     "task": "partnerships.tasks.send_outbox",
     "schedule": 60.0,
-}
-CELERY_BEAT_SCHEDULE["follow-school-successors"] = {
-    "task": "partnerships.tasks.follow_school_successors",
-    "schedule": crontab(minute=30, hour=9),
 }
 CELERY_BEAT_SCHEDULE["erase-personal-data"] = {
     "task": "partnerships.tasks.erase_personal_data",

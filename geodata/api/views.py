@@ -12,6 +12,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from api_core.views import ConditionalListMixin, GeoJSONSwitchMixin
 from geodata import similarity
 from geodata.api.filters import SchoolFilter, TrustFilter
 from geodata.api.serializers import (
@@ -24,16 +25,12 @@ from geodata.api.serializers import (
     TrustSerializer,
 )
 from geodata.models import LocalAuthority, School, Trust
-from partnerships_map.api import ConditionalListMixin, GeoJSONPagination, Pagination
-
-
-class GeoJSONRenderer(JSONRenderer):
-    media_type = "application/geo+json"
-    format = "geojson"
 
 
 @method_decorator(vary_on_headers("Accept"), name="dispatch")
-class LocalAuthorityViewSet(ConditionalListMixin, viewsets.ReadOnlyModelViewSet):
+class LocalAuthorityViewSet(
+    GeoJSONSwitchMixin, ConditionalListMixin, viewsets.ReadOnlyModelViewSet
+):
     """England's local authorities with education responsibility (the 153 of the active
     boundary set). Detail accepts the ONS code, the DfE code or a former code."""
 
@@ -43,25 +40,22 @@ class LocalAuthorityViewSet(ConditionalListMixin, viewsets.ReadOnlyModelViewSet)
         .prefetch_related("code_aliases")
         .order_by("name")
     )
-    renderer_classes = [JSONRenderer, GeoJSONRenderer, BrowsableAPIRenderer]
+    serializer_class = LocalAuthoritySerializer
+    geojson_serializer_class = LocalAuthorityFeatureSerializer
     lookup_field = "ons_code"
     lookup_url_kwarg = "code"
     pagination_class = None
 
     def get_serializer_class(self):
-        if getattr(self.request, "accepted_renderer", None) and (
-            self.request.accepted_renderer.format == "geojson"
-        ):
-            return LocalAuthorityFeatureSerializer
-        if self.action == "retrieve":
+        if self.action == "retrieve" and not self.is_geojson():
             return LocalAuthorityDetailSerializer
-        return LocalAuthoritySerializer
+        return super().get_serializer_class()
 
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("indicator_values__indicator")
-        if self.get_serializer_class() is LocalAuthorityFeatureSerializer:
+        if self.is_geojson():
             return queryset.defer("boundary")
         return queryset.defer("boundary", "display_geometry")
 
@@ -173,29 +167,16 @@ class LocalAuthorityViewSet(ConditionalListMixin, viewsets.ReadOnlyModelViewSet)
         )
 
 
-class SchoolViewSet(ConditionalListMixin, viewsets.ReadOnlyModelViewSet):
+class SchoolViewSet(GeoJSONSwitchMixin, ConditionalListMixin, viewsets.ReadOnlyModelViewSet):
     """Schools and other establishments from DfE's register (GIAS), by URN. Add
     `?format=geojson` for points."""
 
     queryset = School.objects.select_related("local_authority", "trust").order_by("urn")
-    renderer_classes = [JSONRenderer, GeoJSONRenderer, BrowsableAPIRenderer]
+    serializer_class = SchoolSerializer
+    geojson_serializer_class = SchoolFeatureSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = SchoolFilter
     lookup_field = "urn"
-
-    def get_serializer_class(self):
-        if getattr(self.request, "accepted_renderer", None) and (
-            self.request.accepted_renderer.format == "geojson"
-        ):
-            return SchoolFeatureSerializer
-        return SchoolSerializer
-
-    @property
-    def paginator(self):
-        if not hasattr(self, "_paginator"):
-            geojson = self.request.accepted_renderer.format == "geojson"
-            self._paginator = GeoJSONPagination() if geojson else Pagination()
-        return self._paginator
 
 
 class TrustViewSet(ConditionalListMixin, viewsets.ReadOnlyModelViewSet):

@@ -19,7 +19,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 from pyproj import Transformer
 
-from geodata.importers.indicators import derive_register_indicators
 from geodata.importers.register_files import (
     RegisterFileError,
     extract_date_from_name,
@@ -28,6 +27,7 @@ from geodata.importers.register_files import (
     read_rows,
 )
 from geodata.models import ImportRun, LocalAuthority, LocalAuthorityCodeAlias, School, Trust
+from geodata.signals import register_imported
 
 REQUIRED_COLUMNS = [
     "URN",
@@ -436,5 +436,5 @@ def import_gias_file(path, *, location=None, force=False, triggered_by="", progr
     run.finished_at = timezone.now()
     run.save()
     if run.status == ImportRun.Status.SUCCEEDED and (run.created or run.updated or run.missing):
-        derive_register_indicators(run.extract_date)
+        register_imported.send(sender=import_gias_file, run=run)
     return run

@@ -16,6 +16,7 @@ from geodata.importers.register_files import (
     read_rows,
 )
 from geodata.models import ImportRun, SchoolLink
+from geodata.signals import register_imported
 
 REQUIRED_COLUMNS = ["URN", "LinkURN", "LinkName", "LinkType", "LinkEstablishedDate"]
 MAX_RECORDED_ERRORS = 50
@@ -76,35 +77,6 @@ def import_links_file(path, *, location=None, triggered_by="", progress=None):
         run.message = f"Refused, nothing changed: {error}"
     run.finished_at = timezone.now()
     run.save()
+    if run.status == ImportRun.Status.SUCCEEDED:
+        register_imported.send(sender=import_links_file, run=run)
     return run
-
-
-SUCCESSOR_TYPES = ("Successor", "Successor - merged", "Successor - amalgamated")
-
-
-def successor_chain(urn, max_steps=20):
-    """The URNs that followed `urn`, in order, while each step has exactly one successor.
-
-    A split school has several successors: the chain stops there rather than guess.
-    """
-    chain = []
-    seen = {urn}
-    current = urn
-    for _ in range(max_steps):
-        successors = list(
-            SchoolLink.objects.filter(urn=current, link_type__in=SUCCESSOR_TYPES)
-            .values_list("linked_urn", flat=True)
-            .distinct()
-        )
-        if len(successors) != 1 or successors[0] in seen:
-            break
-        current = successors[0]
-        seen.add(current)
-        chain.append(current)
-    return chain
-
-
-def current_urn(urn):
-    """The URN a reference to `urn` should point at today (itself if it has no successor)."""
-    chain = successor_chain(urn)
-    return chain[-1] if chain else urn

@@ -1,8 +1,9 @@
 import pytest
 
-from geodata.importers.gias_links import current_urn, import_links_file, successor_chain
+from geodata.importers.gias_links import import_links_file
 from geodata.management.commands.import_gias_links import BUNDLED
 from geodata.models import ImportRun, SchoolLink
+from geodata.successors import current_urn, successor_chain
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
-from partnerships import moderation
+from partnerships import moderation, retention
 from partnerships.models import OutboxMessage, Partnership, Suggestion
 from partnerships.notifications import send_due_messages
 
@@ -43,7 +43,7 @@ def moderator(django_user_model):
 
 def amendment(partnership, **changes):
     """The amendment form as a browser would post it: today's values, then the changes."""
-    from partnerships.suggestions import partnership_values
+    from partnerships.models import partnership_values
 
     data = {
         key: value
@@ -265,7 +265,7 @@ def test_personal_data_is_erased_after_the_retention_period(
     moderation.reject(old.pk, moderator, "Duplicate", notify_submitter=True)
     moderation.reject(recent.pk, moderator, "Duplicate")
     Suggestion.objects.filter(pk=old.pk).update(decided_at=timezone.now() - timedelta(days=91))
-    assert moderation.erase_expired_personal_data() == 1
+    assert retention.erase_expired_personal_data() == 1
     old.refresh_from_db()
     assert (old.submitter_name, old.submitter_email, old.client_fingerprint) == ("", "", "")
     assert old.personal_data_erased_at

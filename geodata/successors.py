@@ -1,0 +1,34 @@
+"""Following a school through GIAS's establishment links: a school that converts or
+merges gets a new URN, and references to the old one should follow it."""
+
+from geodata.models import SchoolLink
+
+SUCCESSOR_TYPES = ("Successor", "Successor - merged", "Successor - amalgamated")
+
+
+def successor_chain(urn, max_steps=20):
+    """The URNs that followed `urn`, in order, while each step has exactly one successor.
+
+    A split school has several successors: the chain stops there rather than guess.
+    """
+    chain = []
+    seen = {urn}
+    current = urn
+    for _ in range(max_steps):
+        successors = list(
+            SchoolLink.objects.filter(urn=current, link_type__in=SUCCESSOR_TYPES)
+            .values_list("linked_urn", flat=True)
+            .distinct()
+        )
+        if len(successors) != 1 or successors[0] in seen:
+            break
+        current = successors[0]
+        seen.add(current)
+        chain.append(current)
+    return chain
+
+
+def current_urn(urn):
+    """The URN a reference to `urn` should point at today (itself if it has no successor)."""
+    chain = successor_chain(urn)
+    return chain[-1] if chain else urn

@@ -1,0 +1,15 @@
+"""How partnerships react to what geodata announces (`geodata.signals`)."""
+
+from partnerships.memberships import move_memberships_to_successors
+from partnerships.models import Partnership
+
+
+def follow_school_successors(sender, run=None, **kwargs):
+    """After the register changed, memberships follow schools to their successor URNs."""
+    move_memberships_to_successors()
+
+
+def refresh_footprints(sender, boundary_set=None, **kwargs):
+    """Footprints are unions of LA boundaries: redraw them from the set now shown."""
+    for partnership in Partnership.objects.all():
+        partnership.refresh_display_footprint()
