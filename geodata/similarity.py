@@ -269,3 +269,67 @@ def comparison(reference, other, weights):
         }
         for code in weights
     ]
+
+
+METHODS = ("indicators", "dfe")
+
+
+def parse_count(text):
+    """`n`: how many areas to return, 1 to MAX_RESULTS (default 10)."""
+    if text is None or text == "":
+        return 10
+    try:
+        n = int(text)
+    except ValueError:
+        raise SimilarityError("n", "must be a whole number") from None
+    if not 1 <= n <= MAX_RESULTS:
+        raise SimilarityError("n", f"must be between 1 and {MAX_RESULTS}")
+    return n
+
+
+@dataclass
+class SimilarAreasReport:
+    """Areas like one authority by the chosen method, with the indicators compared and how
+    far the two methods agree: what the API and the pages show."""
+
+    local_authority: LocalAuthority
+    method: str
+    indicators: list
+    results: list
+    overlap: dict
+
+
+def similar_areas_report(authority, method="indicators", indicators=None, weights=None, n=None):
+    """Build the report from the API's raw parameters; SimilarityError names a bad one."""
+    if method not in METHODS:
+        raise SimilarityError("method", "must be 'indicators' or 'dfe'")
+    n = parse_count(n)
+    weights = parse_weights(indicators, weights)
+    found = similar_by_indicators(authority, weights, n)
+    dfe = dfe_neighbours(authority, n)
+    ours = {result["local_authority"].ons_code for result in found["results"]}
+    theirs = {result["local_authority"].ons_code for result in dfe}
+    if method == "dfe":
+        results = [
+            {**result, "comparison": comparison(authority, result["local_authority"], weights)}
+            for result in dfe
+        ]
+    else:
+        results = found["results"]
+    return SimilarAreasReport(
+        local_authority=authority,
+        method=method,
+        indicators=[
+            {
+                "code": indicator.code,
+                "name": indicator.name,
+                "unit": indicator.unit,
+                "year": indicator.year,
+                "weight": weights[indicator.code],
+                "value": value_of(authority, indicator.code),
+            }
+            for indicator in found["indicators"]
+        ],
+        results=results,
+        overlap={"count": len(ours & theirs), "of": n, "codes": sorted(ours & theirs)},
+    )

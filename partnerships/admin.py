@@ -9,7 +9,25 @@ from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from partnerships import moderation
-from partnerships.models import Membership, OutboxMessage, Partnership, Source, Suggestion
+from partnerships.models import (
+    PUBLIC_FIELDS,
+    Membership,
+    OutboxMessage,
+    Partnership,
+    Source,
+    Suggestion,
+)
+
+# The admin's sections of the partnership's public fields; any other public field (a new
+# one included) appears under "How it works".
+IDENTITY_FIELDS = ["name", "slug", "also_known_as", "summary", "website"]
+PLACE_FIELDS = ["scope", "local_authorities"]
+EVIDENCE_FIELDS = ["evidence", "unverified_notes", "last_verified"]
+HOW_IT_WORKS_FIELDS = [
+    name
+    for name in PUBLIC_FIELDS
+    if name not in {*IDENTITY_FIELDS, *PLACE_FIELDS, *EVIDENCE_FIELDS, "updated_at"}
+]
 
 
 class MembershipInline(admin.TabularInline):
@@ -39,39 +57,10 @@ class PartnershipAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
         form.instance.refresh_display_footprint()
 
     fieldsets = [
-        (None, {"fields": ["name", "slug", "also_known_as", "summary", "website", "published"]}),
-        ("Place", {"fields": ["scope", "local_authorities", "drawn_footprint"]}),
-        (
-            "How it works",
-            {
-                "fields": [
-                    "status",
-                    "la_role",
-                    "la_role_note",
-                    "founded_year",
-                    "legal_form",
-                    "legal_form_detail",
-                    "funding_models",
-                    "governance",
-                    "focus_areas",
-                    "phases",
-                    "declared_member_count",
-                    "declared_member_count_note",
-                ]
-            },
-        ),
-        (
-            "Evidence",
-            {
-                "fields": [
-                    "evidence",
-                    "unverified_notes",
-                    "last_verified",
-                    "created_at",
-                    "updated_at",
-                ]
-            },
-        ),
+        (None, {"fields": [*IDENTITY_FIELDS, "published"]}),
+        ("Place", {"fields": [*PLACE_FIELDS, "drawn_footprint"]}),
+        ("How it works", {"fields": HOW_IT_WORKS_FIELDS}),
+        ("Evidence", {"fields": [*EVIDENCE_FIELDS, "created_at", "updated_at"]}),
     ]
 
 

@@ -45,3 +45,13 @@ def coverage_by_authority():
         }
         for row in rows
     }
+
+
+def area_coverage(area, state_funded_schools):
+    """How many of an area's open state-funded schools are in a partnership, and the share
+    (None when the register has no schools there)."""
+    covered = schools_in_partnerships().filter(local_authority=area).count()
+    return {
+        "covered_schools": covered,
+        "share": covered / state_funded_schools if state_funded_schools else None,
+    }

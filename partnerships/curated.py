@@ -65,12 +65,12 @@ def validate(record, index):
         allowed = [value for value, _ in field_choices(key)]
         if not allowed or key not in record:
             continue
-        values = record[key] if is_list_field(key) else [record[key]]
-        unknown = sorted(set(values) - set(allowed) - {"", None})
-        if unknown:
-            raise CuratedDataError(
-                f"{where}: {key} {', '.join(map(repr, unknown))} is not one of {allowed}"
-            )
+        if is_list_field(key):
+            unknown = sorted(set(record[key]) - set(allowed))
+            if unknown:
+                raise CuratedDataError(f"{where}: unknown {key}: {', '.join(unknown)}")
+        elif record[key] and record[key] not in allowed:
+            raise CuratedDataError(f"{where}: {key} {record[key]!r} is not one of {allowed}")
     for source in record["sources"]:
         if not source.get("url", "").startswith(("http://", "https://")):
             raise CuratedDataError(f"{where}: source without an http(s) URL: {source}")

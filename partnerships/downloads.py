@@ -4,11 +4,16 @@ import csv
 import io
 import json
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
 
 from geodata.models import LocalAuthority
-from partnerships.models import Membership, Partnership
+from partnerships.api.serializers import (
+    MembershipSerializer,
+    PartnershipFeatureSerializer,
+    PartnershipSerializer,
+)
+from partnerships.models import DOWNLOADABLE_FIELDS, Membership, Partnership
 
 LICENCE = {
     "partnerships": {
@@ -35,19 +40,20 @@ LICENCE_LINKS = {
 }
 
 
-def published():
-    return (
-        Partnership.objects.published()
-        .order_by("name")
-        .prefetch_related(
-            Prefetch("local_authorities", queryset=LocalAuthority.objects.order_by("name")),
-            "sources",
-        )
-    )
+def published(request):
+    """The published partnerships as the API serializes them."""
+    queryset = Partnership.objects.published().with_public_relations().order_by("name")
+    return PartnershipSerializer(queryset, many=True, context={"request": request}).data
 
 
 def joined(values):
     return ";".join(str(value) for value in values)
+
+
+def csv_cell(value):
+    if isinstance(value, list):
+        return joined(value)
+    return "" if value is None else value
 
 
 def csv_response(filename, header, rows, licence):
@@ -63,94 +69,41 @@ def csv_response(filename, header, rows, licence):
 
 
 def partnerships_csv(request):
-    header = [
-        "slug",
-        "name",
-        "also_known_as",
-        "status",
-        "la_role",
-        "scope",
-        "la_codes",
-        "la_names",
-        "founded_year",
-        "legal_form",
-        "legal_form_detail",
-        "funding_models",
-        "governance",
-        "focus_areas",
-        "phases",
-        "declared_member_count",
-        "website",
-        "evidence",
-        "last_verified",
-        "updated_at",
-        "page",
-        "sources",
-    ]
-    rows = (
-        [
-            p.slug,
-            p.name,
-            joined(p.also_known_as),
-            p.status,
-            p.la_role,
-            p.scope,
-            joined(la.ons_code for la in p.local_authorities.all()),
-            joined(la.name for la in p.local_authorities.all()),
-            p.founded_year or "",
-            p.legal_form,
-            p.legal_form_detail,
-            joined(p.funding_models),
-            joined(p.governance),
-            joined(p.focus_areas),
-            joined(p.phases),
-            p.declared_member_count if p.declared_member_count is not None else "",
-            p.website,
-            p.evidence,
-            p.last_verified or "",
-            p.updated_at.isoformat(),
-            request.build_absolute_uri(p.get_absolute_url()),
-            joined(source.url for source in p.sources.all()),
-        ]
-        for p in published()
-    )
+    """One row per partnership: the downloadable fields (areas as codes and names), its
+    page and its sources."""
+    header = []
+    for name in DOWNLOADABLE_FIELDS:
+        header += ["la_codes", "la_names"] if name == "local_authorities" else [name]
+    header += ["page", "sources"]
+    rows = []
+    for record in published(request):
+        row = []
+        for name in DOWNLOADABLE_FIELDS:
+            if name == "local_authorities":
+                areas = record[name]
+                row += [joined(la["ons_code"] for la in areas), joined(la["name"] for la in areas)]
+            else:
+                row.append(csv_cell(record[name]))
+        rows.append([*row, record["page"], joined(s["url"] for s in record["sources"])])
     return csv_response("partnerships.csv", header, rows, "partnerships")
 
 
 def memberships_csv(request):
-    header = [
-        "partnership_slug",
-        "partnership_name",
-        "kind",
-        "name",
-        "organisation_type",
-        "role",
-        "urn",
-        "trust_uid",
-        "la_code",
-        "start_date",
-        "end_date",
-    ]
+    """One row per member of a published partnership, as the API describes members."""
     members = (
         Membership.objects.filter(partnership__published=True)
         .select_related("partnership", "local_authority")
         .order_by("partnership__name", "kind", "name")
     )
+    fields = MembershipSerializer.Meta.fields
+    header = ["partnership_slug", "partnership_name", *fields]
     rows = (
         [
-            m.partnership.slug,
-            m.partnership.name,
-            m.kind,
-            m.name,
-            m.organisation_type,
-            m.role,
-            m.school_id or "",
-            m.trust_id or "",
-            m.local_authority.ons_code if m.local_authority else "",
-            m.start_date or "",
-            m.end_date or "",
+            member.partnership.slug,
+            member.partnership.name,
+            *(csv_cell(data[name]) for name in fields),
         ]
-        for m in members
+        for member, data in zip(members, MembershipSerializer(members, many=True).data, strict=True)
     )
     return csv_response("memberships.csv", header, rows, "partnerships")
 
@@ -166,24 +119,11 @@ def geojson_response(filename, features, licence):
 
 
 def partnerships_geojson(request):
-    features = [
-        {
-            "type": "Feature",
-            "geometry": json.loads(p.display_footprint.geojson) if p.display_footprint else None,
-            "properties": {
-                "slug": p.slug,
-                "name": p.name,
-                "status": p.status,
-                "la_role": p.la_role,
-                "scope": p.scope,
-                "la_codes": [la.ons_code for la in p.local_authorities.all()],
-                "focus_areas": p.focus_areas,
-                "page": request.build_absolute_uri(p.get_absolute_url()),
-            },
-        }
-        for p in published()
-    ]
-    return geojson_response("partnerships.geojson", features, "partnerships")
+    queryset = Partnership.objects.published().with_public_relations().order_by("name")
+    collection = PartnershipFeatureSerializer(
+        queryset, many=True, context={"request": request}
+    ).data
+    return geojson_response("partnerships.geojson", collection["features"], "partnerships")
 
 
 def local_authorities_geojson(request):

@@ -1,5 +1,3 @@
-import json
-
 from django.db.models import Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,14 +9,15 @@ from geodata.models import (
     ImportRun,
     Indicator,
     LocalAuthority,
-    Region,
     School,
     Trust,
 )
 from geodata.similarity import DEFAULT_WEIGHTS
+from partnerships.api.serializers import AreaPartnershipSerializer
 from partnerships.changelog import public_changes
-from partnerships.coverage import coverage_by_authority, schools_in_partnerships
-from partnerships.models import FocusArea, Membership, Partnership, Phase, Suggestion
+from partnerships.coverage import area_coverage
+from partnerships.map_data import map_data, published_with_area_codes
+from partnerships.models import Membership, Partnership, Suggestion
 from partnerships.suggestions import (
     RATE_LIMIT,
     SuggestionForm,
@@ -26,53 +25,6 @@ from partnerships.suggestions import (
     over_rate_limit,
     submit,
 )
-
-
-def choices(enum):
-    return [[value, label] for value, label in enum.choices]
-
-
-def published_with_area_codes():
-    """Published partnerships with just their areas' codes, for pages that embed them."""
-    return Partnership.objects.published().prefetch_related(
-        Prefetch("local_authorities", queryset=LocalAuthority.objects.only("ons_code"))
-    )
-
-
-def map_data():
-    """Everything the map filters and shades, embedded in the page: one request fewer."""
-    partnerships = published_with_area_codes()
-    register = ImportRun.objects.register_state()
-    return {
-        "partnerships": [
-            {
-                "slug": p.slug,
-                "name": p.name,
-                "aka": p.also_known_as,
-                "summary": p.summary,
-                "status": p.status,
-                "la_role": p.la_role,
-                "scope": p.scope,
-                "legal_form": p.legal_form,
-                "focus": p.focus_areas,
-                "phases": p.phases,
-                "las": [la.ons_code for la in p.local_authorities.all()],
-                "footprint": json.loads(p.drawn_footprint.geojson) if p.drawn_footprint else None,
-                "url": p.get_absolute_url(),
-            }
-            for p in partnerships
-        ],
-        "choices": {
-            "la_role": choices(Partnership.LARole),
-            "focus": choices(FocusArea),
-            "phase": choices(Phase),
-            "scope": choices(Partnership.Scope),
-            "legal_form": choices(Partnership.LegalForm),
-            "status": choices(Partnership.Status),
-        },
-        "regions": list(Region.objects.values("code", "name")),
-        "coverage": coverage_by_authority() if register["loaded"] else None,
-    }
 
 
 def map_page(request):
@@ -151,17 +103,10 @@ def area_detail(request, code):
             for i in Indicator.objects.order_by("group", "name")
         ],
         "defaults": DEFAULT_WEIGHTS,
-        "partnerships": [
-            {
-                "name": p.name,
-                "url": p.get_absolute_url(),
-                "las": [la.ons_code for la in p.local_authorities.all()],
-            }
-            for p in published_with_area_codes()
-        ],
+        "partnerships": AreaPartnershipSerializer(published_with_area_codes(), many=True).data,
     }
-    covered = schools_in_partnerships().filter(local_authority=area).count()
     landscape = school_landscape(area)
+    coverage = area_coverage(area, landscape["state_funded_schools"])
     return render(
         request,
         "partnerships/area.html",
@@ -169,10 +114,8 @@ def area_detail(request, code):
             "area": area,
             "partnerships": area.partnerships.published().order_by("name"),
             "landscape": landscape,
-            "covered_schools": covered,
-            "coverage": covered / landscape["state_funded_schools"]
-            if landscape["state_funded_schools"]
-            else None,
+            "covered_schools": coverage["covered_schools"],
+            "coverage": coverage["share"],
             "register": ImportRun.objects.register_state(),
             "similar_config": similar_config,
         },

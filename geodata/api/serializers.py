@@ -156,3 +156,43 @@ class TrustSerializer(serializers.ModelSerializer):
             )
             entry["schools"] += 1
         return sorted(counts.values(), key=lambda e: (-e["schools"], e["name"]))
+
+
+class SimilarIndicatorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    year = serializers.CharField()
+    weight = serializers.FloatField()
+    value = serializers.FloatField(allow_null=True, help_text="This area's value.")
+
+
+class ComparedValueSerializer(serializers.Serializer):
+    indicator = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
+    reference_value = serializers.FloatField(allow_null=True)
+    standardised_difference = serializers.FloatField(required=False, allow_null=True)
+
+
+class SimilarAreaSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    local_authority = LocalAuthoritySummary()
+    distance = serializers.FloatField(required=False, help_text="Indicators method only.")
+    closeness = serializers.CharField(required=False, help_text="DfE method only.")
+    comparison = ComparedValueSerializer(many=True)
+
+
+class OverlapSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    of = serializers.IntegerField()
+    codes = serializers.ListField(child=serializers.CharField())
+
+
+class SimilarAreasReportSerializer(serializers.Serializer):
+    """Areas like one authority (`geodata.similarity.similar_areas_report`)."""
+
+    local_authority = LocalAuthoritySummary()
+    method = serializers.CharField()
+    indicators = SimilarIndicatorSerializer(many=True)
+    results = SimilarAreaSerializer(many=True)
+    overlap = OverlapSerializer()

@@ -4,7 +4,6 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.vary import vary_on_headers
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -19,9 +18,9 @@ from geodata.api.serializers import (
     LocalAuthorityDetailSerializer,
     LocalAuthorityFeatureSerializer,
     LocalAuthoritySerializer,
-    LocalAuthoritySummary,
     SchoolFeatureSerializer,
     SchoolSerializer,
+    SimilarAreasReportSerializer,
     TrustSerializer,
 )
 from geodata.models import LocalAuthority, School, Trust
@@ -92,12 +91,12 @@ class LocalAuthorityViewSet(
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("method", str, enum=["indicators", "dfe"], default="indicators"),
+            OpenApiParameter("method", str, enum=list(similarity.METHODS), default="indicators"),
             OpenApiParameter("indicators", str, description="Comma-separated indicator codes."),
             OpenApiParameter("weights", str, description="Comma-separated weights, one each."),
             OpenApiParameter("n", int, default=10, description="1 to 50."),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: SimilarAreasReportSerializer},
     )
     @action(detail=True, url_path="similar", renderer_classes=[JSONRenderer, BrowsableAPIRenderer])
     def similar(self, request, code=None):
@@ -107,64 +106,18 @@ class LocalAuthorityViewSet(
         resolved = self.resolve_code(request, code)
         if not isinstance(resolved, LocalAuthority):
             return resolved
-        method = request.query_params.get("method", "indicators")
-        if method not in ("indicators", "dfe"):
-            raise ValidationError({"method": ["must be 'indicators' or 'dfe'"]})
+        params = request.query_params
         try:
-            n = int(request.query_params.get("n", 10))
-        except ValueError:
-            raise ValidationError({"n": ["must be a whole number"]}) from None
-        if not 1 <= n <= similarity.MAX_RESULTS:
-            raise ValidationError({"n": [f"must be between 1 and {similarity.MAX_RESULTS}"]})
-        try:
-            weights = similarity.parse_weights(
-                request.query_params.get("indicators"), request.query_params.get("weights")
+            report = similarity.similar_areas_report(
+                resolved,
+                method=params.get("method", "indicators"),
+                indicators=params.get("indicators"),
+                weights=params.get("weights"),
+                n=params.get("n"),
             )
         except similarity.SimilarityError as error:
             raise ValidationError({error.field: [str(error)]}) from None
-        found = similarity.similar_by_indicators(resolved, weights, n)
-        dfe = similarity.dfe_neighbours(resolved, n)
-        ours = [result["local_authority"].ons_code for result in found["results"]]
-        theirs = [result["local_authority"].ons_code for result in dfe]
-        results = found["results"] if method == "indicators" else dfe
-        return Response(
-            {
-                "local_authority": LocalAuthoritySummary(resolved).data,
-                "method": method,
-                "indicators": [
-                    {
-                        "code": indicator.code,
-                        "name": indicator.name,
-                        "unit": indicator.unit,
-                        "year": indicator.year,
-                        "weight": weights[indicator.code],
-                        "value": similarity.value_of(resolved, indicator.code),
-                    }
-                    for indicator in found["indicators"]
-                ],
-                "results": [
-                    {
-                        **{key: value for key, value in result.items() if key != "local_authority"},
-                        "local_authority": LocalAuthoritySummary(result["local_authority"]).data,
-                        **(
-                            {
-                                "comparison": similarity.comparison(
-                                    resolved, result["local_authority"], weights
-                                )
-                            }
-                            if method == "dfe"
-                            else {}
-                        ),
-                    }
-                    for result in results
-                ],
-                "overlap": {
-                    "count": len(set(ours) & set(theirs)),
-                    "of": n,
-                    "codes": sorted(set(ours) & set(theirs)),
-                },
-            }
-        )
+        return Response(SimilarAreasReportSerializer(report).data)
 
 
 class SchoolViewSet(GeoJSONSwitchMixin, ConditionalListMixin, viewsets.ReadOnlyModelViewSet):

@@ -6,7 +6,7 @@ from rest_framework.exceptions import ValidationError
 
 from geodata.api.filters import BBoxFilter, SchoolFilter, authorities_for
 from geodata.models import Region
-from partnerships.models import FocusArea, Partnership, Phase
+from partnerships.models import FILTERABLE_FIELDS, Partnership, field_choices, is_list_field
 
 FUZZY_THRESHOLD = 0.3
 
@@ -46,22 +46,6 @@ class CommaChoiceFilter(django_filters.CharFilter):
 class PartnershipFilter(django_filters.FilterSet):
     la = django_filters.CharFilter(method="filter_la", help_text="ONS, DfE or former LA code.")
     region = django_filters.CharFilter(method="filter_region", help_text="Region E12 code.")
-    la_role = CommaChoiceFilter(
-        param="la_role", field_name="la_role", choices=Partnership.LARole.choices
-    )
-    focus = CommaChoiceFilter(
-        param="focus", field_name="focus_areas", choices=FocusArea.choices, contains=True
-    )
-    phase = CommaChoiceFilter(
-        param="phase", field_name="phases", choices=Phase.choices, contains=True
-    )
-    scope = CommaChoiceFilter(param="scope", field_name="scope", choices=Partnership.Scope.choices)
-    legal_form = CommaChoiceFilter(
-        param="legal_form", field_name="legal_form", choices=Partnership.LegalForm.choices
-    )
-    status = CommaChoiceFilter(
-        param="status", field_name="status", choices=Partnership.Status.choices
-    )
     q = django_filters.CharFilter(method="filter_q", help_text="Fuzzy search of names.")
     bbox = BBoxFilter(field_name="display_footprint", help_text="min_lon,min_lat,max_lon,max_lat")
     updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
@@ -93,6 +77,29 @@ class PartnershipFilter(django_filters.FilterSet):
             .filter(Q(similarity__gte=FUZZY_THRESHOLD) | Q(names__icontains=value))
             .order_by("-similarity", "name")
         )
+
+
+def choice_filters():
+    """One filter per filterable field, its choices read from the model."""
+    return {
+        parameter: CommaChoiceFilter(
+            param=parameter,
+            field_name=field,
+            choices=field_choices(field),
+            contains=is_list_field(field),
+        )
+        for parameter, field in FILTERABLE_FIELDS.items()
+    }
+
+
+# The place filters first, then the choice fields, then the rest.
+_declared = dict(PartnershipFilter.base_filters)
+PartnershipFilter.base_filters = {
+    "la": _declared.pop("la"),
+    "region": _declared.pop("region"),
+    **choice_filters(),
+    **_declared,
+}
 
 
 class SchoolWithPartnershipFilter(SchoolFilter):

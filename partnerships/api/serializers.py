@@ -1,8 +1,9 @@
 from rest_framework import serializers
+from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from geodata.api.serializers import LocalAuthoritySummary
-from partnerships.models import Membership, Partnership, Source
+from partnerships.models import PUBLIC_FIELDS, Membership, Partnership, Source
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -44,35 +45,7 @@ class PartnershipFields(serializers.ModelSerializer):
 
     class Meta:
         model = Partnership
-        fields = [
-            "slug",
-            "name",
-            "also_known_as",
-            "summary",
-            "website",
-            "status",
-            "la_role",
-            "la_role_note",
-            "scope",
-            "local_authorities",
-            "founded_year",
-            "legal_form",
-            "legal_form_detail",
-            "funding_models",
-            "governance",
-            "focus_areas",
-            "phases",
-            "declared_member_count",
-            "declared_member_count_note",
-            "members",
-            "evidence",
-            "unverified_notes",
-            "last_verified",
-            "sources",
-            "updated_at",
-            "url",
-            "page",
-        ]
+        fields = [*PUBLIC_FIELDS, "members", "sources", "url", "page"]
 
     def get_page(self, partnership) -> str:
         request = self.context.get("request")
@@ -91,3 +64,44 @@ class PartnershipFeatureSerializer(GeoFeatureModelSerializer, PartnershipFields)
         geo_field = "display_footprint"
         id_field = False
         fields = [*PartnershipFields.Meta.fields, "display_footprint"]
+
+
+class AreaPartnershipSerializer(serializers.ModelSerializer):
+    """A partnership with the codes of its areas and its page: what pages that place
+    partnerships on a map embed."""
+
+    las = serializers.SerializerMethodField()
+    url = serializers.CharField(source="get_absolute_url")
+
+    class Meta:
+        model = Partnership
+        fields = ["name", "url", "las"]
+
+    def get_las(self, partnership) -> list[str]:
+        return [la.ons_code for la in partnership.local_authorities.all()]
+
+
+class MapPartnershipSerializer(AreaPartnershipSerializer):
+    """What the map filters and shades, embedded in its page, under the short names the
+    map's script uses."""
+
+    aka = serializers.ListField(source="also_known_as")
+    focus = serializers.ListField(source="focus_areas")
+    footprint = GeometryField(source="drawn_footprint", allow_null=True)
+
+    class Meta(AreaPartnershipSerializer.Meta):
+        fields = [
+            "slug",
+            "name",
+            "aka",
+            "summary",
+            "status",
+            "la_role",
+            "scope",
+            "legal_form",
+            "focus",
+            "phases",
+            "las",
+            "footprint",
+            "url",
+        ]

@@ -1,13 +1,11 @@
-from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 
 from api_core.views import ConditionalListMixin, GeoJSONSwitchMixin
 from geodata.api.views import SchoolViewSet
-from geodata.models import LocalAuthority
 from partnerships.api.filters import PartnershipFilter, SchoolWithPartnershipFilter
 from partnerships.api.serializers import PartnershipFeatureSerializer, PartnershipSerializer
-from partnerships.models import Membership, Partnership
+from partnerships.models import Partnership
 
 
 class PartnershipViewSet(GeoJSONSwitchMixin, ConditionalListMixin, viewsets.ReadOnlyModelViewSet):
@@ -21,16 +19,7 @@ class PartnershipViewSet(GeoJSONSwitchMixin, ConditionalListMixin, viewsets.Read
     lookup_field = "slug"
 
     def get_queryset(self):
-        queryset = Partnership.objects.published().prefetch_related(
-            Prefetch("local_authorities", queryset=LocalAuthority.objects.order_by("name")),
-            "sources",
-            Prefetch(
-                "members",
-                queryset=Membership.objects.select_related("local_authority").order_by(
-                    "kind", "name"
-                ),
-            ),
-        )
+        queryset = Partnership.objects.published().with_public_relations()
         if not self.is_geojson():
             queryset = queryset.defer("display_footprint", "drawn_footprint")
         return queryset.order_by("name")

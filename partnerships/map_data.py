@@ -1,0 +1,37 @@
+"""What the map page embeds: the partnerships it filters and shades (through the API's
+serializer), the filters' choices (from the model) and coverage per area."""
+
+from django.db.models import Prefetch
+
+from geodata.models import ImportRun, LocalAuthority, Region
+from partnerships.api.serializers import MapPartnershipSerializer
+from partnerships.coverage import coverage_by_authority
+from partnerships.models import FILTERABLE_FIELDS, Partnership, field_choices
+
+
+def published_with_area_codes():
+    """Published partnerships with just their areas' codes, for pages that embed them."""
+    return Partnership.objects.published().prefetch_related(
+        Prefetch("local_authorities", queryset=LocalAuthority.objects.only("ons_code"))
+    )
+
+
+def filter_choices():
+    """{parameter: [[value, label], ...]} for every filter the API and the map offer."""
+    return {
+        parameter: [[value, str(label)] for value, label in field_choices(field)]
+        for parameter, field in FILTERABLE_FIELDS.items()
+    }
+
+
+def map_data():
+    """Everything the map filters and shades, embedded in the page: one request fewer."""
+    register = ImportRun.objects.register_state()
+    return {
+        "partnerships": MapPartnershipSerializer(
+            published_with_area_codes().defer("display_footprint"), many=True
+        ).data,
+        "choices": filter_choices(),
+        "regions": list(Region.objects.values("code", "name")),
+        "coverage": coverage_by_authority() if register["loaded"] else None,
+    }
