@@ -28,11 +28,18 @@ class FailOpenThrottle(SimpleRateThrottle):
             return True
 
 
+def made_by_the_sites_own_pages(request):
+    """Browsers mark a page's own requests `Sec-Fetch-Site: same-origin`, a header no other
+    site's script can set: the site's pages never spend a visitor's API quota (people on
+    one school or council network share an address)."""
+    return request.headers.get("Sec-Fetch-Site") == "same-origin"
+
+
 class AnonymousThrottle(FailOpenThrottle):
     scope = "anon"
 
     def get_cache_key(self, request, view):
-        if isinstance(request.auth, APIKey):
+        if isinstance(request.auth, APIKey) or made_by_the_sites_own_pages(request):
             return None
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 

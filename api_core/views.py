@@ -3,16 +3,20 @@ cached list responses."""
 
 import hashlib
 
-from django.core.cache import cache
-from django.db.models import Count, Max
+from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.module_loading import import_string
 from django.utils.text import compress_string
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
 from api_core.pagination import GeoJSONPagination, Pagination
 from api_core.renderers import GeoJSONRenderer
+
+# Rendered bodies, keyed by an ETag that already names the data version.
+BODY_CACHE = "data"
 
 
 class GeoJSONSwitchMixin:
@@ -41,53 +45,60 @@ class GeoJSONSwitchMixin:
         return self._paginator
 
 
+def data_version_state():
+    """(version, changed_at) of the data behind every answer, from the function the
+    `API_DATA_VERSION` setting names: the apps above provide it, this package only asks."""
+    return import_string(settings.API_DATA_VERSION)()
+
+
+def versioned_response(request, render, *, vary=(), max_age=300):
+    """The answer to a GET whose content depends only on the URL (and the `vary` request
+    headers) and the data: its ETag and Last-Modified come from the data version, so a
+    matching If-None-Match or If-Modified-Since gets 304 at once, and the body `render()`
+    makes (gzipped too) is kept under its ETag, so it is rendered once per data version.
+    A response other than 200 is passed through, never kept."""
+    version, changed = data_version_state()
+    fingerprint = "|".join(
+        [str(version), request.get_full_path(), *(request.headers.get(h, "") for h in vary)]
+    )
+    etag = '"' + hashlib.sha256(fingerprint.encode()).hexdigest()[:32] + '"'
+    last_modified = int(changed.timestamp()) if changed else None
+    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if not_modified is not None:
+        return not_modified
+    cache = caches[BODY_CACHE]
+    cached = cache.get(etag)
+    if cached is None:
+        response = render()
+        if response.status_code != 200 or response.streaming:
+            return response
+        content = response.content
+        cached = (content, compress_string(content), response["Content-Type"])
+        cache.set(etag, cached)
+    content, compressed, content_type = cached
+    wants_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+    response = HttpResponse(compressed if wants_gzip else content, content_type=content_type)
+    if wants_gzip:
+        response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, [*vary, "Accept-Encoding"])
+    response["ETag"] = etag
+    if last_modified:
+        response["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(response, public=True, max_age=max_age)
+    return response
+
+
 class ConditionalListMixin:
-    """ETag and Last-Modified for lists, from the filtered rows' latest change; a matching
-    If-None-Match or If-Modified-Since gets 304 before any serialisation. The rendered
-    (and gzipped) body is kept under its ETag, so repeat requests for unchanged data skip
-    serialisation and compression altogether."""
+    """Lists answered through `versioned_response`: any change to the data behind them (a
+    membership, a school import, a boundary switch) changes their ETag, and repeat
+    requests skip the database, serialisation and compression altogether."""
 
-    changed_field = "updated_at"
     max_age = 300
-    body_cache_seconds = 600
-
-    def version(self, queryset):
-        state = queryset.order_by().aggregate(count=Count("pk"), changed=Max(self.changed_field))
-        return state["count"], state["changed"]
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
-        count, changed = self.version(queryset)
-        fingerprint = "|".join(
-            [
-                str(count),
-                changed.isoformat() if changed else "",
-                request.get_full_path(),
-                request.headers.get("Accept", ""),
-            ]
-        )
-        etag = '"' + hashlib.sha256(fingerprint.encode()).hexdigest()[:32] + '"'
-        last_modified = int(changed.timestamp()) if changed else None
-        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
-        if not_modified is not None:
-            return not_modified
-        cached = cache.get("api-body:" + etag)
-        if cached is None:
-            response = super().list(request, *args, **kwargs)
-            self.finalize_response(request, response, *args, **kwargs)
-            response.render()
-            if response.status_code != 200:
-                return response
-            cached = (response.content, compress_string(response.content), response["Content-Type"])
-            cache.set("api-body:" + etag, cached, self.body_cache_seconds)
-        content, compressed, content_type = cached
-        wants_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
-        response = HttpResponse(compressed if wants_gzip else content, content_type=content_type)
-        if wants_gzip:
-            response["Content-Encoding"] = "gzip"
-        patch_vary_headers(response, ["Accept", "Accept-Encoding"])
-        response["ETag"] = etag
-        if last_modified:
-            response["Last-Modified"] = http_date(last_modified)
-        patch_cache_control(response, public=True, max_age=self.max_age)
-        return response
+        def render():
+            response = super(ConditionalListMixin, self).list(request, *args, **kwargs)
+            response = self.finalize_response(request, response, *args, **kwargs)
+            return response.render()
+
+        return versioned_response(request, render, vary=["Accept"], max_age=self.max_age)

@@ -459,3 +459,19 @@ class StatisticalNeighbour(models.Model):
 
     def __str__(self):
         return f"{self.local_authority} #{self.rank}: {self.neighbour}"
+
+
+class DataVersion(models.Model):
+    """The version of everything public answers are computed from, as one number.
+
+    PostgreSQL triggers move it forward (from a sequence that never goes back) whenever a
+    table that feeds a page or an API answer changes, in the same transaction: imports,
+    approvals, curated loads, boundary switches and admin edits alike, bulk SQL included.
+    Work that depends only on the data is cached under it (`geodata.data_version`).
+    """
+
+    version = models.BigIntegerField()
+    changed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"data version {self.version} ({self.changed_at:%Y-%m-%d %H:%M})"

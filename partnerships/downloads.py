@@ -2,11 +2,12 @@
 
 import csv
 import io
-import json
 
 from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
+from rest_framework import serializers
 
+from geodata.api.serializers import LocalAuthorityFeatureSerializer
 from geodata.models import LocalAuthority
 from partnerships.api.serializers import (
     MembershipSerializer,
@@ -126,26 +127,22 @@ def partnerships_geojson(request):
     return geojson_response("partnerships.geojson", collection["features"], "partnerships")
 
 
+class LocalAuthorityDownloadSerializer(LocalAuthorityFeatureSerializer):
+    partnership_count = serializers.IntegerField(help_text="Published partnerships covering it.")
+
+    class Meta(LocalAuthorityFeatureSerializer.Meta):
+        fields = [*LocalAuthorityFeatureSerializer.Meta.fields, "partnership_count"]
+
+
 def local_authorities_geojson(request):
     authorities = (
         LocalAuthority.objects.current()
         .select_related("region")
+        .defer("boundary")
         .annotate(partnership_count=Count("partnerships", filter=Q(partnerships__published=True)))
         .order_by("name")
     )
-    features = [
-        {
-            "type": "Feature",
-            "geometry": json.loads(la.display_geometry.geojson),
-            "properties": {
-                "ons_code": la.ons_code,
-                "dfe_code": la.dfe_code,
-                "name": la.name,
-                "la_type": la.la_type,
-                "region": la.region.name,
-                "partnership_count": la.partnership_count,
-            },
-        }
-        for la in authorities
-    ]
-    return geojson_response("local-authorities.geojson", features, "boundaries")
+    collection = LocalAuthorityDownloadSerializer(
+        authorities, many=True, context={"request": request}
+    ).data
+    return geojson_response("local-authorities.geojson", collection["features"], "boundaries")

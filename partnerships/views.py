@@ -18,6 +18,7 @@ from partnerships.changelog import public_changes
 from partnerships.coverage import area_coverage
 from partnerships.map_data import map_data, published_with_area_codes
 from partnerships.models import Membership, Partnership, Suggestion
+from partnerships.page_cache import rendered_once_per_data_version
 from partnerships.suggestions import (
     RATE_LIMIT,
     SuggestionForm,
@@ -27,6 +28,7 @@ from partnerships.suggestions import (
 )
 
 
+@rendered_once_per_data_version
 def map_page(request):
     return render(
         request,
@@ -39,6 +41,7 @@ def map_page(request):
     )
 
 
+@rendered_once_per_data_version
 def partnership_detail(request, slug):
     partnership = get_object_or_404(
         Partnership.objects.published().prefetch_related(
@@ -85,6 +88,7 @@ def suggestion_received(request, reference):
     )
 
 
+@rendered_once_per_data_version
 def area_detail(request, code):
     matches = list(LocalAuthority.objects.current().resolve(code))
     if not matches:
@@ -122,6 +126,7 @@ def area_detail(request, code):
     )
 
 
+@rendered_once_per_data_version
 def school_detail(request, urn):
     school = get_object_or_404(School.objects.select_related("local_authority", "trust"), urn=urn)
     memberships = Membership.objects.filter(partnership__published=True).filter(
@@ -138,6 +143,7 @@ def school_detail(request, urn):
     )
 
 
+@rendered_once_per_data_version
 def trust_detail(request, uid):
     trust = get_object_or_404(Trust, uid=uid)
     schools = trust.open_schools().select_related("local_authority")
@@ -197,6 +203,7 @@ def search(request):
     return JsonResponse({"q": query, "results": results})
 
 
+@rendered_once_per_data_version
 def data_page(request):
     from partnerships.downloads import LICENCE
 

@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from geodata.views import boundaries_url
+
 
 def map_settings(request):
     """Basemap configuration every map page needs, from settings (and so the environment)."""
@@ -7,5 +9,6 @@ def map_settings(request):
         "map_config": {
             "tileUrl": settings.MAP_TILE_URL,
             "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
-        }
+        },
+        "boundaries_url": boundaries_url(),
     }

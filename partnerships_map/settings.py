@@ -135,6 +135,14 @@ STORAGES = {
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Answers computed once per data version (geodata.data_version), in each web process;
+    # a new version means new keys, so nothing stale is ever served.
+    "data": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "data-version",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
     # API throttling counters, shared by every web process.
     "throttle": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -170,6 +178,8 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
 }
 
+# The data version behind every API answer (ETags, cached bodies): see geodata.data_version.
+API_DATA_VERSION = "geodata.data_version.data_version_state"
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [

@@ -1,9 +1,14 @@
+import json
 import os
 
 import pytest
 
 from geodata.importers.boundaries import DEFAULT_SET, load_boundary_set
+from geodata.importers.gias import import_gias_file
 from geodata.importers.indicators import load_indicators, load_statistical_neighbours
+from partnerships.curated import CURATED_FILE, load_curated_partnerships
+from tests.factories import CASL, LEARN_SHEFFIELD
+from tests.geodata.gias_files import SAMPLE
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -20,6 +25,28 @@ def indicators(boundaries):
     """The bundled real LA indicators and DfE statistical neighbours."""
     assert load_indicators().status == "succeeded"
     assert load_statistical_neighbours().status == "succeeded"
+
+
+@pytest.fixture
+def partnerships(boundaries, tmp_path):
+    """Two real partnerships (Learn Sheffield and CASL) loaded as curated records."""
+    path = tmp_path / "partnerships.json"
+    path.write_text(json.dumps([LEARN_SHEFFIELD, CASL]))
+    load_curated_partnerships(path)
+
+
+@pytest.fixture
+def curated(boundaries):
+    """Every partnership of the bundled curated data set."""
+    load_curated_partnerships(CURATED_FILE)
+
+
+@pytest.fixture
+def register(boundaries):
+    """The sample GIAS extract, imported."""
+    run = import_gias_file(SAMPLE)
+    assert run.status == "succeeded"
+    return run
 
 
 @pytest.fixture(scope="session")

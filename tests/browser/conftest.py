@@ -1,8 +1,6 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.partnerships.conftest import partnerships, register  # noqa: F401
-
 
 @pytest.fixture
 def axe():

@@ -7,74 +7,9 @@ from django.db import IntegrityError, transaction
 from geodata.models import LocalAuthority
 from partnerships.curated import load_curated_partnerships
 from partnerships.models import Membership, Partnership
+from tests.factories import CASL, LEARN_SHEFFIELD
 
 pytestmark = pytest.mark.django_db
-
-# Two real partnerships as the research notes describe them (sources as cited there).
-LEARN_SHEFFIELD = {
-    "slug": "learn-sheffield",
-    "name": "Learn Sheffield",
-    "also_known_as": [],
-    "summary": "A school company owned about 80% by Sheffield schools and 20% by the city council.",
-    "website": "https://www.learnsheffield.co.uk",
-    "status": "active",
-    "la_role": "schools_and_la",
-    "la_role_note": "",
-    "scope": "one_la",
-    "local_authorities": ["E08000039"],
-    "founded_year": 2015,
-    "legal_form": "school_company",
-    "legal_form_detail": "company limited by guarantee without share capital, no. 09734238",
-    "funding_models": ["subscriptions", "la_commission"],
-    "governance": ["board"],
-    "focus_areas": ["school_improvement"],
-    "phases": [],
-    "members": [
-        {
-            "kind": "local_authority",
-            "name": "Sheffield City Council",
-            "identifier": "E08000019",
-            "organisation_type": "",
-            "role": "owner (about 20%)",
-        }
-    ],
-    "declared_member_count": 184,
-    "declared_member_count_note": "184 members (Tes, 24 Nov 2025)",
-    "evidence": "high",
-    "unverified_notes": "",
-    "sources": [
-        {
-            "url": "https://www.tes.com/magazine/analysis/general/what-are-area-based-education-partnerships",
-            "title": "Tes: What are area-based education partnerships?",
-            "accessed": None,
-        }
-    ],
-}
-CASL = {
-    **LEARN_SHEFFIELD,
-    "slug": "cumbria-alliance-of-system-leaders",
-    "name": "Cumbria Alliance of System Leaders",
-    "also_known_as": ["CASL"],
-    "summary": "An alliance of Cumbria's system leaders with three local alliances.",
-    "website": "",
-    "status": "unknown",
-    "scope": "several_las",
-    "local_authorities": ["E10000006"],
-    "legal_form": "unincorporated_board",
-    "legal_form_detail": "unincorporated alliance",
-    "members": [],
-    "declared_member_count": None,
-    "declared_member_count_note": "",
-    "evidence": "high",
-    "unverified_notes": "Whether it still operates after 2023 is not verified.",
-    "sources": [
-        {
-            "url": "http://www.cumbriaalliance.org.uk/about-us/",
-            "title": "CASL: about us",
-            "accessed": None,
-        }
-    ],
-}
 
 
 @pytest.fixture

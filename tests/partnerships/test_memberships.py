@@ -30,3 +30,23 @@ def test_memberships_follow_schools_to_their_successor_urn(partnerships):
     assert (split.school_id, current.school_id) == (100362, 143599)
     call_command("move_memberships_to_successors")
     assert move_memberships_to_successors() == []
+
+
+def test_memberships_follow_successors_when_the_register_is_imported(partnerships):
+    """No clock: importing the links announces it, and memberships follow at once."""
+    sheffield = Partnership.objects.get(slug="learn-sheffield")
+    old = Membership.objects.create(
+        partnership=sheffield, kind="school", school_id=100118, name="Deansfield Junior School"
+    )
+    import_links_file(BUNDLED)
+    old.refresh_from_db()
+    assert old.school_id == 143599
+
+
+def test_footprints_are_redrawn_when_a_boundary_set_is_switched_on(partnerships):
+    from geodata.boundary_sets import activate
+    from geodata.models import BoundarySet
+
+    Partnership.objects.update(display_footprint=None)
+    activate(BoundarySet.objects.get(is_active=True))
+    assert not Partnership.objects.filter(display_footprint__isnull=True).exists()

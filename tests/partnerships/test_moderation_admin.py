@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from partnerships.models import Partnership, Suggestion
-from tests.partnerships.test_suggestions import NEW, SUBMITTER, amendment
+from tests.factories import NEW, SUBMITTER, amendment
 
 pytestmark = pytest.mark.django_db
 PAYLOAD = '<script>alert("x")</script><b>bold</b>'

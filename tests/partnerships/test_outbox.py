@@ -12,7 +12,7 @@ from kombu import pools
 
 from partnerships.models import OutboxMessage, Suggestion
 from partnerships_map.celery import app
-from tests.partnerships.test_suggestions import NEW
+from tests.factories import NEW
 
 pytestmark = pytest.mark.django_db
 

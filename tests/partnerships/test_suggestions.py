@@ -11,25 +11,9 @@ from django.utils import timezone
 from partnerships import moderation, retention
 from partnerships.models import OutboxMessage, Partnership, Suggestion
 from partnerships.notifications import send_due_messages
+from tests.factories import NEW, amendment
 
 pytestmark = pytest.mark.django_db
-
-SUBMITTER = {
-    "submitter_name": "Alex Example",
-    "submitter_email": "alex@example.org",
-    "submitter_organisation": "Submitter Organisation Q7",
-    "submitter_role": "Submitter Role Q7",
-    "consent_to_contact": "on",
-}
-NEW = {
-    "name": "Rutland Schools Partnership",
-    "summary": "A proposed partnership (test data).",
-    "scope": "one_la",
-    "local_authorities": ["E06000017"],
-    "focus_areas": ["school_improvement", "attendance"],
-    "evidence_urls": "https://example.org/evidence",
-    **SUBMITTER,
-}
 
 
 @pytest.fixture
@@ -39,20 +23,6 @@ def moderator(django_user_model):
     )
     user.groups.add(Group.objects.get(name="Moderators"))
     return user
-
-
-def amendment(partnership, **changes):
-    """The amendment form as a browser would post it: today's values, then the changes."""
-    from partnerships.models import partnership_values
-
-    data = {
-        key: value
-        for key, value in partnership_values(partnership).items()
-        if value not in (None, "")
-    }
-    data.update(action="amendment", **SUBMITTER)
-    data.update(changes)
-    return data
 
 
 def test_a_new_partnership_suggestion_is_saved_and_acknowledged(client, partnerships, moderator):

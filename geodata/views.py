@@ -1,0 +1,40 @@
+"""The site's own map data: first-party resources, versioned and cacheable, that the
+public API's fair-use quota never counts."""
+
+from django.http import JsonResponse
+from django.urls import reverse
+
+from api_core.views import versioned_response
+from geodata.api.serializers import LocalAuthorityFeatureSerializer
+from geodata.data_version import current_data_version
+from geodata.models import LocalAuthority
+
+# A URL that names the data version it was made for never changes content: browsers and
+# proxies may keep it for a year.
+IMMUTABLE = 365 * 24 * 3600
+
+
+def boundaries_url():
+    """Where the site's maps fetch the LA boundaries for the current data version."""
+    return f"{reverse('map-boundaries')}?v={current_data_version()}"
+
+
+def local_authority_boundaries(request):
+    """The current authorities' display boundaries (the API's GeoJSON, without its quota)."""
+
+    def render():
+        authorities = (
+            LocalAuthority.objects.current()
+            .select_related("region")
+            .defer("boundary")
+            .order_by("name")
+        )
+        features = LocalAuthorityFeatureSerializer(
+            authorities, many=True, context={"request": request}
+        ).data
+        return JsonResponse(features, content_type="application/geo+json")
+
+    named_version = request.GET.get("v")
+    current = str(current_data_version())
+    max_age = IMMUTABLE if named_version == current else 300
+    return versioned_response(request, render, max_age=max_age)

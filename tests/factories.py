@@ -1,0 +1,100 @@
+"""Test data shared by several test modules: real records as the research notes describe
+them, and what a browser posts to the suggestion form."""
+
+from partnerships.models import partnership_values
+
+# Two real partnerships as the research notes describe them (sources as cited there).
+LEARN_SHEFFIELD = {
+    "slug": "learn-sheffield",
+    "name": "Learn Sheffield",
+    "also_known_as": [],
+    "summary": "A school company owned about 80% by Sheffield schools and 20% by the city council.",
+    "website": "https://www.learnsheffield.co.uk",
+    "status": "active",
+    "la_role": "schools_and_la",
+    "la_role_note": "",
+    "scope": "one_la",
+    "local_authorities": ["E08000039"],
+    "founded_year": 2015,
+    "legal_form": "school_company",
+    "legal_form_detail": "company limited by guarantee without share capital, no. 09734238",
+    "funding_models": ["subscriptions", "la_commission"],
+    "governance": ["board"],
+    "focus_areas": ["school_improvement"],
+    "phases": [],
+    "members": [
+        {
+            "kind": "local_authority",
+            "name": "Sheffield City Council",
+            "identifier": "E08000019",
+            "organisation_type": "",
+            "role": "owner (about 20%)",
+        }
+    ],
+    "declared_member_count": 184,
+    "declared_member_count_note": "184 members (Tes, 24 Nov 2025)",
+    "evidence": "high",
+    "unverified_notes": "",
+    "sources": [
+        {
+            "url": "https://www.tes.com/magazine/analysis/general/what-are-area-based-education-partnerships",
+            "title": "Tes: What are area-based education partnerships?",
+            "accessed": None,
+        }
+    ],
+}
+CASL = {
+    **LEARN_SHEFFIELD,
+    "slug": "cumbria-alliance-of-system-leaders",
+    "name": "Cumbria Alliance of System Leaders",
+    "also_known_as": ["CASL"],
+    "summary": "An alliance of Cumbria's system leaders with three local alliances.",
+    "website": "",
+    "status": "unknown",
+    "scope": "several_las",
+    "local_authorities": ["E10000006"],
+    "legal_form": "unincorporated_board",
+    "legal_form_detail": "unincorporated alliance",
+    "members": [],
+    "declared_member_count": None,
+    "declared_member_count_note": "",
+    "evidence": "high",
+    "unverified_notes": "Whether it still operates after 2023 is not verified.",
+    "sources": [
+        {
+            "url": "http://www.cumbriaalliance.org.uk/about-us/",
+            "title": "CASL: about us",
+            "accessed": None,
+        }
+    ],
+}
+
+
+SUBMITTER = {
+    "submitter_name": "Alex Example",
+    "submitter_email": "alex@example.org",
+    "submitter_organisation": "Submitter Organisation Q7",
+    "submitter_role": "Submitter Role Q7",
+    "consent_to_contact": "on",
+}
+NEW = {
+    "name": "Rutland Schools Partnership",
+    "summary": "A proposed partnership (test data).",
+    "scope": "one_la",
+    "local_authorities": ["E06000017"],
+    "focus_areas": ["school_improvement", "attendance"],
+    "evidence_urls": "https://example.org/evidence",
+    **SUBMITTER,
+}
+
+
+def amendment(partnership, **changes):
+    """The amendment form as a browser would post it: today's values, then the changes."""
+    data = {
+        key: value
+        for key, value in partnership_values(partnership).items()
+        if value not in (None, "")
+    }
+    data.update(action="amendment", **SUBMITTER)
+    data.update(changes)
+    return data

@@ -1,0 +1,133 @@
+"""Work done once per data version: every table behind an answer moves the version, so
+cached pages and API lists change (ETag and content) whatever changed them."""
+
+import pytest
+from django.db import connection
+from rest_framework.throttling import SimpleRateThrottle
+
+from geodata.data_version import current_data_version, per_data_version
+from geodata.models import Indicator, IndicatorValue, LocalAuthority, School, Trust
+from partnerships.models import Membership, Partnership, Source
+
+pytestmark = pytest.mark.django_db
+
+
+def etag_and_body(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response["ETag"], response.content
+
+
+def test_a_repeat_request_is_answered_304_from_the_etag(client, partnerships):
+    etag, _ = etag_and_body(client, "/")
+    assert client.get("/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    etag, _ = etag_and_body(client, "/api/v1/partnerships/")
+    assert client.get("/api/v1/partnerships/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def change_partnership(sheffield):
+    sheffield.summary = "Changed summary Z9."
+    sheffield.save()
+
+
+def change_membership(sheffield):
+    Membership.objects.create(
+        partnership=sheffield, kind="organisation", name="Member organisation Z9"
+    )
+
+
+def change_source(sheffield):
+    Source.objects.create(partnership=sheffield, url="https://example.org/z9", title="Z9")
+
+
+def change_areas(sheffield):
+    sheffield.local_authorities.add(LocalAuthority.objects.get(dfe_code="370"))
+
+
+@pytest.mark.parametrize(
+    "change, url, marker",
+    [
+        (change_partnership, "/partnerships/learn-sheffield/", "Changed summary Z9."),
+        (change_membership, "/partnerships/learn-sheffield/", "Member organisation Z9"),
+        (change_source, "/api/v1/partnerships/", "https://example.org/z9"),
+        (change_areas, "/api/v1/partnerships/?la=370", "learn-sheffield"),
+    ],
+)
+def test_partnership_data_changes_move_pages_and_lists(client, partnerships, change, url, marker):
+    before, body = etag_and_body(client, url)
+    assert marker not in body.decode()
+    change(Partnership.objects.get(slug="learn-sheffield"))
+    after, body = etag_and_body(client, url)
+    assert after != before and marker in body.decode()
+
+
+def test_a_school_import_moves_the_area_page(client, partnerships):
+    url = "/areas/E08000019/"
+    before, _ = etag_and_body(client, url)
+    from geodata.importers.gias import import_gias_file
+    from tests.geodata.gias_files import SAMPLE
+
+    import_gias_file(SAMPLE)
+    after, body = etag_and_body(client, url)
+    assert after != before
+    school = School.objects.filter(local_authority__ons_code="E08000019").first()
+    assert school is not None and school.name in body.decode()
+
+
+def test_register_and_indicator_changes_move_the_version(register, indicators):
+    for change in [
+        lambda: Trust.objects.update(name="Renamed trust"),
+        lambda: School.objects.filter(pk=School.objects.first().pk).update(name="Renamed"),
+        lambda: IndicatorValue.objects.filter(pk=IndicatorValue.objects.first().pk).update(value=1),
+        lambda: Indicator.objects.update(year="2099"),
+    ]:
+        before = current_data_version()
+        change()
+        assert current_data_version() > before
+
+
+def test_a_boundary_switch_moves_the_map_boundaries(client, partnerships):
+    from geodata.boundary_sets import activate
+    from geodata.models import BoundarySet
+
+    url = "/map-data/local-authorities.geojson"
+    before, _ = etag_and_body(client, url)
+    activate(BoundarySet.objects.get(is_active=True))
+    after, _ = etag_and_body(client, url)
+    assert after != before
+
+
+def test_bulk_sql_moves_the_version_too(partnerships):
+    before = current_data_version()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE partnerships_partnership SET website = ''")
+    assert current_data_version() > before
+
+
+def test_computations_are_kept_per_version(partnerships):
+    calls = []
+    assert per_data_version("z9", lambda: calls.append(1) or "value") == "value"
+    assert per_data_version("z9", lambda: calls.append(1) or "value") == "value"
+    assert len(calls) == 1
+    Partnership.objects.update(website="")
+    per_data_version("z9", lambda: calls.append(1) or "value")
+    assert len(calls) == 2
+
+
+def test_the_map_works_for_a_client_that_spent_its_api_quota(
+    client, partnerships, indicators, monkeypatch
+):
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", "2/min")
+    while client.get("/api/v1/partnerships/").status_code != 429:
+        pass
+    page = client.get("/")
+    assert page.status_code == 200
+    boundaries = page.context["boundaries_url"]
+    features = client.get(boundaries).json()["features"]
+    assert len(features) == 153
+    assert client.get(boundaries)["Cache-Control"] == "public, max-age=31536000"
+    own_page = client.get(
+        "/api/v1/local-authorities/E08000019/similar/?method=dfe", HTTP_SEC_FETCH_SITE="same-origin"
+    )
+    assert own_page.status_code != 429
+    assert client.get("/api/v1/partnerships/").status_code == 429
