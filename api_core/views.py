@@ -58,6 +58,7 @@ def versioned_response(request, render, *, vary=(), max_age=300):
     makes (gzipped too) is kept under its ETag, so it is rendered once per data version.
     A response other than 200 is passed through, never kept."""
     version, changed = data_version_state()
+    request.data_version = version  # what the rendering may need too, without asking again
     fingerprint = "|".join(
         [str(version), request.get_full_path(), *(request.headers.get(h, "") for h in vary)]
     )

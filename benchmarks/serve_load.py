@@ -28,6 +28,17 @@ CLIENTS = 16
 BURST_CLIENTS = 64
 SERVER = "gunicorn as scripts/run starts it"
 FLOOR = ("static file (floor)", "/static/css/site.css")
+RANDOM_WEIGHTS_PATH = (
+    "/api/v1/local-authorities/E08000019/similar/?indicators=childpov,ealpri,density&weights=1,1,1"
+)
+RANDOM_WEIGHTS = """
+request = function()
+  local w = {}
+  for i = 1, 3 do w[i] = string.format("%.2f", math.random(1, 10000) / 100) end
+  return wrk.format("GET", "/api/v1/local-authorities/E08000019/similar/"
+    .. "?indicators=childpov,ealpri,density&weights=" .. table.concat(w, ","))
+end
+"""
 
 
 def urls_to_measure():
@@ -56,11 +67,8 @@ def urls_to_measure():
         ("api", "local authorities, GeoJSON", "/api/v1/local-authorities/?format=geojson"),
         ("api", "map boundaries (first party)", "/map-data/local-authorities.geojson"),
         ("similar", "similar areas, default", "/api/v1/local-authorities/E08000019/similar/"),
-        (
-            "similar",
-            "similar areas, custom weights",
-            "/api/v1/local-authorities/E08000019/similar/?indicators=childpov,ealpri,density&weights=3,1,2",
-        ),
+        # New weights on every request (wrk picks them at random): never a cached answer.
+        ("similar", "similar areas, random custom weights", RANDOM_WEIGHTS_PATH),
     ]
     return pages + api
 
@@ -159,6 +167,8 @@ def main(seconds):
     with tempfile.TemporaryDirectory() as static_root:
         script = str(Path(static_root) / "report.lua")
         Path(script).write_text(WRK_REPORT)
+        random_script = str(Path(static_root) / "random.lua")
+        Path(random_script).write_text(RANDOM_WEIGHTS + WRK_REPORT)
         server = start_server(port, static_root)
         try:
             print(f"{CLIENTS} concurrent connections (wrk), {seconds} s per URL, {SERVER}")
@@ -171,7 +181,8 @@ def main(seconds):
                 url = base + path
                 for _ in range(12):  # warm every worker
                     requests.get(url, timeout=30, headers={"Accept-Encoding": "gzip"})
-                count, p50, _p95, p99, duration, errors = hammer(url, seconds, script, CLIENTS)
+                lua = random_script if path == RANDOM_WEIGHTS_PATH else script
+                count, p50, _p95, p99, duration, errors = hammer(url, seconds, lua, CLIENTS)
                 floor = floor or p50
                 ratio = p50 / floor
                 target, met = {

@@ -14,9 +14,12 @@ from geodata.models import LocalAuthority
 IMMUTABLE = 365 * 24 * 3600
 
 
-def boundaries_url():
+def boundaries_url(request=None):
     """Where the site's maps fetch the LA boundaries for the current data version."""
-    return f"{reverse('map-boundaries')}?v={current_data_version()}"
+    version = getattr(request, "data_version", None)
+    if version is None:
+        version = current_data_version()
+    return f"{reverse('map-boundaries')}?v={version}"
 
 
 def local_authority_boundaries(request):

@@ -10,5 +10,5 @@ def map_settings(request):
             "tileUrl": settings.MAP_TILE_URL,
             "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
         },
-        "boundaries_url": boundaries_url(),
+        "boundaries_url": boundaries_url(request),
     }

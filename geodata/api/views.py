@@ -11,7 +11,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from api_core.views import ConditionalListMixin, GeoJSONSwitchMixin
+from api_core.views import ConditionalListMixin, GeoJSONSwitchMixin, versioned_response
 from geodata import similarity
 from geodata.api.filters import SchoolFilter, TrustFilter
 from geodata.api.serializers import (
@@ -107,17 +107,22 @@ class LocalAuthorityViewSet(
         if not isinstance(resolved, LocalAuthority):
             return resolved
         params = request.query_params
-        try:
-            report = similarity.similar_areas_report(
-                resolved,
-                method=params.get("method", "indicators"),
-                indicators=params.get("indicators"),
-                weights=params.get("weights"),
-                n=params.get("n"),
-            )
-        except similarity.SimilarityError as error:
-            raise ValidationError({error.field: [str(error)]}) from None
-        return Response(SimilarAreasReportSerializer(report).data)
+
+        def render():
+            try:
+                report = similarity.similar_areas_report(
+                    resolved,
+                    method=params.get("method", "indicators"),
+                    indicators=params.get("indicators"),
+                    weights=params.get("weights"),
+                    n=params.get("n"),
+                )
+            except similarity.SimilarityError as error:
+                raise ValidationError({error.field: [str(error)]}) from None
+            response = Response(SimilarAreasReportSerializer(report).data)
+            return self.finalize_response(request, response).render()
+
+        return versioned_response(request, render, vary=["Accept"])
 
 
 class SchoolViewSet(GeoJSONSwitchMixin, ConditionalListMixin, viewsets.ReadOnlyModelViewSet):
