@@ -42,4 +42,8 @@ class PartnershipsConfig(AppConfig):
     verbose_name = "Partnerships"
 
     def ready(self):
+        from geodata.signals import register_imported
+        from partnerships.memberships import follow_superseded_trusts
+
         post_migrate.connect(ensure_moderators_group, sender=self)
+        register_imported.connect(follow_superseded_trusts, dispatch_uid="follow-trusts")

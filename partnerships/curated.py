@@ -14,7 +14,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from geodata.models import LocalAuthority
+from geodata.models import LocalAuthority, Trust
+from geodata.trusts import current_trust_uid
 from partnerships.models import (
     FocusArea,
     FundingModel,
@@ -31,6 +32,7 @@ ENUMS = {
     "status": Partnership.Status,
     "la_role": Partnership.LARole,
     "scope": Partnership.Scope,
+    "reach": Partnership.Reach,
     "legal_form": Partnership.LegalForm,
     "evidence": Partnership.Evidence,
 }
@@ -49,6 +51,7 @@ FIELDS = [
     "la_role",
     "la_role_note",
     "scope",
+    "reach",
     "founded_year",
     "legal_form",
     "legal_form_detail",
@@ -88,6 +91,19 @@ def resolve_authorities(codes, where):
             raise CuratedDataError(f"{where}: no current local authority has the code {code!r}")
         authorities.extend(matches)
     return authorities
+
+
+def resolve_trust(identifier, name, where):
+    """A trust member's uid: its GIAS UID when given, else found by its (census) name."""
+    if identifier:
+        return current_trust_uid(int(identifier))
+    trust = Trust.objects.named(name).first()
+    if trust is None:
+        raise CuratedDataError(
+            f"{where}: no trust named {name!r} is in the register (load the school register "
+            "first, or give the trust's GIAS UID as its identifier)"
+        )
+    return trust.uid
 
 
 def validate(record, index):
@@ -144,7 +160,7 @@ def read_records(path):
             elif kind == Membership.Kind.SCHOOL:
                 values["school_id"] = int(identifier)
             elif kind == Membership.Kind.TRUST:
-                values["trust_id"] = int(identifier)
+                values["trust_id"] = resolve_trust(identifier, member["name"], where)
             members.append(values)
         prepared.append((record, authorities, members))
     return prepared
@@ -174,6 +190,8 @@ def load_curated_partnerships(path=CURATED_FILE):
         for name in FIELDS:
             default = [] if name in ENUM_LISTS or name == "also_known_as" else ""
             value = record.get(name, default)
+            if name == "reach":
+                value = value or Partnership.Reach.UNKNOWN
             setattr(partnership, name, value if value is not None else None)
         partnership.curated_hash = digest
         partnership._change_reason = CHANGE_REASON

@@ -1,10 +1,11 @@
 import json
 
-from django.db.models import Prefetch, Q
-from django.http import Http404, JsonResponse
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from geodata.importers.gias_links import successor_chain
 from geodata.landscape import school_landscape
 from geodata.models import (
     BoundarySet,
@@ -13,10 +14,12 @@ from geodata.models import (
     LocalAuthority,
     Region,
     School,
+    SchoolLink,
     Trust,
 )
 from geodata.similarity import DEFAULT_WEIGHTS
-from partnerships.coverage import coverage_by_authority, schools_in_partnerships
+from geodata.trusts import current_trust_uid
+from partnerships.coverage import coverage_by_authority, coverage_of
 from partnerships.models import FocusArea, Membership, Partnership, Phase, Suggestion
 from partnerships.moderation import public_changes
 from partnerships.suggestions import (
@@ -160,7 +163,6 @@ def area_detail(request, code):
             for p in published_with_area_codes()
         ],
     }
-    covered = schools_in_partnerships().filter(local_authority=area).count()
     landscape = school_landscape(area)
     return render(
         request,
@@ -169,14 +171,41 @@ def area_detail(request, code):
             "area": area,
             "partnerships": area.partnerships.published().order_by("name"),
             "landscape": landscape,
-            "covered_schools": covered,
-            "coverage": covered / landscape["state_funded_schools"]
-            if landscape["state_funded_schools"]
-            else None,
+            "coverage": coverage_of(area),
+            "record_sources": landscape_sources(area),
             "register": ImportRun.objects.register_state(),
             "similar_config": similar_config,
         },
     )
+
+
+def landscape_sources(area):
+    """Where the area's school records come from and as of when: [(label, schools)]."""
+    rows = (
+        School.objects.filter(local_authority=area)
+        .values("record_source", "last_seen")
+        .annotate(schools=Count("urn"))
+        .order_by("-last_seen")
+    )
+    labels = {}
+    for row in rows:
+        label = School(record_source=row["record_source"], last_seen=row["last_seen"]).record_label
+        labels[label] = labels.get(label, 0) + row["schools"]
+    return list(labels.items())
+
+
+def successor_of(school):
+    """The school that replaced this one (GIAS links), as {urn, name, school}, if any."""
+    chain = successor_chain(school.urn)
+    if not chain:
+        return None
+    urn = chain[-1]
+    link = SchoolLink.objects.filter(linked_urn=urn).exclude(linked_name="").first()
+    return {
+        "urn": urn,
+        "name": link.linked_name if link else "",
+        "school": School.objects.filter(urn=urn).first(),
+    }
 
 
 def school_detail(request, urn):
@@ -189,6 +218,7 @@ def school_detail(request, urn):
         "partnerships/school.html",
         {
             "school": school,
+            "successor": successor_of(school),
             "memberships": memberships.select_related("partnership", "trust"),
             "area_partnerships": school.local_authority.partnerships.published(),
         },
@@ -197,6 +227,8 @@ def school_detail(request, urn):
 
 def trust_detail(request, uid):
     trust = get_object_or_404(Trust, uid=uid)
+    if trust.superseded_by_id:
+        return redirect("trust", uid=current_trust_uid(trust.uid), permanent=True)
     schools = trust.open_schools().select_related("local_authority")
     footprint = list(trust.footprint())
     memberships = Membership.objects.filter(partnership__published=True).filter(
@@ -219,39 +251,6 @@ def trust_detail(request, uid):
             "local_partnerships": local_partnerships,
         },
     )
-
-
-def search(request):
-    """Schools (name, URN or postcode) and trusts (name or UID) for the map's search box;
-    areas and partnerships are searched in the page."""
-    query = request.GET.get("q", "").strip()
-    if len(query) < 3:
-        return JsonResponse({"q": query, "results": []})
-    schools = School.objects.open().select_related("local_authority")
-    if query.isdigit():
-        schools = schools.filter(urn=int(query))
-        trusts = Trust.objects.filter(uid=int(query))
-    else:
-        schools = schools.filter(Q(name__icontains=query) | Q(postcode__istartswith=query))
-        trusts = Trust.objects.filter(name__icontains=query)
-    results = [
-        {
-            "kind": "school",
-            "label": f"{school.name} (URN {school.urn}, "
-            f"{school.postcode or school.local_authority.name})",
-            "url": f"/schools/{school.urn}/",
-            "la": school.local_authority.ons_code,
-        }
-        for school in schools.order_by("name")[:8]
-    ] + [
-        {
-            "kind": "trust",
-            "label": f"{trust.name} (trust {trust.uid})",
-            "url": f"/trusts/{trust.uid}/",
-        }
-        for trust in trusts.order_by("name")[:5]
-    ]
-    return JsonResponse({"q": query, "results": results})
 
 
 def data_page(request):
