@@ -12,7 +12,10 @@ naming members, so two shares are computed per local authority:
 A part-of-an-LA partnership with a drawn footprint reaches only the schools inside it.
 """
 
-from django.db.models import Count, Exists, OuterRef, Q
+from functools import reduce
+from operator import or_
+
+from django.db.models import Count, Q
 
 from geodata.models import School
 from partnerships.models import Membership, Partnership, Phase
@@ -37,37 +40,37 @@ def local_partnerships():
 def named_as_member():
     """Condition on School: named as a member of a local partnership, or its trust is."""
     memberships = Membership.objects.filter(partnership__in=local_partnerships())
-    return Exists(memberships.filter(school=OuterRef("urn"))) | Exists(
-        memberships.filter(trust=OuterRef("trust"), trust__isnull=False)
-    )
-
-
-def covering_my_area(reach):
-    """Local partnerships of this reach covering the (outer) school's area and location."""
-    return (
-        local_partnerships()
-        .filter(reach=reach, local_authorities=OuterRef("local_authority"))
-        .filter(Q(drawn_footprint__isnull=True) | Q(drawn_footprint__contains=OuterRef("location")))
+    return Q(urn__in=memberships.filter(school__isnull=False).values("school_id")) | Q(
+        trust__in=memberships.filter(trust__isnull=False).values("trust_id")
     )
 
 
 def reached_by_a_partnership():
-    """Condition on School: reached by at least one local partnership (see module doc)."""
-    condition = named_as_member() | Exists(covering_my_area(Partnership.Reach.ALL_SCHOOLS))
-    for phase, schools in PHASE_SCHOOLS.items():
-        condition |= schools & Exists(
-            covering_my_area(Partnership.Reach.PHASES).filter(phases__contains=[phase])
-        )
+    """Condition on School: reached by at least one local partnership (see module doc).
+
+    Built from the few local partnerships' reach, phases and areas, so counting it over
+    the whole register is one scan, not a subquery per school.
+    """
+    condition = named_as_member()
+    partnerships = local_partnerships().filter(
+        reach__in=[Partnership.Reach.ALL_SCHOOLS, Partnership.Reach.PHASES]
+    )
+    for partnership in partnerships.prefetch_related("local_authorities"):
+        where = Q(local_authority__in=[la.pk for la in partnership.local_authorities.all()])
+        if partnership.drawn_footprint:
+            where &= Q(location__within=partnership.drawn_footprint)
+        if partnership.reach == Partnership.Reach.PHASES:
+            phases = [PHASE_SCHOOLS[p] for p in partnership.phases if p in PHASE_SCHOOLS]
+            if not phases:
+                continue
+            where &= reduce(or_, phases)
+        condition |= where
     return condition
 
 
 def counted_schools():
-    """Open state-funded schools, each flagged reached and named."""
-    return (
-        School.objects.open()
-        .state_funded()
-        .annotate(is_reached=reached_by_a_partnership(), is_named=named_as_member())
-    )
+    """Open state-funded schools: what coverage is a share of."""
+    return School.objects.open().state_funded()
 
 
 def coverage_figures(total, reached, named):
@@ -83,8 +86,8 @@ def coverage_figures(total, reached, named):
 def count_by(queryset, key):
     return queryset.values(key).annotate(
         total=Count("urn"),
-        reached=Count("urn", filter=Q(is_reached=True)),
-        named=Count("urn", filter=Q(is_named=True)),
+        reached=Count("urn", filter=reached_by_a_partnership()),
+        named=Count("urn", filter=named_as_member()),
     )
 
 
@@ -113,4 +116,4 @@ def coverage_of(local_authority):
 
 def schools_in_partnerships():
     """Open state-funded schools named as members of a local partnership, or via their trust."""
-    return counted_schools().filter(is_named=True)
+    return counted_schools().filter(named_as_member())
