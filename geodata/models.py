@@ -2,7 +2,7 @@ import re
 from datetime import date
 
 from django.contrib.gis.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, When
 
 
 class BoundarySet(models.Model):
@@ -187,17 +187,19 @@ class ImportRunQuerySet(models.QuerySet):
 
         `loaded` is the newest GIAS import, else the census baseline when only that is loaded.
         """
-        runs = self.filter(source=ImportRun.Source.GIAS_ESTABLISHMENTS).order_by("-started_at")
-        loaded = runs.filter(status=ImportRun.Status.SUCCEEDED).first()
-        if loaded is None:
-            loaded = (
-                self.filter(
-                    source=ImportRun.Source.SCHOOL_CENSUS, status=ImportRun.Status.SUCCEEDED
-                )
-                .order_by("-started_at")
-                .first()
+        gias_first = Case(When(source=ImportRun.Source.GIAS_ESTABLISHMENTS, then=0), default=1)
+        loaded = (
+            self.filter(
+                source__in=[ImportRun.Source.GIAS_ESTABLISHMENTS, ImportRun.Source.SCHOOL_CENSUS],
+                status=ImportRun.Status.SUCCEEDED,
             )
-        return {"loaded": loaded, "latest": runs.first()}
+            .order_by(gias_first, "-started_at")
+            .first()
+        )
+        latest = (
+            self.filter(source=ImportRun.Source.GIAS_ESTABLISHMENTS).order_by("-started_at").first()
+        )
+        return {"loaded": loaded, "latest": latest}
 
 
 class ImportRun(models.Model):

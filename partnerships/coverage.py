@@ -45,13 +45,13 @@ def named_as_member():
     )
 
 
-def reached_by_a_partnership():
+def reached_by_a_partnership(named=None):
     """Condition on School: reached by at least one local partnership (see module doc).
 
     Built from the few local partnerships' reach, phases and areas, so counting it over
     the whole register is one scan, not a subquery per school.
     """
-    condition = named_as_member()
+    condition = named if named is not None else named_as_member()
     partnerships = local_partnerships().filter(
         reach__in=[Partnership.Reach.ALL_SCHOOLS, Partnership.Reach.PHASES]
     )
@@ -84,10 +84,11 @@ def coverage_figures(total, reached, named):
 
 
 def count_by(queryset, key):
+    named = named_as_member()
     return queryset.values(key).annotate(
         total=Count("urn"),
-        reached=Count("urn", filter=reached_by_a_partnership()),
-        named=Count("urn", filter=named_as_member()),
+        reached=Count("urn", filter=reached_by_a_partnership(named)),
+        named=Count("urn", filter=named),
     )
 
 

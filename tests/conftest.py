@@ -1,9 +1,19 @@
 import os
+from pathlib import Path
 
 import pytest
 
 from geodata.importers.boundaries import DEFAULT_SET, load_boundary_set
+from geodata.importers.census import load_census_baseline
 from geodata.importers.indicators import load_indicators, load_statistical_neighbours
+from geodata.importers.postcodes import load_postcodes
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Real rows of the bundled census file: all of Camden, the GIAS sample's URNs, some of
+# Cumbria (909) and one trust spanning two LAs.
+CENSUS_SAMPLE = FIXTURES / "schools" / "census_sample.csv"
+# Real rows of the bundled postcode file.
+POSTCODE_SAMPLE = FIXTURES / "postcodes" / "codepoint_sample.csv"
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -13,6 +23,21 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def boundaries(db):
     """The bundled real boundary set, loaded and switched on."""
     return load_boundary_set(**DEFAULT_SET).boundary_set
+
+
+@pytest.fixture
+def baseline(boundaries):
+    """The census baseline sample loaded into the register."""
+    run = load_census_baseline(CENSUS_SAMPLE)
+    assert run.status == "succeeded", run.message
+    return run
+
+
+@pytest.fixture
+def postcodes(boundaries):
+    run = load_postcodes(POSTCODE_SAMPLE)
+    assert run.status == "succeeded", run.message
+    return run
 
 
 @pytest.fixture

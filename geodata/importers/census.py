@@ -241,6 +241,8 @@ class CensusLoad:
 
     def stage(self, cursor, rows):
         columns = ", ".join(f"{name} {kind}" for name, kind in STAGING_COLUMNS)
+        # ON COMMIT DROP does not fire when the load runs inside an outer transaction.
+        cursor.execute("DROP TABLE IF EXISTS census_staging, census_la_codes")
         cursor.execute(
             f"CREATE TEMP TABLE census_staging ({columns}, la_id bigint, trust_id integer, "
             "content_hash text) ON COMMIT DROP"

@@ -156,6 +156,8 @@ class PostcodeLoad:
             )
 
     def stage(self, cursor):
+        # ON COMMIT DROP does not fire when the load runs inside an outer transaction.
+        cursor.execute("DROP TABLE IF EXISTS postcode_staging")
         cursor.execute(
             "CREATE TEMP TABLE postcode_staging (postcode text, la_code smallint, "
             "terminated date) ON COMMIT DROP"
