@@ -68,13 +68,25 @@ def find_postcode(text):
         raise PostcodeNotFound(
             f"{shown} is in {country}: this map covers England's local authorities only."
         )
-    postcode = Postcode.objects.filter(postcode=compact).first()
-    if postcode is None:
+    # One query: the postcode row joined to its authority (by DfE code, zero-padded).
+    found = list(
+        LocalAuthority.objects.raw(
+            "SELECT la.id, la.ons_code, la.dfe_code, la.name, la.la_type, la.is_current, "
+            "p.terminated AS postcode_terminated FROM geodata_postcode p "
+            "LEFT JOIN geodata_localauthority la ON la.dfe_code = to_char(p.la_code, 'FM000') "
+            "WHERE p.postcode = %s",
+            [compact],
+        )
+    )
+    if not found:
         raise PostcodeNotFound(
             f"{shown} is not a known English postcode: it may be outside England, newer "
             "than our postcode data, or mistyped."
         )
-    authority = LocalAuthority.objects.filter(dfe_code=f"{postcode.la_code:03d}").first()
-    if authority is None:
+    authority = found[0]
+    if authority.pk is None or not authority.is_current:
         raise PostcodeNotFound(f"{shown} lies in an authority that is no longer current.")
+    postcode = Postcode(
+        postcode=compact, la_code=int(authority.dfe_code), terminated=authority.postcode_terminated
+    )
     return postcode, authority

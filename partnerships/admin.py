@@ -27,7 +27,7 @@ class SourceInline(admin.TabularInline):
 @admin.register(Partnership)
 class PartnershipAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "status", "la_role", "scope", "evidence", "published", "updated_at"]
-    list_filter = ["published", "status", "la_role", "scope", "legal_form", "evidence"]
+    list_filter = ["published", "status", "la_role", "scope", "reach", "legal_form", "evidence"]
     search_fields = ["name", "also_known_as", "local_authorities__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["local_authorities"]
@@ -40,7 +40,7 @@ class PartnershipAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
 
     fieldsets = [
         (None, {"fields": ["name", "slug", "also_known_as", "summary", "website", "published"]}),
-        ("Place", {"fields": ["scope", "local_authorities", "drawn_footprint"]}),
+        ("Place", {"fields": ["scope", "reach", "local_authorities", "drawn_footprint"]}),
         (
             "How it works",
             {

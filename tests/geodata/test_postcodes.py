@@ -126,3 +126,12 @@ def test_lookup_explains_what_it_cannot_place(postcodes):
         find_postcode("eh11yz")
     with pytest.raises(PostcodeNotFound, match="ZZ9 9ZZ is not a known English postcode"):
         find_postcode("ZZ99ZZ")
+
+
+@pytest.mark.django_db
+def test_postcode_table_keeps_one_index():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'geodata_postcode'")
+        assert [row[0] for row in cursor.fetchall()] == ["geodata_postcode_pkey"]
