@@ -3,7 +3,8 @@ their successors, postcodes leading to their area), schools and trusts.
 
 Each result is {kind, label, url, la}: `kind` is area, postcode, school or trust; `url`
 is the page to open; `la` the ONS code of the area to show on the map (null for trusts,
-which span areas). A search that finds nothing says so in `message`.
+which span areas). Area results also carry `code` (= `la`), which today's map.js reads to
+select the area in place. A search that finds nothing says so in `message`.
 """
 
 import re
@@ -28,6 +29,7 @@ def area_result(authority, label=None):
         "label": label or f"{authority.name} ({authority.get_la_type_display()})",
         "url": reverse("area", kwargs={"code": authority.ons_code}),
         "la": authority.ons_code,
+        "code": authority.ons_code,
     }
 
 
@@ -123,6 +125,7 @@ def postcode_results(query):
     ended = f" (terminated {postcode.terminated:%B %Y})" if postcode.terminated else ""
     result = area_result(authority, f"{shown}{ended}: {authority.name}")
     result["kind"] = "postcode"
+    del result["code"]
     return [result], None
 
 

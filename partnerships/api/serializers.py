@@ -149,6 +149,7 @@ class SearchResultSerializer(serializers.Serializer):
     label = serializers.CharField()
     url = serializers.CharField(help_text="The page to open.")
     la = serializers.CharField(allow_null=True, help_text="ONS code of the area to show.")
+    code = serializers.CharField(required=False, help_text="Area results only: same as `la`.")
 
 
 class SearchResponseSerializer(serializers.Serializer):
