@@ -1,12 +1,12 @@
 import json
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from geodata.importers.gias_links import successor_chain
-from geodata.landscape import school_landscape
+from geodata.landscape import record_sources, school_landscape
 from geodata.models import (
     BoundarySet,
     ImportRun,
@@ -174,26 +174,11 @@ def area_detail(request, code):
             "partnerships": area.partnerships.published().order_by("name"),
             "landscape": landscape,
             "coverage": coverage_of(area),
-            "record_sources": landscape_sources(area),
+            "record_sources": record_sources(area),
             "register": ImportRun.objects.register_state(),
             "similar_config": similar_config,
         },
     )
-
-
-def landscape_sources(area):
-    """Where the area's school records come from and as of when: [(label, schools)]."""
-    rows = (
-        School.objects.filter(local_authority=area)
-        .values("record_source", "last_seen")
-        .annotate(schools=Count("urn"))
-        .order_by("-last_seen")
-    )
-    labels = {}
-    for row in rows:
-        label = School(record_source=row["record_source"], last_seen=row["last_seen"]).record_label
-        labels[label] = labels.get(label, 0) + row["schools"]
-    return list(labels.items())
 
 
 def successor_of(school):
