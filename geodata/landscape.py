@@ -46,3 +46,18 @@ def school_landscape(local_authority):
         "academy_pupil_share": academy_share,
         "trusts": trusts,
     }
+
+
+def record_sources(local_authority):
+    """Where the area's school records come from and as of when: [(label, schools)]."""
+    rows = (
+        School.objects.filter(local_authority=local_authority)
+        .values("record_source", "last_seen")
+        .annotate(schools=Count("urn"))
+        .order_by("-last_seen")
+    )
+    labels = {}
+    for row in rows:
+        label = School(record_source=row["record_source"], last_seen=row["last_seen"]).record_label
+        labels[label] = labels.get(label, 0) + row["schools"]
+    return list(labels.items())

@@ -1,5 +1,8 @@
+import re
+from datetime import date
+
 from django.contrib.gis.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, When
 
 
 class BoundarySet(models.Model):
@@ -180,12 +183,23 @@ class LocalAuthorityCodeAlias(models.Model):
 
 class ImportRunQuerySet(models.QuerySet):
     def register_state(self):
-        """The newest successful establishments import and the newest attempt of any outcome."""
-        runs = self.filter(source=ImportRun.Source.GIAS_ESTABLISHMENTS).order_by("-started_at")
-        return {
-            "loaded": runs.filter(status=ImportRun.Status.SUCCEEDED).first(),
-            "latest": runs.first(),
-        }
+        """The newest successful establishments import and the newest attempt of any outcome.
+
+        `loaded` is the newest GIAS import, else the census baseline when only that is loaded.
+        """
+        gias_first = Case(When(source=ImportRun.Source.GIAS_ESTABLISHMENTS, then=0), default=1)
+        loaded = (
+            self.filter(
+                source__in=[ImportRun.Source.GIAS_ESTABLISHMENTS, ImportRun.Source.SCHOOL_CENSUS],
+                status=ImportRun.Status.SUCCEEDED,
+            )
+            .order_by(gias_first, "-started_at")
+            .first()
+        )
+        latest = (
+            self.filter(source=ImportRun.Source.GIAS_ESTABLISHMENTS).order_by("-started_at").first()
+        )
+        return {"loaded": loaded, "latest": latest}
 
 
 class ImportRun(models.Model):
@@ -200,6 +214,8 @@ class ImportRun(models.Model):
         GIAS_LINKS = "gias_links", "GIAS establishment links"
         INDICATORS = "indicators", "LA indicators"
         STATISTICAL_NEIGHBOURS = "neighbours", "DfE statistical neighbours"
+        SCHOOL_CENSUS = "census", "DfE school census baseline (January 2023)"
+        POSTCODES = "postcodes", "Postcodes to local authorities"
 
     class Status(models.TextChoices):
         RUNNING = "running", "Running"
@@ -240,9 +256,45 @@ class ImportRun(models.Model):
         return f"{self.get_source_display()} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
 
 
-class Trust(models.Model):
-    """An academy trust (or foundation trust) as GIAS names it: a group of schools.
+# Trusts known only by name (the school census gives no UID) get numbers from here up, far
+# above any GIAS group UID, so they share the trust URLs and keys; see `Trust`.
+BASELINE_TRUST_UID_START = 90_000_000
+CENSUS_DATE = date(2023, 1, 19)
+CENSUS_LABEL = "DfE school census, January 2023"
 
+
+class RecordSource(models.TextChoices):
+    GIAS = "gias", "DfE Get Information About Schools"
+    CENSUS = "census", CENSUS_LABEL
+
+
+def trust_name_key(name):
+    """A trust's name reduced so the census's and GIAS's spellings of it compare equal."""
+    key = name.casefold().replace("&", " and ")
+    key = re.sub(r"[^a-z0-9 ]+", " ", key)
+    key = re.sub(r"\s+", " ", key).strip()
+    key = re.sub(r"^the ", "", key)
+    key = re.sub(r" (limited|ltd)$", "", key)
+    return key
+
+
+class TrustQuerySet(models.QuerySet):
+    def current(self):
+        """Trusts not superseded by a GIAS trust of the same name."""
+        return self.filter(superseded_by__isnull=True)
+
+    def named(self, name):
+        """Current trusts whose normalised name is `name`'s, GIAS trusts first."""
+        return self.current().filter(name_key=trust_name_key(name)).order_by("uid")
+
+
+class Trust(models.Model):
+    """An academy trust (or foundation trust): a group of schools.
+
+    Identified by its GIAS group UID; a trust known only by name from the census baseline
+    gets a number from `BASELINE_TRUST_UID_START` up. When a GIAS import brings the same
+    trust (same normalised name) with its real UID, the baseline trust is kept but
+    `superseded_by` it: its URL redirects there and memberships naming it follow.
     Its school count and local-authority footprint are derived from its schools.
     """
 
@@ -251,17 +303,40 @@ class Trust(models.Model):
         SINGLE_ACADEMY = "single_academy", "Single-academy trust"
         TRUST = "trust", "Trust (foundation or other)"
 
-    uid = models.PositiveIntegerField(primary_key=True, help_text="GIAS group UID.")
+    uid = models.PositiveIntegerField(
+        primary_key=True,
+        help_text="GIAS group UID; from 90,000,000 up: a census trust known only by name.",
+    )
     name = models.CharField(max_length=255)
+    name_key = models.CharField(
+        max_length=255, db_index=True, blank=True, help_text="Normalised name, for matching."
+    )
     trust_type = models.CharField("type", max_length=20, choices=Type.choices, blank=True)
     companies_house_number = models.CharField(max_length=8, blank=True)
+    record_source = models.CharField(
+        max_length=10, choices=RecordSource.choices, default=RecordSource.GIAS
+    )
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="superseded",
+        help_text="The GIAS trust this census trust turned out to be.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TrustQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    @property
+    def gias_uid(self):
+        return self.uid if self.uid < BASELINE_TRUST_UID_START else None
 
     def open_schools(self):
         return self.schools.open()
@@ -353,6 +428,12 @@ class School(models.Model):
         null=True, blank=True, help_text="Date of the first extract that lacked it, if any."
     )
     content_hash = models.CharField(max_length=32, help_text="Fingerprint of the imported row.")
+    record_source = models.CharField(
+        max_length=10,
+        choices=RecordSource.choices,
+        default=RecordSource.GIAS,
+        help_text="Where the record comes from; `last_seen` is as of when.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SchoolQuerySet.as_manager()
@@ -370,6 +451,13 @@ class School(models.Model):
     @property
     def is_open(self):
         return self.status != self.CLOSED
+
+    @property
+    def record_label(self):
+        """Where the record comes from and as of when, in words."""
+        if self.record_source == RecordSource.CENSUS:
+            return CENSUS_LABEL
+        return f"GIAS extract of {self.last_seen:%-d %B %Y}"
 
 
 class SchoolLink(models.Model):
@@ -475,3 +563,19 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"data version {self.version} ({self.changed_at:%Y-%m-%d %H:%M})"
+
+
+class Postcode(models.Model):
+    """A postcode unit and the local authority it lies in (as MapIt answers it).
+
+    Kept small for 1.5M rows: the key is the postcode without its space ("S12HE") and the
+    authority is its DfE code as a number (LocalAuthority.dfe_code, stable across recodes).
+    Terminated postcodes (ONSPD) keep their last authority and say when they ended.
+    """
+
+    postcode = models.CharField(max_length=7, primary_key=True, help_text="Without space.")
+    la_code = models.PositiveSmallIntegerField(help_text="DfE LA code of its authority.")
+    terminated = models.DateField(null=True, blank=True, help_text="Month it was terminated.")
+
+    def __str__(self):
+        return self.postcode

@@ -21,7 +21,7 @@ from partnerships.models import (
 # The admin's sections of the partnership's public fields; any other public field (a new
 # one included) appears under "How it works".
 IDENTITY_FIELDS = ["name", "slug", "also_known_as", "summary", "website"]
-PLACE_FIELDS = ["scope", "local_authorities"]
+PLACE_FIELDS = ["scope", "reach", "local_authorities"]
 EVIDENCE_FIELDS = ["evidence", "unverified_notes", "last_verified"]
 HOW_IT_WORKS_FIELDS = [
     name
@@ -45,7 +45,7 @@ class SourceInline(admin.TabularInline):
 @admin.register(Partnership)
 class PartnershipAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "status", "la_role", "scope", "evidence", "published", "updated_at"]
-    list_filter = ["published", "status", "la_role", "scope", "legal_form", "evidence"]
+    list_filter = ["published", "status", "la_role", "scope", "reach", "legal_form", "evidence"]
     search_fields = ["name", "also_known_as", "local_authorities__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["local_authorities"]

@@ -49,6 +49,9 @@ class PartnershipsConfig(AppConfig):
         register_imported.connect(
             receivers.follow_school_successors, dispatch_uid="follow-school-successors"
         )
+        register_imported.connect(
+            receivers.follow_superseded_trusts, dispatch_uid="follow-superseded-trusts"
+        )
         boundary_set_activated.connect(
             receivers.refresh_footprints, dispatch_uid="refresh-partnership-footprints"
         )

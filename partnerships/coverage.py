@@ -1,57 +1,120 @@
-"""Coverage: the share of an area's open state-funded schools that belong to at least one
-published partnership, directly or through their trust."""
+"""Coverage: how many of an area's open state-funded schools local partnerships reach.
 
-from django.db.models import Count, Exists, OuterRef, Q
+Most partnerships are open to every school in their areas (or to one phase) rather than
+naming members, so two shares are computed per local authority:
 
-from geodata.models import LocalAuthority, School
-from partnerships.models import Membership
+- reached: the school is reached by at least one published *local* partnership (scope
+  `regional` does not count) covering its area, by that partnership's `reach`: all
+  schools; the schools of its phases; or, for any reach, being named as a member
+  (directly or through its trust). Reach `unknown` reaches only named members.
+- named: the school is named as a member of such a partnership, directly or via its trust.
+
+A part-of-an-LA partnership with a drawn footprint reaches only the schools inside it.
+"""
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Count, Q
+
+from geodata.models import School
+from partnerships.models import Membership, Partnership, Phase
+
+# The schools each partnership phase means, in the register's terms (GIAS phases and types).
+PHASE_SCHOOLS = {
+    Phase.EARLY_YEARS: Q(phase="Nursery"),
+    Phase.PRIMARY: Q(phase__in=["Primary", "Middle deemed primary", "All-through"]),
+    Phase.SECONDARY: Q(phase__in=["Secondary", "Middle deemed secondary", "All-through"]),
+    Phase.SPECIAL: Q(establishment_type__icontains="special"),
+    Phase.ALTERNATIVE_PROVISION: Q(establishment_type__icontains="alternative provision")
+    | Q(establishment_type="Pupil referral unit"),
+    Phase.POST_16: Q(phase="16 plus") | Q(establishment_type__icontains="16"),
+}
 
 
-def schools_in_partnerships():
-    """Open state-funded schools that are members, or whose trust is a member."""
-    published = Q(partnership__published=True)
-    return (
-        School.objects.open()
-        .state_funded()
-        .filter(
-            Exists(Membership.objects.filter(published, school=OuterRef("urn")))
-            | Exists(
-                Membership.objects.filter(published, trust=OuterRef("trust"), trust__isnull=False)
-            )
-        )
+def local_partnerships():
+    """Published partnerships that count for coverage: all but regional ones."""
+    return Partnership.objects.published().exclude(scope=Partnership.Scope.REGIONAL)
+
+
+def named_as_member():
+    """Condition on School: named as a member of a local partnership, or its trust is."""
+    memberships = Membership.objects.filter(partnership__in=local_partnerships())
+    return Q(urn__in=memberships.filter(school__isnull=False).values("school_id")) | Q(
+        trust__in=memberships.filter(trust__isnull=False).values("trust_id")
+    )
+
+
+def reached_by_a_partnership(named=None):
+    """Condition on School: reached by at least one local partnership (see module doc).
+
+    Built from the few local partnerships' reach, phases and areas, so counting it over
+    the whole register is one scan, not a subquery per school.
+    """
+    condition = named if named is not None else named_as_member()
+    partnerships = local_partnerships().filter(
+        reach__in=[Partnership.Reach.ALL_SCHOOLS, Partnership.Reach.PHASES]
+    )
+    for partnership in partnerships.prefetch_related("local_authorities"):
+        where = Q(local_authority__in=[la.pk for la in partnership.local_authorities.all()])
+        if partnership.drawn_footprint:
+            where &= Q(location__within=partnership.drawn_footprint)
+        if partnership.reach == Partnership.Reach.PHASES:
+            phases = [PHASE_SCHOOLS[p] for p in partnership.phases if p in PHASE_SCHOOLS]
+            if not phases:
+                continue
+            where &= reduce(or_, phases)
+        condition |= where
+    return condition
+
+
+def counted_schools():
+    """Open state-funded schools: what coverage is a share of."""
+    return School.objects.open().state_funded()
+
+
+def coverage_figures(total, reached, named):
+    return {
+        "open_state_funded_schools": total,
+        "reached": reached,
+        "named": named,
+        "reached_share": reached / total if total else None,
+        "named_member_share": named / total if total else None,
+    }
+
+
+def count_by(queryset, key):
+    named = named_as_member()
+    return queryset.values(key).annotate(
+        total=Count("urn"),
+        reached=Count("urn", filter=reached_by_a_partnership(named)),
+        named=Count("urn", filter=named),
     )
 
 
 def coverage_by_authority():
-    """{ons_code: {"schools": n, "covered": m, "share": m / n}} for LAs with schools."""
-    covered = schools_in_partnerships().values("urn")
-    rows = (
-        LocalAuthority.objects.current()
-        .annotate(
-            state_funded=Count(
-                "schools",
-                filter=Q(schools__in=School.objects.open().state_funded().values("urn")),
-            ),
-            covered=Count("schools", filter=Q(schools__in=covered)),
-        )
-        .filter(state_funded__gt=0)
-        .values("ons_code", "state_funded", "covered")
+    """{ons_code: coverage figures} for every LA with open state-funded schools.
+
+    `share` repeats `reached_share` for the map's shading.
+    """
+    coverage = {}
+    for row in count_by(counted_schools(), "local_authority__ons_code"):
+        figures = coverage_figures(row["total"], row["reached"], row["named"])
+        figures["share"] = figures["reached_share"]
+        coverage[row["local_authority__ons_code"]] = figures
+    return coverage
+
+
+def coverage_of(local_authority):
+    """Coverage figures of one LA (zero schools: shares are None)."""
+    rows = list(
+        count_by(counted_schools().filter(local_authority=local_authority), "local_authority")
     )
-    return {
-        row["ons_code"]: {
-            "schools": row["state_funded"],
-            "covered": row["covered"],
-            "share": row["covered"] / row["state_funded"],
-        }
-        for row in rows
-    }
+    if not rows:
+        return coverage_figures(0, 0, 0)
+    return coverage_figures(rows[0]["total"], rows[0]["reached"], rows[0]["named"])
 
 
-def area_coverage(area, state_funded_schools):
-    """How many of an area's open state-funded schools are in a partnership, and the share
-    (None when the register has no schools there)."""
-    covered = schools_in_partnerships().filter(local_authority=area).count()
-    return {
-        "covered_schools": covered,
-        "share": covered / state_funded_schools if state_funded_schools else None,
-    }
+def schools_in_partnerships():
+    """Open state-funded schools named as members of a local partnership, or via their trust."""
+    return counted_schools().filter(named_as_member())

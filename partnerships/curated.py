@@ -14,7 +14,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from geodata.models import LocalAuthority
+from geodata.models import LocalAuthority, Trust
+from geodata.trusts import current_trust_uid
 from partnerships.models import (
     CURATED_FIELDS,
     Membership,
@@ -54,6 +55,19 @@ def resolve_authorities(codes, where):
             raise CuratedDataError(f"{where}: no current local authority has the code {code!r}")
         authorities.extend(matches)
     return authorities
+
+
+def resolve_trust(identifier, name, where):
+    """A trust member's uid: its GIAS UID when given, else found by its (census) name."""
+    if identifier:
+        return current_trust_uid(int(identifier))
+    trust = Trust.objects.named(name).first()
+    if trust is None:
+        raise CuratedDataError(
+            f"{where}: no trust named {name!r} is in the register (load the school register "
+            "first, or give the trust's GIAS UID as its identifier)"
+        )
+    return trust.uid
 
 
 def validate(record, index):
@@ -112,7 +126,7 @@ def read_records(path):
             elif kind == Membership.Kind.SCHOOL:
                 values["school_id"] = int(identifier)
             elif kind == Membership.Kind.TRUST:
-                values["trust_id"] = int(identifier)
+                values["trust_id"] = resolve_trust(identifier, member["name"], where)
             members.append(values)
         prepared.append((record, authorities, members))
     return prepared

@@ -119,6 +119,13 @@ class Partnership(models.Model):
         UNINCORPORATED_BOARD = "unincorporated_board", "Unincorporated board or network"
         OTHER = "other", "Other"
 
+    class Reach(models.TextChoices):
+        ALL_SCHOOLS = "all_schools", "All schools in its areas"
+        PHASES = "phases", "The schools of its phases in its areas"
+        NAMED_SCHOOLS = "named_schools", "A named set of schools"
+        MEMBERS_ONLY = "members_only", "Named members only"
+        UNKNOWN = "unknown", "Not known"
+
     class Evidence(models.TextChoices):
         HIGH = "high", "High: several or official sources"
         MEDIUM = "medium", "Medium: one credible source"
@@ -140,6 +147,12 @@ class Partnership(models.Model):
     )
     la_role_note = models.CharField("note on the LA's role", max_length=300, blank=True)
     scope = models.CharField(max_length=20, choices=Scope.choices)
+    reach = models.CharField(
+        max_length=20,
+        choices=Reach.choices,
+        default=Reach.UNKNOWN,
+        help_text="Which schools it reaches, as its sources state; unknown counts as none.",
+    )
     local_authorities = models.ManyToManyField(
         LocalAuthority, related_name="partnerships", help_text="The areas it covers."
     )
@@ -246,6 +259,7 @@ PUBLIC_FIELDS = [
     "la_role",
     "la_role_note",
     "scope",
+    "reach",
     "local_authorities",
     "founded_year",
     "legal_form",
@@ -269,6 +283,7 @@ SUGGESTIBLE_FIELDS = [
     "status",
     "la_role",
     "scope",
+    "reach",
     "local_authorities",
     "founded_year",
     "legal_form",
@@ -291,6 +306,7 @@ DOWNLOADABLE_FIELDS = [
     "status",
     "la_role",
     "scope",
+    "reach",
     "local_authorities",
     "founded_year",
     "legal_form",
@@ -311,6 +327,7 @@ FILTERABLE_FIELDS = {
     "focus": "focus_areas",
     "phase": "phases",
     "scope": "scope",
+    "reach": "reach",
     "legal_form": "legal_form",
     "status": "status",
 }

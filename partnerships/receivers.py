@@ -1,12 +1,20 @@
 """How partnerships react to what geodata announces (`geodata.signals`)."""
 
-from partnerships.memberships import move_memberships_to_successors
+from partnerships.memberships import (
+    move_memberships_to_current_trusts,
+    move_memberships_to_successors,
+)
 from partnerships.models import Partnership
 
 
 def follow_school_successors(sender, run=None, **kwargs):
     """After the register changed, memberships follow schools to their successor URNs."""
     move_memberships_to_successors()
+
+
+def follow_superseded_trusts(sender, run=None, **kwargs):
+    """After GIAS brought trust UIDs, memberships naming a census trust follow it."""
+    move_memberships_to_current_trusts()
 
 
 def refresh_footprints(sender, boundary_set=None, **kwargs):

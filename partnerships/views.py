@@ -1,9 +1,9 @@
 from django.db.models import Prefetch, Q
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from geodata.landscape import school_landscape
+from geodata.landscape import record_sources, school_landscape
 from geodata.models import (
     BoundarySet,
     ImportRun,
@@ -13,9 +13,11 @@ from geodata.models import (
     Trust,
 )
 from geodata.similarity import DEFAULT_WEIGHTS
+from geodata.successors import successor_of
+from geodata.trusts import current_trust_uid
 from partnerships.api.serializers import AreaPartnershipSerializer
 from partnerships.changelog import public_changes
-from partnerships.coverage import area_coverage
+from partnerships.coverage import coverage_of
 from partnerships.map_data import map_data, published_with_area_codes
 from partnerships.models import Membership, Partnership, Suggestion
 from partnerships.page_cache import rendered_once_per_data_version
@@ -110,7 +112,6 @@ def area_detail(request, code):
         "partnerships": AreaPartnershipSerializer(published_with_area_codes(), many=True).data,
     }
     landscape = school_landscape(area)
-    coverage = area_coverage(area, landscape["state_funded_schools"])
     return render(
         request,
         "partnerships/area.html",
@@ -118,8 +119,8 @@ def area_detail(request, code):
             "area": area,
             "partnerships": area.partnerships.published().order_by("name"),
             "landscape": landscape,
-            "covered_schools": coverage["covered_schools"],
-            "coverage": coverage["share"],
+            "coverage": coverage_of(area),
+            "record_sources": record_sources(area),
             "register": ImportRun.objects.register_state(),
             "similar_config": similar_config,
         },
@@ -137,6 +138,7 @@ def school_detail(request, urn):
         "partnerships/school.html",
         {
             "school": school,
+            "successor": successor_of(school),
             "memberships": memberships.select_related("partnership", "trust"),
             "area_partnerships": school.local_authority.partnerships.published(),
         },
@@ -146,6 +148,8 @@ def school_detail(request, urn):
 @rendered_once_per_data_version
 def trust_detail(request, uid):
     trust = get_object_or_404(Trust, uid=uid)
+    if trust.superseded_by_id:
+        return redirect("trust", uid=current_trust_uid(trust.uid), permanent=True)
     schools = trust.open_schools().select_related("local_authority")
     footprint = list(trust.footprint())
     memberships = Membership.objects.filter(partnership__published=True).filter(
@@ -168,39 +172,6 @@ def trust_detail(request, uid):
             "local_partnerships": local_partnerships,
         },
     )
-
-
-def search(request):
-    """Schools (name, URN or postcode) and trusts (name or UID) for the map's search box;
-    areas and partnerships are searched in the page."""
-    query = request.GET.get("q", "").strip()
-    if len(query) < 3:
-        return JsonResponse({"q": query, "results": []})
-    schools = School.objects.open().select_related("local_authority")
-    if query.isdigit():
-        schools = schools.filter(urn=int(query))
-        trusts = Trust.objects.filter(uid=int(query))
-    else:
-        schools = schools.filter(Q(name__icontains=query) | Q(postcode__istartswith=query))
-        trusts = Trust.objects.filter(name__icontains=query)
-    results = [
-        {
-            "kind": "school",
-            "label": f"{school.name} (URN {school.urn}, "
-            f"{school.postcode or school.local_authority.name})",
-            "url": f"/schools/{school.urn}/",
-            "la": school.local_authority.ons_code,
-        }
-        for school in schools.order_by("name")[:8]
-    ] + [
-        {
-            "kind": "trust",
-            "label": f"{trust.name} (trust {trust.uid})",
-            "url": f"/trusts/{trust.uid}/",
-        }
-        for trust in trusts.order_by("name")[:5]
-    ]
-    return JsonResponse({"q": query, "results": results})
 
 
 @rendered_once_per_data_version

@@ -2,14 +2,19 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from geodata.api.views import LocalAuthorityViewSet, TrustViewSet
-from partnerships.api.views import PartnershipViewSet, SchoolWithPartnershipsViewSet
-from partnerships.views import search
+from geodata.api.views import TrustViewSet
+from partnerships.api.views import (
+    LocalAuthorityWithCoverageViewSet,
+    PartnershipViewSet,
+    PostcodeView,
+    SchoolWithPartnershipsViewSet,
+    SearchView,
+)
 
 app_name = "api"
 
 router = DefaultRouter()
-router.register("local-authorities", LocalAuthorityViewSet, basename="local-authority")
+router.register("local-authorities", LocalAuthorityWithCoverageViewSet, basename="local-authority")
 router.register("partnerships", PartnershipViewSet, basename="partnership")
 router.register("schools", SchoolWithPartnershipsViewSet, basename="school")
 router.register("trusts", TrustViewSet, basename="trust")
@@ -17,6 +22,7 @@ router.register("trusts", TrustViewSet, basename="trust")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("search/", search, name="search"),
+    path("search/", SearchView.as_view(), name="search"),
+    path("postcodes/<str:postcode>/", PostcodeView.as_view(), name="postcode"),
     *router.urls,
 ]

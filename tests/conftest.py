@@ -1,14 +1,24 @@
 import json
 import os
+from pathlib import Path
 
 import pytest
 
 from geodata.importers.boundaries import DEFAULT_SET, load_boundary_set
+from geodata.importers.census import load_census_baseline
 from geodata.importers.gias import import_gias_file
 from geodata.importers.indicators import load_indicators, load_statistical_neighbours
+from geodata.importers.postcodes import load_postcodes
 from partnerships.curated import CURATED_FILE, load_curated_partnerships
 from tests.factories import CASL, LEARN_SHEFFIELD
 from tests.geodata.gias_files import SAMPLE
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Real rows of the bundled census file: all of Camden, the GIAS sample's URNs, some of
+# Cumbria (909) and one trust spanning two LAs.
+CENSUS_SAMPLE = FIXTURES / "schools" / "census_sample.csv"
+# Real rows of the bundled postcode file.
+POSTCODE_SAMPLE = FIXTURES / "postcodes" / "codepoint_sample.csv"
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -18,6 +28,21 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def boundaries(db):
     """The bundled real boundary set, loaded and switched on."""
     return load_boundary_set(**DEFAULT_SET).boundary_set
+
+
+@pytest.fixture
+def baseline(boundaries):
+    """The census baseline sample loaded into the register."""
+    run = load_census_baseline(CENSUS_SAMPLE)
+    assert run.status == "succeeded", run.message
+    return run
+
+
+@pytest.fixture
+def postcodes(boundaries):
+    run = load_postcodes(POSTCODE_SAMPLE)
+    assert run.status == "succeeded", run.message
+    return run
 
 
 @pytest.fixture

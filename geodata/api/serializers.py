@@ -70,13 +70,26 @@ class LocalAuthorityDetailSerializer(LocalAuthoritySerializer):
 class TrustSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = Trust
-        fields = ["uid", "name", "trust_type"]
+        fields = ["uid", "gias_uid", "name", "trust_type"]
+
+    gias_uid = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Null for a census trust known by name only."
+    )
 
 
 class SchoolFields(serializers.ModelSerializer):
     local_authority = LocalAuthoritySummary(read_only=True)
     trust = TrustSummarySerializer(read_only=True)
     url = serializers.HyperlinkedIdentityField(view_name="api:school-detail", lookup_field="urn")
+    record = serializers.CharField(
+        source="record_label",
+        read_only=True,
+        help_text='Where the record comes from, as of when: "GIAS extract of 24 November 2025" '
+        'or "DfE school census, January 2023".',
+    )
+    as_of = serializers.DateField(
+        source="last_seen", read_only=True, help_text="Date of the extract or census."
+    )
 
     class Meta:
         model = School
@@ -98,6 +111,9 @@ class SchoolFields(serializers.ModelSerializer):
             "close_date",
             "last_seen",
             "missing_since",
+            "record_source",
+            "record",
+            "as_of",
             "url",
         ]
 
@@ -130,11 +146,16 @@ class TrustSerializer(serializers.ModelSerializer):
         help_text="Local authorities where it has open schools, with how many."
     )
     url = serializers.HyperlinkedIdentityField(view_name="api:trust-detail", lookup_field="uid")
+    gias_uid = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Null for a census trust known by name only."
+    )
 
     class Meta:
         model = Trust
         fields = [
             "uid",
+            "gias_uid",
+            "record_source",
             "name",
             "trust_type",
             "trust_type_name",

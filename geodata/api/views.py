@@ -1,5 +1,5 @@
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.vary import vary_on_headers
@@ -24,6 +24,7 @@ from geodata.api.serializers import (
     TrustSerializer,
 )
 from geodata.models import LocalAuthority, School, Trust
+from geodata.trusts import current_trust_uid
 
 
 @method_decorator(vary_on_headers("Accept"), name="dispatch")
@@ -145,19 +146,35 @@ class TrustViewSet(ConditionalListMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = TrustFilter
     lookup_field = "uid"
 
+    def retrieve(self, request, *args, **kwargs):
+        """A census trust since matched to its GIAS trust redirects there."""
+        successor = (
+            Trust.objects.filter(uid=kwargs["uid"] if str(kwargs["uid"]).isdigit() else -1)
+            .exclude(superseded_by=None)
+            .first()
+        )
+        if successor is not None:
+            target = reverse("api:trust-detail", kwargs={"uid": current_trust_uid(successor.uid)})
+            return HttpResponsePermanentRedirect(target)
+        return super().retrieve(request, *args, **kwargs)
+
     def get_queryset(self):
-        return Trust.objects.order_by("name", "uid").prefetch_related(
-            Prefetch(
-                "schools",
-                queryset=School.objects.open()
-                .select_related("local_authority")
-                .only(
-                    "urn",
-                    "trust_id",
-                    "status",
-                    "local_authority__ons_code",
-                    "local_authority__name",
-                ),
-                to_attr="prefetched_open_schools",
+        return (
+            Trust.objects.current()
+            .order_by("name", "uid")
+            .prefetch_related(
+                Prefetch(
+                    "schools",
+                    queryset=School.objects.open()
+                    .select_related("local_authority")
+                    .only(
+                        "urn",
+                        "trust_id",
+                        "status",
+                        "local_authority__ons_code",
+                        "local_authority__name",
+                    ),
+                    to_attr="prefetched_open_schools",
+                )
             )
         )

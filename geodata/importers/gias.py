@@ -26,8 +26,17 @@ from geodata.importers.register_files import (
     parse_date,
     read_rows,
 )
-from geodata.models import ImportRun, LocalAuthority, LocalAuthorityCodeAlias, School, Trust
+from geodata.models import (
+    ImportRun,
+    LocalAuthority,
+    LocalAuthorityCodeAlias,
+    RecordSource,
+    School,
+    Trust,
+    trust_name_key,
+)
 from geodata.signals import register_imported
+from geodata.trusts import reconcile_baseline_trusts
 
 REQUIRED_COLUMNS = [
     "URN",
@@ -195,6 +204,7 @@ UPDATED_FIELDS = [
     "last_seen",
     "missing_since",
     "content_hash",
+    "record_source",
     "updated_at",
 ]
 
@@ -204,7 +214,7 @@ def parse_row(row, places):
     urn = row["URN"].strip()
     if not urn.isdigit():
         raise RowError(f"URN {urn!r} is not a number")
-    values = {"urn": int(urn)}
+    values = {"urn": int(urn), "record_source": RecordSource.GIAS}
     for name, (column, parser) in COLUMNS.items():
         raw = row.get(column, "")
         if parser is text and raw.strip() in NOT_APPLICABLE:
@@ -261,6 +271,7 @@ class Importer:
         self.progress = progress
         self.places = Places.load()
         self.trusts = {}
+        self.reconciled = []
 
     def check_extract_date(self, force):
         latest = (
@@ -322,6 +333,7 @@ class Importer:
         self.run.missing = School.objects.filter(
             last_seen__lt=self.run.extract_date, missing_since__isnull=True
         ).update(missing_since=self.run.extract_date)
+        self.reconciled = reconcile_baseline_trusts()
 
     def save_trusts(self, batch):
         wanted = {}
@@ -332,7 +344,14 @@ class Importer:
         for trust in Trust.objects.filter(uid__in=unknown):
             self.trusts[trust.uid] = (trust.name, trust.trust_type)
         changed = [
-            Trust(uid=uid, name=name, trust_type=trust_type, updated_at=timezone.now())
+            Trust(
+                uid=uid,
+                name=name,
+                name_key=trust_name_key(name),
+                trust_type=trust_type,
+                record_source=RecordSource.GIAS,
+                updated_at=timezone.now(),
+            )
             for uid, (name, trust_type) in wanted.items()
             if self.trusts.get(uid) != (name, trust_type)
         ]
@@ -341,7 +360,7 @@ class Importer:
                 changed,
                 update_conflicts=True,
                 unique_fields=["uid"],
-                update_fields=["name", "trust_type", "updated_at"],
+                update_fields=["name", "name_key", "trust_type", "record_source", "updated_at"],
             )
             for trust in changed:
                 self.trusts[trust.uid] = (trust.name, trust.trust_type)
@@ -420,7 +439,8 @@ def import_gias_file(path, *, location=None, force=False, triggered_by="", progr
         run.message = (
             f"{run.rows_read} rows: {run.created} created, {run.updated} updated, "
             f"{run.unchanged} unchanged, {run.closed} newly closed, {run.missing} missing "
-            f"from the extract (kept), {run.rejected} rejected"
+            f"from the extract (kept), {run.rejected} rejected; "
+            f"{len(importer.reconciled)} census trusts matched to GIAS trusts"
         )
     except RegisterFileError as error:
         run.status = ImportRun.Status.REFUSED
@@ -435,6 +455,8 @@ def import_gias_file(path, *, location=None, force=False, triggered_by="", progr
         raise
     run.finished_at = timezone.now()
     run.save()
-    if run.status == ImportRun.Status.SUCCEEDED and (run.created or run.updated or run.missing):
+    if run.status == ImportRun.Status.SUCCEEDED and (
+        run.created or run.updated or run.missing or importer.reconciled
+    ):
         register_imported.send(sender=import_gias_file, run=run)
     return run

@@ -6,6 +6,7 @@ size is read in constant memory.
 """
 
 import csv
+import gzip
 import hashlib
 import re
 from datetime import datetime
@@ -28,9 +29,19 @@ def file_checksum(*paths):
     return digest.hexdigest()
 
 
-def refuse_html(path):
+def open_binary(path):
+    """The file's bytes, uncompressed if it is gzipped (bundled copies are)."""
     with open(path, "rb") as handle:
-        start = handle.read(2048).lstrip(b"\xef\xbb\xbf")
+        magic = handle.read(2)
+    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
+
+
+def refuse_html(path):
+    try:
+        with open_binary(path) as handle:
+            start = handle.read(2048).lstrip(b"\xef\xbb\xbf")
+    except (OSError, EOFError) as error:
+        raise RegisterFileError(f"cannot read the file: {error}") from error
     if HTML_START.match(start):
         raise RegisterFileError(
             "the file is an HTML page, not a CSV extract (GIAS answers a missing date with a page)"
@@ -56,7 +67,7 @@ def read_rows(path, required_columns, progress=None):
     opening the file would count it.
     """
     refuse_html(path)
-    with open(path, "rb") as handle:
+    with open_binary(path) as handle:
         lines = decoded_lines(handle, progress)
         reader = csv.reader(lines, strict=True)
         try:
@@ -87,6 +98,10 @@ def read_rows(path, required_columns, progress=None):
         except csv.Error as error:
             raise RegisterFileError(
                 f"line {line}: {error} (the file is truncated or malformed)"
+            ) from error
+        except (OSError, EOFError) as error:  # a truncated or corrupt gzip file
+            raise RegisterFileError(
+                f"after line {line}: {error} (the file is truncated or corrupt)"
             ) from error
 
 

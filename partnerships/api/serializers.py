@@ -1,8 +1,11 @@
+from django.urls import reverse
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from geodata.api.serializers import LocalAuthoritySummary
+from geodata.api.serializers import LocalAuthorityDetailSerializer, LocalAuthoritySummary
+from geodata.postcodes import display_postcode
+from partnerships.coverage import coverage_of
 from partnerships.models import PUBLIC_FIELDS, Membership, Partnership, Source
 
 
@@ -98,6 +101,7 @@ class MapPartnershipSerializer(AreaPartnershipSerializer):
             "status",
             "la_role",
             "scope",
+            "reach",
             "legal_form",
             "focus",
             "phases",
@@ -105,3 +109,64 @@ class MapPartnershipSerializer(AreaPartnershipSerializer):
             "footprint",
             "url",
         ]
+
+
+class CoverageSerializer(serializers.Serializer):
+    open_state_funded_schools = serializers.IntegerField()
+    reached = serializers.IntegerField(help_text="Schools reached by a local partnership.")
+    named = serializers.IntegerField(help_text="Schools named as members, or via their trust.")
+    reached_share = serializers.FloatField(allow_null=True)
+    named_member_share = serializers.FloatField(allow_null=True)
+
+
+class LocalAuthorityCoverageSerializer(LocalAuthorityDetailSerializer):
+    coverage = serializers.SerializerMethodField(
+        help_text="Open state-funded schools; the share reached by at least one local "
+        "(not regional) published partnership, by its reach; the share named as members."
+    )
+
+    class Meta(LocalAuthorityDetailSerializer.Meta):
+        fields = [*LocalAuthorityDetailSerializer.Meta.fields, "coverage"]
+
+    def get_coverage(self, authority) -> CoverageSerializer:
+        return CoverageSerializer(coverage_of(authority)).data
+
+
+class PostcodeAuthoritySerializer(LocalAuthoritySummary):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:local-authority-detail", lookup_field="ons_code", lookup_url_kwarg="code"
+    )
+    page = serializers.SerializerMethodField(help_text="The area's page on the map.")
+
+    class Meta(LocalAuthoritySummary.Meta):
+        fields = ["ons_code", "dfe_code", "name", "url", "page"]
+
+    def get_page(self, authority) -> str:
+        path = reverse("area", kwargs={"code": authority.ons_code})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class PostcodeSerializer(serializers.Serializer):
+    postcode = serializers.SerializerMethodField()
+    terminated = serializers.DateField(
+        source="postcode.terminated", allow_null=True, help_text="Month it was terminated."
+    )
+    local_authority = PostcodeAuthoritySerializer()
+
+    def get_postcode(self, found) -> str:
+        return display_postcode(found["postcode"].postcode)
+
+
+class SearchResultSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["area", "postcode", "school", "trust"])
+    label = serializers.CharField()
+    url = serializers.CharField(help_text="The page to open.")
+    la = serializers.CharField(allow_null=True, help_text="ONS code of the area to show.")
+    code = serializers.CharField(required=False, help_text="Area results only: same as `la`.")
+
+
+class SearchResponseSerializer(serializers.Serializer):
+    q = serializers.CharField()
+    results = SearchResultSerializer(many=True)
+    message = serializers.CharField(allow_null=True, help_text="Said when nothing is found.")

@@ -1,10 +1,30 @@
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from api_core.views import ConditionalListMixin, GeoJSONSwitchMixin
-from geodata.api.views import SchoolViewSet
+from geodata.api.serializers import LocalAuthorityDetailSerializer
+from geodata.api.views import LocalAuthorityViewSet, SchoolViewSet
+from geodata.postcodes import (
+    InvalidPostcode,
+    PostcodeNotFound,
+    display_postcode,
+    find_postcode,
+    normalise_postcode,
+)
+from partnerships import search
 from partnerships.api.filters import PartnershipFilter, SchoolWithPartnershipFilter
-from partnerships.api.serializers import PartnershipFeatureSerializer, PartnershipSerializer
+from partnerships.api.serializers import (
+    LocalAuthorityCoverageSerializer,
+    PartnershipFeatureSerializer,
+    PartnershipSerializer,
+    PostcodeSerializer,
+    SearchResponseSerializer,
+)
 from partnerships.models import Partnership
 
 
@@ -28,3 +48,59 @@ class PartnershipViewSet(GeoJSONSwitchMixin, ConditionalListMixin, viewsets.Read
 class SchoolWithPartnershipsViewSet(SchoolViewSet):
     __doc__ = SchoolViewSet.__doc__ + " `partnership` (a slug) lists a partnership's schools."
     filterset_class = SchoolWithPartnershipFilter
+
+
+class LocalAuthorityWithCoverageViewSet(LocalAuthorityViewSet):
+    __doc__ = LocalAuthorityViewSet.__doc__ + (
+        " Detail adds `coverage`: open state-funded schools, the share reached by at least "
+        "one local partnership, and the share named as members."
+    )
+
+    def get_serializer_class(self):
+        serializer = super().get_serializer_class()
+        if serializer is LocalAuthorityDetailSerializer:
+            return LocalAuthorityCoverageSerializer
+        return serializer
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("q", str, description="A place, code, postcode, school or trust.")
+    ],
+    responses={200: SearchResponseSerializer, 400: OpenApiTypes.OBJECT},
+)
+class SearchView(APIView):
+    """Search for the map: areas (current, or former authorities leading to their
+    successors, by name or code), postcodes (to their area), schools and trusts. Each
+    result is `{kind, label, url, la}`; `message` says when nothing was found."""
+
+    def get(self, request):
+        query = request.query_params.get("q", "")
+        if len(query) > search.MAX_LENGTH:
+            raise ValidationError({"q": [f"at most {search.MAX_LENGTH} characters"]})
+        return Response(search.search(query))
+
+
+@extend_schema(
+    responses={200: PostcodeSerializer, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}
+)
+class PostcodeView(APIView):
+    """The local authority an English postcode lies in. Any case and spacing is
+    accepted ('s12he', 'S1  2HE'); terminated postcodes answer with their last authority.
+    Unknown or non-English postcodes: 404 with a message; not a postcode: 400."""
+
+    def get(self, request, postcode):
+        try:
+            found, authority = find_postcode(postcode)
+        except InvalidPostcode as error:
+            raise ValidationError({"postcode": [str(error)]}) from None
+        except PostcodeNotFound as error:
+            return Response(
+                {"detail": str(error), "postcode": display_postcode(normalise_postcode(postcode))},
+                status=404,
+            )
+        return Response(
+            PostcodeSerializer(
+                {"postcode": found, "local_authority": authority}, context={"request": request}
+            ).data
+        )

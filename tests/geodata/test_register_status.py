@@ -3,9 +3,11 @@ from django.core.management import call_command
 from django_celery_beat.models import PeriodicTask
 from django_celery_beat.schedulers import DatabaseScheduler
 
+from geodata.importers.census import load_census_baseline
 from geodata.importers.gias import import_gias_file
 from geodata.models import ImportRun
 from partnerships_map.celery import app
+from tests.conftest import CENSUS_SAMPLE
 from tests.geodata.gias_files import SAMPLE
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +39,19 @@ def test_map_says_which_extract_is_loaded_and_when(client, boundaries):
 def test_an_empty_register_queues_a_refresh_once(boundaries, settings, mocker_delay):
     call_command("queue_school_refresh", "--if-empty")
     assert mocker_delay == [()]
+    load_census_baseline(CENSUS_SAMPLE)  # the baseline alone still wants GIAS
+    call_command("queue_school_refresh", "--if-empty")
+    assert mocker_delay == [(), ()]
     import_gias_file(SAMPLE)
     call_command("queue_school_refresh", "--if-empty")
-    assert mocker_delay == [()]
+    assert mocker_delay == [(), ()]
+
+
+def test_map_says_when_only_the_census_baseline_is_loaded(client, boundaries):
+    load_census_baseline(CENSUS_SAMPLE)
+    html = client.get("/").content.decode()
+    assert "DfE school census, January 2023 (the bundled baseline" in html
+    assert "not been loaded" not in html
 
 
 @pytest.fixture

@@ -108,9 +108,10 @@ def test_coverage_counts_schools_that_are_members_or_whose_trust_is(partnerships
     )
     coverage = coverage_by_authority()
     kendal = coverage[LocalAuthority.objects.get(name="Westmorland and Furness").ons_code]
-    assert (kendal["schools"], kendal["covered"]) == (2, 1)  # the nursery is not a member
-    assert coverage["E09000011"]["share"] == 1.0  # Deansfield, through its trust
-    assert coverage["E06000017"]["covered"] == 0  # Rutland's academy is in trust 9002
+    # the nursery is not a member
+    assert (kendal["open_state_funded_schools"], kendal["named"], kendal["reached"]) == (2, 1, 1)
+    assert coverage["E09000011"]["named_member_share"] == 1.0  # Deansfield, through its trust
+    assert coverage["E06000017"]["named"] == 0  # Rutland's academy is in trust 9002
 
 
 def test_school_page_shows_its_trust_la_and_partnerships(client, partnerships, register):

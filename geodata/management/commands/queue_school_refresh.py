@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from geodata.models import ImportRun, School
+from geodata.models import ImportRun
 from geodata.tasks import refresh_schools
 
 
@@ -11,17 +11,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="Only when no school has been loaded yet and no import is running.",
+            help="Only when no GIAS extract has been imported yet (the census baseline may be "
+            "loaded) and no import is running.",
         )
 
     def handle(self, *args, if_empty, **options):
-        if if_empty and (
-            School.objects.exists()
-            or ImportRun.objects.filter(
-                source=ImportRun.Source.GIAS_ESTABLISHMENTS, status=ImportRun.Status.RUNNING
-            ).exists()
-        ):
-            self.stdout.write("The school register is loaded: no refresh queued.")
+        gias = ImportRun.objects.filter(
+            source=ImportRun.Source.GIAS_ESTABLISHMENTS,
+            status__in=[ImportRun.Status.SUCCEEDED, ImportRun.Status.RUNNING],
+        )
+        if if_empty and gias.exists():
+            self.stdout.write("A GIAS extract is imported (or importing): no refresh queued.")
             return
         result = refresh_schools.delay()
         self.stdout.write(f"Queued a school register refresh from GIAS (task {result.id}).")

@@ -22,7 +22,7 @@ TRACKED_TABLES = [
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("geodata", "0003_indicator_alter_importrun_source_indicatorvalue_and_more"),
+        ("geodata", "0004_register_baseline_postcodes"),
     ]
 
     operations = [

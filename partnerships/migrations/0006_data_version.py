@@ -13,8 +13,8 @@ TRACKED_TABLES = [
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("geodata", "0004_data_version"),
-        ("partnerships", "0004_trigram"),
+        ("geodata", "0005_data_version"),
+        ("partnerships", "0005_partnership_reach"),
     ]
 
     operations = [

@@ -1,0 +1,218 @@
+"""The census baseline as the public sees it: coverage by reach, trusts by name and their
+reconciliation with GIAS, search that finds places, and the postcode API."""
+
+import json
+
+import pytest
+from django.core.cache import caches
+
+from geodata.importers.gias import import_gias_file
+from geodata.importers.gias_links import import_links_file
+from geodata.models import BASELINE_TRUST_UID_START, LocalAuthority, School, Trust
+from partnerships.coverage import coverage_by_authority, coverage_of
+from partnerships.curated import CURATED_FILE, CuratedDataError, load_curated_partnerships
+from partnerships.models import Membership, Partnership
+from partnerships.views import map_data
+from tests.geodata.gias_files import edited_extract
+
+pytestmark = pytest.mark.django_db
+LINKS_FILE = CURATED_FILE.parent.parent / "gias" / "links_edubasealldata_20250727.csv"
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle_counters():
+    caches["throttle"].clear()
+
+
+def camden_learning(**changes):
+    """The real Camden Learning record of the curated data set, with `changes`."""
+    records = json.loads(CURATED_FILE.read_text(encoding="utf-8"))
+    record = next(r for r in records if r["slug"] == "camden-learning")
+    return {**record, **changes}
+
+
+def load(tmp_path, *records):
+    path = tmp_path / "partnerships.json"
+    path.write_text(json.dumps(list(records)))
+    return load_curated_partnerships(path)
+
+
+def camden():
+    return LocalAuthority.objects.get(dfe_code="202")
+
+
+def test_all_schools_reach_covers_every_state_funded_school_of_its_area(baseline, tmp_path):
+    load(tmp_path, camden_learning(reach="all_schools"))
+    coverage = coverage_of(camden())
+    assert coverage == {
+        "open_state_funded_schools": 59,
+        "reached": 59,
+        "named": 0,
+        "reached_share": 1.0,
+        "named_member_share": 0.0,
+    }
+    assert map_data()["coverage"]["E09000007"]["reached_share"] == 1.0
+    assert coverage_by_authority()["E09000011"]["reached"] == 0  # Greenwich: not its area
+
+
+def test_phases_reach_covers_only_the_schools_of_its_phases(baseline, tmp_path):
+    load(tmp_path, camden_learning(reach="phases", phases=["primary"]))
+    primaries = School.objects.open().state_funded().filter(local_authority=camden())
+    assert coverage_of(camden())["reached"] == primaries.filter(phase="Primary").count() == 40
+
+
+def test_regional_partnerships_and_unknown_reach_do_not_count_as_reaching(baseline, tmp_path):
+    load(tmp_path, camden_learning(reach="all_schools", scope="regional"))
+    assert coverage_of(camden())["reached"] == 0
+    member = {"kind": "school", "name": "Thomas Coram Centre", "identifier": 100005}
+    record = camden_learning(members=[member])
+    record.pop("reach", None)
+    load(tmp_path, record)
+    assert Partnership.objects.get(slug="camden-learning").reach == "unknown"
+    assert (coverage_of(camden())["reached"], coverage_of(camden())["named"]) == (1, 1)
+
+
+def test_trust_members_named_by_census_name_count_their_schools(baseline, tmp_path):
+    member = {"kind": "trust", "name": "King's Cross Academy Trust", "identifier": None}
+    load(tmp_path, camden_learning(reach="members_only", members=[member]))
+    membership = Membership.objects.get(kind="trust")
+    assert membership.trust.name == "KING'S CROSS ACADEMY TRUST"
+    assert (coverage_of(camden())["named"], coverage_of(camden())["reached"]) == (1, 1)
+
+
+def test_unknown_trust_name_or_reach_fails_clearly(baseline, tmp_path):
+    member = {"kind": "trust", "name": "No Such Trust", "identifier": None}
+    with pytest.raises(CuratedDataError, match="no trust named 'No Such Trust'"):
+        load(tmp_path, camden_learning(members=[member]))
+    with pytest.raises(CuratedDataError, match="reach 'everyone' is not one of"):
+        load(tmp_path, camden_learning(reach="everyone"))
+    assert not Partnership.objects.exists()
+
+
+def test_area_page_api_and_school_page_say_where_records_come_from(client, baseline, tmp_path):
+    load(tmp_path, camden_learning(reach="all_schools"))
+    html = client.get("/areas/E09000007/").content.decode()
+    assert "Open schools</dt><dd>90</dd>" in html
+    assert "100% of open state-funded schools (59 of 59)" in html
+    assert "DfE school census, January 2023 (90 schools)" in html
+    detail = client.get("/api/v1/local-authorities/E09000007/").json()
+    assert detail["coverage"]["reached_share"] == 1.0
+    assert detail["coverage"]["open_state_funded_schools"] == 59
+    school = client.get("/api/v1/schools/100005/").json()
+    assert (school["record"], school["as_of"]) == ("DfE school census, January 2023", "2023-01-19")
+    assert (
+        "<dt>Record</dt><dd>DfE school census, January 2023"
+        in client.get("/schools/100005/").content.decode()
+    )
+
+
+def test_baseline_school_shows_its_successor(client, baseline):
+    assert import_links_file(LINKS_FILE).status == "succeeded"
+    html = client.get("/schools/100068/").content.decode()
+    assert "the school has been replaced" in html and "URN 100071" in html
+
+
+def gias_with_census_trust_names(folder):
+    """The GIAS sample with its placeholder trusts named as the census names them."""
+    names = {"9001": "The Compass Partnership of Schools", "9002": "Brooke Hill Academy Trust"}
+
+    def rename(rows):
+        for row in rows:
+            if row["Trusts (code)"] in names:
+                row["Trusts (name)"] = names[row["Trusts (code)"]]
+        return rows
+
+    return edited_extract(folder, name="edubasealldata20251124.csv", edit=rename)
+
+
+def test_gias_import_reconciles_baseline_trusts(client, baseline, tmp_path, django_user_model):
+    compass = Trust.objects.get(name="THE COMPASS PARTNERSHIP OF SCHOOLS")
+    assert compass.uid >= BASELINE_TRUST_UID_START
+    load(tmp_path, camden_learning())
+    partnership = Partnership.objects.get(slug="camden-learning")
+    moderator = django_user_model.objects.create(username="moderator")
+    membership = Membership(
+        partnership=partnership, kind="trust", trust=compass, name="Compass Partnership"
+    )
+    membership._history_user = moderator
+    membership.save()
+    assert client.get(f"/trusts/{compass.uid}/").status_code == 200
+
+    run = import_gias_file(gias_with_census_trust_names(tmp_path))
+    assert run.status == "succeeded", run.message
+    assert "2 census trusts matched" in run.message
+
+    compass.refresh_from_db()
+    assert compass.superseded_by_id == 9001
+    response = client.get(f"/trusts/{compass.uid}/")
+    assert (response.status_code, response.url) == (301, "/trusts/9001/")
+    api = client.get(f"/api/v1/trusts/{compass.uid}/")
+    assert api.status_code == 301 and api.url.endswith("/api/v1/trusts/9001/")
+    membership.refresh_from_db()
+    assert membership.trust_id == 9001
+    assert membership.history.first().history_change_reason.startswith("Moved to the GIAS")
+    assert membership.history.filter(history_user=moderator).exists()
+    assert School.objects.get(urn=143599).trust_id == 9001
+    brooke = Trust.objects.get(name="BROOKE HILL ACADEMY TRUST LIMITED")
+    assert brooke.superseded_by_id == 9002  # "Limited" and case do not matter
+    uids = [t["uid"] for t in client.get("/api/v1/trusts/", {"page_size": 500}).json()["results"]]
+    assert 9001 in uids and compass.uid not in uids
+    assert 'href="/trusts/9001/"' in client.get("/areas/E09000011/").content.decode()
+
+
+def search(client, q):
+    response = client.get("/api/v1/search/", {"q": q})
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_search_finds_former_authorities_postcodes_schools_and_trusts(client, baseline, postcodes):
+    cumbria = search(client, "Cumbria")["results"]
+    areas = [r for r in cumbria if r["kind"] == "area"]
+    assert [r["la"] for r in areas] == ["E06000063", "E06000064"]
+    assert areas[0]["label"] == "Cumbria (former authority): now Cumberland"
+    for code, successors in [("909", 2), ("928", 2), ("E10000006", 2), ("837", 1)]:
+        found = search(client, code)["results"]
+        assert len(found) == successors and {r["kind"] for r in found} == {"area"}
+    poole = search(client, "Poole")["results"]
+    assert {"kind": "area", "la": "E06000058"}.items() <= poole[1].items()
+    assert "Poole (former authority)" in poole[1]["label"]
+    assert search(client, "s12he")["results"] == [
+        {
+            "kind": "postcode",
+            "label": "S1 2HE: Sheffield",
+            "url": "/areas/E08000019/",
+            "la": "E08000019",
+        }
+    ]
+    kinds = {r["kind"] for r in search(client, "camden")["results"]}
+    assert kinds == {"area", "school"}
+    trust = search(client, "king's cross academy")["results"]
+    assert trust[0]["kind"] == "trust" and trust[0]["la"] is None
+    assert client.get(trust[0]["url"]).status_code == 200
+
+
+def test_search_says_when_nothing_is_found(client, baseline, postcodes):
+    nothing = search(client, "zzyzx")
+    assert nothing["results"] == [] and "Nothing found for “zzyzx”" in nothing["message"]
+    scottish = search(client, "EH1 1YZ")
+    assert scottish["results"] == [] and "is in Scotland" in scottish["message"]
+    too_long = client.get("/api/v1/search/", {"q": "x" * 101})
+    assert too_long.status_code == 400 and "q" in too_long.json()
+
+
+def test_postcode_api_answers_any_spelling_with_its_area(client, postcodes):
+    for spelling in ["s12he", "S1  2HE", "S1 2HE"]:
+        response = client.get(f"/api/v1/postcodes/{spelling}/")
+        assert response.status_code == 200
+        body = response.json()
+        assert body["postcode"] == "S1 2HE" and body["terminated"] is None
+        la = body["local_authority"]
+        assert (la["ons_code"], la["dfe_code"], la["name"]) == ("E08000019", "373", "Sheffield")
+        assert la["page"] == "http://testserver/areas/E08000019/"
+    unknown = client.get("/api/v1/postcodes/ZZ99ZZ/")
+    assert unknown.status_code == 404
+    assert unknown.json()["detail"].startswith("ZZ9 9ZZ is not a known English postcode")
+    assert client.get("/api/v1/postcodes/CF10 1AA/").status_code == 404
+    garbage = client.get("/api/v1/postcodes/not-a-postcode/")
+    assert garbage.status_code == 400 and "is not a postcode" in garbage.json()["postcode"][0]
