@@ -50,12 +50,25 @@ def joined(values):
     return ";".join(str(value) for value in values)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A cell value that spreadsheet programs show as text, never run as a formula
+    (OWASP's CSV-injection advice: prefix a quote to text starting with = + - @ tab CR).
+    Numbers are left alone, so a negative number stays a number."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_response(filename, header, rows, licence):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([*header, "licence", "attribution"])
     for row in rows:
-        writer.writerow([*row, LICENCE[licence]["licence"], LICENCE[licence]["attribution"]])
+        cells = [*row, LICENCE[licence]["licence"], LICENCE[licence]["attribution"]]
+        writer.writerow([spreadsheet_safe(cell) for cell in cells])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Link"] = f'<{LICENCE_LINKS[licence]}>; rel="license"'

@@ -217,15 +217,21 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 30 * 60
-CELERY_BROKER_CONNECTION_TIMEOUT = 3
-# Publishing fails fast when Redis is down (the web request must not hang); what was to
-# be sent waits in the database (the outbox) and beat sends it once Redis is back.
+# Redis down must not hang a web request. Publishing fails fast (short timeouts, no
+# retries); what was to be sent waits in the database (the outbox) and beat sends it once
+# Redis is back. Nobody reads task results, so publishing never touches the result
+# backend (with results on, a publish subscribes to it and retries 20 times: 19 s).
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_connect_timeout": 3,
+    "socket_connect_timeout": 1,
     "socket_timeout": 5,
     "max_retries": 0,
 }
-CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 5
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # The school register (DfE "Get Information About Schools") and its daily refresh.
