@@ -12,7 +12,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, URLValidator
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from geodata.models import LocalAuthority
@@ -25,6 +25,7 @@ from partnerships.models import (
     Suggestion,
 )
 from partnerships.notifications import queue_submission_emails, send_outbox_soon
+from partnerships_map.clients import client_ip
 
 # Fields of a partnership the public can propose values for, in display order.
 SUGGESTIBLE_FIELDS = [
@@ -63,9 +64,13 @@ def partnership_values(partnership):
     return values
 
 
+class SuggestionLimitReached(Exception):
+    """This client has made RATE_LIMIT submissions in the last RATE_WINDOW."""
+
+
 def client_fingerprint(request):
     """A keyed hash of the client's address: enough to rate-limit, useless if leaked."""
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_ip(request)
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
 
 
@@ -75,6 +80,14 @@ def over_rate_limit(fingerprint):
         Suggestion.objects.filter(client_fingerprint=fingerprint, created_at__gte=since).count()
         >= RATE_LIMIT
     )
+
+
+def lock_client(fingerprint):
+    """Serialise one client's submissions until the transaction ends (a PostgreSQL advisory
+    lock on the fingerprint), so parallel posts cannot all pass the limit check at once."""
+    key = int.from_bytes(bytes.fromhex(fingerprint[:16]), "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def blank_choice(choices, label):
@@ -250,7 +263,8 @@ class SuggestionForm(forms.Form):
 
 
 def submit(form, fingerprint):
-    """Save the suggestion and queue its emails, in one transaction; returns it."""
+    """Save the suggestion and queue its emails, in one transaction; returns it. Raises
+    SuggestionLimitReached, saving nothing, when this client is over the limit."""
     partnership = form.partnership
     if partnership is None:
         kind, proposed = Suggestion.Kind.NEW, form.proposed_changes()
@@ -259,6 +273,9 @@ def submit(form, fingerprint):
     else:
         kind, proposed = Suggestion.Kind.AMENDMENT, form.proposed_changes()
     with transaction.atomic():
+        lock_client(fingerprint)
+        if over_rate_limit(fingerprint):
+            raise SuggestionLimitReached
         suggestion = Suggestion.objects.create(
             kind=kind,
             partnership=partnership,

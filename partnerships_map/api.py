@@ -19,6 +19,8 @@ from rest_framework_api_key.models import APIKey
 from rest_framework_api_key.permissions import KeyParser
 from rest_framework_gis.pagination import GeoJsonPagination
 
+from partnerships_map.clients import client_ip
+
 logger = logging.getLogger(__name__)
 MAX_PAGE_SIZE = 500
 
@@ -73,6 +75,9 @@ class FailOpenThrottle(SimpleRateThrottle):
     @property
     def cache(self):
         return caches[self.cache_alias]
+
+    def get_ident(self, request):
+        return client_ip(request)
 
     def allow_request(self, request, view):
         try:

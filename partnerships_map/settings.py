@@ -8,11 +8,14 @@ are the few explicit `if` blocks at the end.
 import os
 import re
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+from partnerships_map.clients import parse_trusted_proxies
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -38,6 +41,16 @@ DEBUG = env_bool("DEBUG", default=ENVIRONMENT == "development")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# Which X-Forwarded-For hops to believe (partnerships_map/clients.py): none by default,
+# a count of our reverse proxies, or a comma-separated list of their addresses/networks.
+try:
+    TRUSTED_PROXIES = parse_trusted_proxies(os.environ.get("TRUSTED_PROXIES", ""))
+except ValueError as error:
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXIES must be empty, a number of proxies, or comma-separated addresses "
+        f"or networks: {error}"
+    ) from error
 
 if "DATABASE_URL" not in os.environ:
     raise ImproperlyConfigured(
@@ -76,6 +89,7 @@ INSTALLED_APPS = [
     "leaflet",
     "django_celery_beat",
     "simple_history",
+    "axes",
     "geodata",
     "partnerships",
 ]
@@ -91,7 +105,22 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any login attempt for a locked-out account or client.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Admin login lockout: after AXES_FAILURE_LIMIT failures for one account, or from one
+# client, further attempts are refused for AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "partnerships_map.clients.client_ip"
+AXES_RESET_ON_SUCCESS = True
 
 ROOT_URLCONF = "partnerships_map.urls"
 WSGI_APPLICATION = "partnerships_map.wsgi.application"

@@ -164,6 +164,38 @@ def test_at_most_five_suggestions_an_hour_per_client(client, partnerships):
     assert other.post("/suggest/", NEW).status_code == 302
 
 
+def test_the_suggestion_limit_counts_visitors_behind_a_trusted_proxy(partnerships, settings):
+    settings.TRUSTED_PROXIES = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(5):
+        Client(HTTP_X_FORWARDED_FOR="198.51.100.1", **proxy).post("/suggest/", NEW)
+    spoofing = Client(HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.1", **proxy)
+    assert spoofing.post("/suggest/", NEW).status_code == 429
+    other_visitor = Client(HTTP_X_FORWARDED_FOR="198.51.100.2", **proxy)
+    assert other_visitor.post("/suggest/", NEW).status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_posts_from_one_client_save_at_most_the_limit(partnerships):
+    barrier = threading.Barrier(12)
+    statuses = []
+
+    def post():
+        try:
+            barrier.wait()
+            statuses.append(Client().post("/suggest/", NEW).status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Suggestion.objects.count() == 5
+    assert sorted(statuses) == [302] * 5 + [429] * 7
+
+
 def test_csrf_is_required(partnerships):
     client = Client(enforce_csrf_checks=True)
     assert client.post("/suggest/", NEW).status_code == 403
