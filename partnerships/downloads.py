@@ -9,6 +9,7 @@ from django.http import HttpResponse, JsonResponse
 
 from geodata.models import LocalAuthority
 from partnerships.models import Membership, Partnership
+from partnerships_map.api import throttled_like_the_api
 
 LICENCE = {
     "partnerships": {
@@ -75,6 +76,7 @@ def csv_response(filename, header, rows, licence):
     return response
 
 
+@throttled_like_the_api
 def partnerships_csv(request):
     header = [
         "slug",
@@ -130,6 +132,7 @@ def partnerships_csv(request):
     return csv_response("partnerships.csv", header, rows, "partnerships")
 
 
+@throttled_like_the_api
 def memberships_csv(request):
     header = [
         "partnership_slug",
@@ -178,6 +181,7 @@ def geojson_response(filename, features, licence):
     return response
 
 
+@throttled_like_the_api
 def partnerships_geojson(request):
     features = [
         {
@@ -199,6 +203,7 @@ def partnerships_geojson(request):
     return geojson_response("partnerships.geojson", features, "partnerships")
 
 
+@throttled_like_the_api
 def local_authorities_geojson(request):
     authorities = (
         LocalAuthority.objects.current()

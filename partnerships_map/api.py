@@ -1,19 +1,22 @@
 """What every endpoint of the public API shares: paging, conditional responses (ETag,
 Last-Modified, 304), caching headers, API keys and fair-use throttling."""
 
+import functools
 import hashlib
 import logging
+import math
 
 from django.core.cache import cache, caches
 from django.db.models import Count, Max
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.text import compress_string
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework_api_key.models import APIKey
 from rest_framework_api_key.permissions import KeyParser
@@ -103,6 +106,28 @@ class ApiKeyThrottle(FailOpenThrottle):
         if not isinstance(request.auth, APIKey):
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.auth.prefix}
+
+
+def throttled_like_the_api(view):
+    """The API's fair-use limits (and API keys) for a plain Django view, such as the bulk
+    downloads: over the limit, 429 with Retry-After, as the API answers."""
+
+    @functools.wraps(view)
+    def throttled_view(request, *args, **kwargs):
+        api_request = Request(request, authenticators=[ApiKeyAuthentication()])
+        try:
+            api_request.user  # noqa: B018 (authenticates, so an API key gets its own limit)
+        except AuthenticationFailed as error:
+            return JsonResponse({"detail": error.detail}, status=401)
+        for throttle in (AnonymousThrottle(), ApiKeyThrottle()):
+            if not throttle.allow_request(api_request, None):
+                wait = math.ceil(throttle.wait() or 1)
+                response = JsonResponse({"detail": Throttled(wait).detail}, status=429)
+                response["Retry-After"] = str(wait)
+                return response
+        return view(request, *args, **kwargs)
+
+    return throttled_view
 
 
 class ConditionalListMixin:

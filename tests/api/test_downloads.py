@@ -80,3 +80,26 @@ def test_csv_cells_that_look_like_formulas_are_written_as_text(client, curated, 
     assert sheffield["legal_form_detail"] == "'" + payload
     members = rows(client.get("/data/memberships.csv"))
     assert any(r["name"] == "'" + payload and r["role"] == "'" + payload for r in members)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/data/partnerships.csv",
+        "/data/memberships.csv",
+        "/data/partnerships.geojson",
+        "/data/local-authorities.geojson",
+    ],
+)
+def test_downloads_are_throttled_like_the_api(client, boundaries, monkeypatch, url):
+    from rest_framework.throttling import SimpleRateThrottle
+    from rest_framework_api_key.models import APIKey
+
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", "2/min")
+    assert [client.get(url).status_code for _ in range(2)] == [200, 200]
+    response = client.get(url)
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    _, key = APIKey.objects.create_key(name="Research partner")
+    assert client.get(url, HTTP_AUTHORIZATION=f"Api-Key {key}").status_code == 200
+    assert client.get(url, HTTP_AUTHORIZATION="Api-Key not.a-key").status_code == 401
