@@ -11,7 +11,7 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, URLValidator
+from django.core.validators import MaxValueValidator
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from partnerships.models import (
     Suggestion,
 )
 from partnerships.notifications import queue_submission_emails, send_outbox_soon
+from partnerships.validators import validate_web_address
 from partnerships_map.clients import client_ip
 
 # Fields of a partnership the public can propose values for, in display order.
@@ -114,7 +115,13 @@ class SuggestionForm(forms.Form):
         max_length=2000,
         required=False,
     )
-    website = forms.URLField(label="Website", max_length=200, required=False, assume_scheme="https")
+    website = forms.URLField(
+        label="Website",
+        max_length=200,
+        required=False,
+        assume_scheme="https",
+        validators=[validate_web_address],
+    )
     status = forms.ChoiceField(
         label="Status", choices=blank_choice(Partnership.Status.choices, "Not sure"), required=False
     )
@@ -211,10 +218,9 @@ class SuggestionForm(forms.Form):
         urls = [line for line in lines if line]
         if len(urls) > MAX_EVIDENCE_URLS:
             raise ValidationError(f"Give at most {MAX_EVIDENCE_URLS} links.")
-        validate = URLValidator(schemes=["http", "https"])
         for url in urls:
             try:
-                validate(url)
+                validate_web_address(url)
             except ValidationError:
                 raise ValidationError(
                     f"“{url[:80]}” is not a web address (http:// or https://)."

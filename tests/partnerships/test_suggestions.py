@@ -92,6 +92,10 @@ def test_a_new_partnership_suggestion_is_saved_and_acknowledged(client, partners
         ({"local_authorities": []}, "local_authorities", "Choose at least one"),
         ({"comment": "x" * 5001}, "comment", "at most 5000 characters"),
         ({"website": "javascript:alert(1)"}, "website", "Enter a valid URL."),
+        ({"website": "ftp://example.org/"}, "website", "starting with http:// or https://"),
+        ({"website": 'https://example.org/"><script>'}, "website", "no spaces or quotes"),
+        ({"evidence_urls": "ftp://example.org/a"}, "evidence_urls", "is not a web address"),
+        ({"evidence_urls": 'https://e.org/"><script>'}, "evidence_urls", "is not a web address"),
         ({"la_role": "council_run"}, "la_role", "Select a valid choice"),
     ],
 )
