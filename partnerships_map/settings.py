@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from partnerships_map.clients import parse_trusted_proxies
@@ -90,6 +91,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "axes",
+    "csp",
     "geodata",
     "partnerships",
 ]
@@ -97,6 +99,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "partnerships_map.middleware.RejectNulBytes",
@@ -123,6 +126,35 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "partnerships_map.clients.client_ip"
 AXES_RESET_ON_SUCCESS = True
 
+# Content-Security-Policy: scripts only from our own files, never inline (a page's data
+# travels in json_script blocks, which are not scripts). The one exception is the admin's
+# map widget, whose script carries a per-request nonce. Style attributes are allowed
+# (bar widths); style sheets only from our files. Map tiles from MAP_TILE_URL's host.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+
+
+def tile_source(url):
+    """The CSP source of a tile URL template: its scheme and host (`{s}` subdomains: *)."""
+    match = re.match(r"(https?://[^/]+)", url or "")
+    return match.group(1).replace("{s}", "*") if match else None
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:", *filter(None, [tile_source(MAP_TILE_URL)])],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 ROOT_URLCONF = "partnerships_map.urls"
 WSGI_APPLICATION = "partnerships_map.wsgi.application"
 
@@ -137,6 +169,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partnerships_map.context_processors.map_settings",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -182,8 +215,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 
-# Basemap tiles. Empty MAP_TILE_URL means no basemap: the map still draws every boundary.
-MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# Basemap tiles (MAP_TILE_URL, read above for the CSP). Empty means no basemap: the map
+# still draws every boundary.
 MAP_TILE_ATTRIBUTION = os.environ.get(
     "MAP_TILE_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
@@ -349,4 +382,16 @@ if ENVIRONMENT == "production":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+    # HTTPS only: plain-HTTP requests are redirected (except the container's own health
+    # check), and browsers are told to use HTTPS for a year (HSTS).
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    # Both affect every other site under the domain: the operator's decision, off unless
+    # asked for (which is why their deploy-check warnings are silenced when off).
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+    if not SECURE_HSTS_INCLUDE_SUBDOMAINS:
+        SILENCED_SYSTEM_CHECKS.append("security.W005")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
