@@ -63,8 +63,10 @@ DATABASES = {
         os.environ["DATABASE_URL"],
         engine="django.contrib.gis.db.backends.postgis",
         # Reuse connections: a new one per request (with SCRAM authentication) costs more
-        # than most API responses.
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        # than most API responses. gunicorn's sync workers hold one each (bounded by the
+        # worker count); the development server runs a thread per request, so there each
+        # connection closes with its request, or 16 clients exhaust PostgreSQL's slots.
+        conn_max_age=0 if "runserver" in sys.argv else int(os.environ.get("DB_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
@@ -101,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.gzip.GZipMiddleware",
+    # Static files from gunicorn itself, compressed and (outside DEBUG) hashed, cached forever.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "partnerships_map.middleware.RejectNulBytes",
     "django.middleware.common.CommonMiddleware",
@@ -193,7 +197,13 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed, compressed copies made by collectstatic (scripts/run, the Docker image);
+    # tests and the development server (DEBUG) use the source files as they are.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG and ENVIRONMENT != "test"
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 
 CACHES = {
@@ -371,12 +381,6 @@ if ENVIRONMENT == "test":
 if ENVIRONMENT == "production":
     if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set in production")
-    # gunicorn serves the collected static files itself, compressed and cached forever.
-    MIDDLEWARE.insert(
-        MIDDLEWARE.index("django.middleware.gzip.GZipMiddleware") + 1,
-        "whitenoise.middleware.WhiteNoiseMiddleware",
-    )
-    STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
     ALLOWED_HOSTS.append("127.0.0.1")  # the container's own health check
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True

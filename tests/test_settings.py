@@ -99,3 +99,18 @@ def test_the_tile_host_is_the_only_other_image_source():
         MAP_TILE_URL="https://{s}.tiles.example.org/{z}/{x}/{y}.png",
     )
     assert images == "[\"'self'\", 'data:', 'https://*.tiles.example.org']"
+
+
+def test_the_development_server_never_keeps_database_connections():
+    """It runs a thread per request: kept connections would exhaust PostgreSQL's slots."""
+    code = "import partnerships_map.settings as s; print(s.DATABASES['default']['CONN_MAX_AGE'])"
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_ENV"}}
+    for argv, expected in ((["manage.py", "runserver"], "0"), (["gunicorn"], "60")):
+        result = subprocess.run(
+            [sys.executable, "-c", f"import sys; sys.argv = {argv!r}; {code}"],
+            env={**env, "DB_CONN_MAX_AGE": "60"},
+            capture_output=True,
+            text=True,
+            cwd=settings.BASE_DIR,
+        )
+        assert result.stdout.strip() == expected, result.stderr
