@@ -173,7 +173,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partnerships_map.context_processors.map_settings",
-                "csp.context_processors.nonce",
             ],
         },
     },

@@ -77,3 +77,20 @@ def test_touch_targets_are_big_enough_whatever_the_fonts(
         for violation in results.response["violations"]
         for node in violation["nodes"]
     ]
+
+
+def test_pages_work_under_the_content_security_policy(page, live_server, partnerships, register):
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.goto(live_server.url + "/")
+    expect(page.locator("#map")).to_have_attribute("data-loaded", "153")
+    page.goto(live_server.url + "/areas/E09000011/")
+    expect(page.locator("#area-map")).to_have_attribute("data-loaded", "1")
+    page.goto(live_server.url + "/api/v1/docs/")
+    expect(page.locator(".swagger-ui .title").first).to_contain_text("England's education")
+    assert refused == []
