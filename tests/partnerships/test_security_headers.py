@@ -9,6 +9,10 @@ pytestmark = pytest.mark.django_db
 SCRIPT = re.compile(r"<script(?P<attributes>[^>]*)>(?P<body>.*?)</script>", re.S)
 
 
+def inline_styles(html):
+    return re.findall(r"<style[^>]*>", html)
+
+
 def inline_scripts(html):
     return [
         match.group(0)[:120]
@@ -47,3 +51,4 @@ def test_pages_have_a_strict_csp_and_no_inline_script(client, partnerships, regi
         assert directives["frame-ancestors"] == ["'none'"]
         if "script=" not in page:
             assert inline_scripts(response.content.decode()) == [], page
+            assert inline_styles(response.content.decode()) == [], page
