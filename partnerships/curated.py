@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from geodata.models import LocalAuthority, Trust
@@ -25,6 +26,7 @@ from partnerships.models import (
     is_list_field,
     partnership_field,
 )
+from partnerships.validators import encode_web_address, validate_web_address
 
 CURATED_FILE = Path(settings.BASE_DIR) / "fixtures" / "partnerships" / "partnerships.json"
 CHANGE_REASON = "Loaded from the curated data set"
@@ -85,9 +87,18 @@ def validate(record, index):
                 raise CuratedDataError(f"{where}: unknown {key}: {', '.join(unknown)}")
         elif record[key] and record[key] not in allowed:
             raise CuratedDataError(f"{where}: {key} {record[key]!r} is not one of {allowed}")
-    for source in record["sources"]:
-        if not source.get("url", "").startswith(("http://", "https://")):
-            raise CuratedDataError(f"{where}: source without an http(s) URL: {source}")
+    for holder, key in [(record, "website"), *((source, "url") for source in record["sources"])]:
+        if key == "website" and not holder.get(key):
+            continue
+        # An en dash or a space is percent-encoded, as a browser would; anything else that
+        # is not a web address is refused.
+        holder[key] = encode_web_address(str(holder.get(key) or ""))
+        try:
+            validate_web_address(holder[key])
+        except ValidationError:
+            raise CuratedDataError(
+                f"{where}: {key} {holder[key]!r} is not a web address (http:// or https://)"
+            ) from None
     return where
 
 

@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
 from rest_framework import serializers
 
+from api_core.throttles import throttled_like_the_api
 from geodata.api.serializers import LocalAuthorityFeatureSerializer
 from geodata.models import LocalAuthority
 from partnerships.api.serializers import (
@@ -51,7 +52,20 @@ def joined(values):
     return ";".join(str(value) for value in values)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A cell value that spreadsheet programs show as text, never run as a formula
+    (OWASP's CSV-injection advice: prefix a quote to text starting with = + - @ tab CR).
+    Numbers are left alone, so a negative number stays a number."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_cell(value):
+    """A serialized value as one CSV cell: lists joined, nothing as empty."""
     if isinstance(value, list):
         return joined(value)
     return "" if value is None else value
@@ -62,13 +76,15 @@ def csv_response(filename, header, rows, licence):
     writer = csv.writer(buffer)
     writer.writerow([*header, "licence", "attribution"])
     for row in rows:
-        writer.writerow([*row, LICENCE[licence]["licence"], LICENCE[licence]["attribution"]])
+        cells = [*row, LICENCE[licence]["licence"], LICENCE[licence]["attribution"]]
+        writer.writerow([spreadsheet_safe(cell) for cell in cells])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Link"] = f'<{LICENCE_LINKS[licence]}>; rel="license"'
     return response
 
 
+@throttled_like_the_api
 def partnerships_csv(request):
     """One row per partnership: the downloadable fields (areas as codes and names), its
     page and its sources."""
@@ -89,6 +105,7 @@ def partnerships_csv(request):
     return csv_response("partnerships.csv", header, rows, "partnerships")
 
 
+@throttled_like_the_api
 def memberships_csv(request):
     """One row per member of a published partnership, as the API describes members."""
     members = (
@@ -119,6 +136,7 @@ def geojson_response(filename, features, licence):
     return response
 
 
+@throttled_like_the_api
 def partnerships_geojson(request):
     queryset = Partnership.objects.published().with_public_relations().order_by("name")
     collection = PartnershipFeatureSerializer(
@@ -134,6 +152,7 @@ class LocalAuthorityDownloadSerializer(LocalAuthorityFeatureSerializer):
         fields = [*LocalAuthorityFeatureSerializer.Meta.fields, "partnership_count"]
 
 
+@throttled_like_the_api
 def local_authorities_geojson(request):
     authorities = (
         LocalAuthority.objects.current()

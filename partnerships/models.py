@@ -10,6 +10,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from geodata.models import LocalAuthority, School, Trust
+from partnerships.validators import validate_web_address
 
 
 class ChoiceArrayField(ArrayField):
@@ -140,7 +141,7 @@ class Partnership(models.Model):
         help_text="Short or former names.",
     )
     summary = models.TextField(help_text="Plain facts, each supported by a source.")
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, validators=[validate_web_address])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.UNKNOWN)
     la_role = models.CharField(
         "LA's role", max_length=20, choices=LARole.choices, blank=True, help_text="Blank: unknown."
@@ -458,7 +459,7 @@ class Source(models.Model):
     """Where a fact about a partnership comes from."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="sources")
-    url = models.URLField(max_length=500)
+    url = models.URLField(max_length=500, validators=[validate_web_address])
     title = models.CharField(max_length=300)
     accessed = models.DateField(null=True, blank=True)
 

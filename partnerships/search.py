@@ -81,7 +81,7 @@ def areas_by_name(query):
 
 def schools_matching(query):
     schools = School.objects.open().select_related("local_authority")
-    if query.isdigit():
+    if query.isascii() and query.isdigit():
         schools = schools.filter(urn=int(query))
     else:
         schools = schools.filter(Q(name__icontains=query) | Q(postcode__istartswith=query))
@@ -100,7 +100,9 @@ def schools_matching(query):
 def trusts_matching(query):
     trusts = Trust.objects.current()
     trusts = (
-        trusts.filter(uid=int(query)) if query.isdigit() else trusts.filter(name__icontains=query)
+        trusts.filter(uid=int(query))
+        if query.isascii() and query.isdigit()
+        else trusts.filter(name__icontains=query)
     )
     return [
         {

@@ -15,11 +15,11 @@ from django.core.validators import (
     MaxLengthValidator,
     MaxValueValidator,
     MinValueValidator,
-    URLValidator,
 )
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
+from api_core.clients import client_ip
 from geodata.models import LocalAuthority
 from partnerships.models import (
     SUGGESTIBLE_FIELDS,
@@ -31,6 +31,7 @@ from partnerships.models import (
 )
 from partnerships.notifications import queue_submission_emails
 from partnerships.tasks import send_outbox_soon
+from partnerships.validators import validate_web_address
 
 MAX_EVIDENCE_URLS = 10
 MAX_TEXT = 5000
@@ -58,6 +59,7 @@ def partnership_form_field(model_field, **kwargs):
     kwargs["required"] = False
     if isinstance(model_field, models.URLField):
         kwargs["assume_scheme"] = "https"
+        kwargs["validators"] = [validate_web_address]
     if model_field.name == "local_authorities":
         return forms.ModelMultipleChoiceField(
             queryset=LocalAuthority.objects.current().order_by("name"),
@@ -76,9 +78,13 @@ def partnership_form_field(model_field, **kwargs):
     return field
 
 
+class SuggestionLimitReached(Exception):
+    """This client has made RATE_LIMIT submissions in the last RATE_WINDOW."""
+
+
 def client_fingerprint(request):
     """A keyed hash of the client's address: enough to rate-limit, useless if leaked."""
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_ip(request)
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
 
 
@@ -88,6 +94,14 @@ def over_rate_limit(fingerprint):
         Suggestion.objects.filter(client_fingerprint=fingerprint, created_at__gte=since).count()
         >= RATE_LIMIT
     )
+
+
+def lock_client(fingerprint):
+    """Serialise one client's submissions until the transaction ends (a PostgreSQL advisory
+    lock on the fingerprint), so parallel posts cannot all pass the limit check at once."""
+    key = int.from_bytes(bytes.fromhex(fingerprint[:16]), "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 class SuggestionForm(forms.Form):
@@ -152,10 +166,9 @@ class SuggestionForm(forms.Form):
         urls = [line for line in lines if line]
         if len(urls) > MAX_EVIDENCE_URLS:
             raise ValidationError(f"Give at most {MAX_EVIDENCE_URLS} links.")
-        validate = URLValidator(schemes=["http", "https"])
         for url in urls:
             try:
-                validate(url)
+                validate_web_address(url)
             except ValidationError:
                 raise ValidationError(
                     f"“{url[:80]}” is not a web address (http:// or https://)."
@@ -215,7 +228,8 @@ SuggestionForm.base_fields = {
 
 
 def submit(form, fingerprint):
-    """Save the suggestion and queue its emails, in one transaction; returns it."""
+    """Save the suggestion and queue its emails, in one transaction; returns it. Raises
+    SuggestionLimitReached, saving nothing, when this client is over the limit."""
     partnership = form.partnership
     if partnership is None:
         kind, proposed = Suggestion.Kind.NEW, form.proposed_changes()
@@ -224,6 +238,9 @@ def submit(form, fingerprint):
     else:
         kind, proposed = Suggestion.Kind.AMENDMENT, form.proposed_changes()
     with transaction.atomic():
+        lock_client(fingerprint)
+        if over_rate_limit(fingerprint):
+            raise SuggestionLimitReached
         suggestion = Suggestion.objects.create(
             kind=kind,
             partnership=partnership,

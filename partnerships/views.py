@@ -24,6 +24,7 @@ from partnerships.page_cache import rendered_once_per_data_version
 from partnerships.suggestions import (
     RATE_LIMIT,
     SuggestionForm,
+    SuggestionLimitReached,
     client_fingerprint,
     over_rate_limit,
     submit,
@@ -69,18 +70,25 @@ def suggest(request, slug=None):
     fingerprint = client_fingerprint(request)
     if request.method == "POST":
         if over_rate_limit(fingerprint):
-            response = render(
-                request, "partnerships/suggest_limited.html", {"limit": RATE_LIMIT}, status=429
-            )
-            response["Retry-After"] = "3600"
-            return response
+            return suggestion_limit_reached(request)
         form = SuggestionForm(request.POST, partnership=partnership)
         if form.is_valid():
-            suggestion = submit(form, fingerprint)
+            try:
+                suggestion = submit(form, fingerprint)
+            except SuggestionLimitReached:
+                return suggestion_limit_reached(request)
             return redirect("suggestion-received", reference=suggestion.reference)
     else:
         form = SuggestionForm(partnership=partnership)
     return render(request, "partnerships/suggest.html", {"form": form, "partnership": partnership})
+
+
+def suggestion_limit_reached(request):
+    response = render(
+        request, "partnerships/suggest_limited.html", {"limit": RATE_LIMIT}, status=429
+    )
+    response["Retry-After"] = "3600"
+    return response
 
 
 def suggestion_received(request, reference):

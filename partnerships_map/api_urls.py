@@ -1,5 +1,5 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from geodata.api.views import TrustViewSet
@@ -21,7 +21,7 @@ router.register("trusts", TrustViewSet, basename="trust")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("search/", SearchView.as_view(), name="search"),
     path("postcodes/<str:postcode>/", PostcodeView.as_view(), name="postcode"),
     *router.urls,

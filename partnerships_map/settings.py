@@ -8,11 +8,15 @@ are the few explicit `if` blocks at the end.
 import os
 import re
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from api_core.clients import parse_trusted_proxies
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,6 +43,16 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# Which X-Forwarded-For hops to believe (api_core/clients.py): none by default,
+# a count of our reverse proxies, or a comma-separated list of their addresses/networks.
+try:
+    TRUSTED_PROXIES = parse_trusted_proxies(os.environ.get("TRUSTED_PROXIES", ""))
+except ValueError as error:
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXIES must be empty, a number of proxies, or comma-separated addresses "
+        f"or networks: {error}"
+    ) from error
+
 if "DATABASE_URL" not in os.environ:
     raise ImproperlyConfigured(
         "DATABASE_URL is not set. `make run` and `make test` set it for the embedded "
@@ -49,8 +63,10 @@ DATABASES = {
         os.environ["DATABASE_URL"],
         engine="django.contrib.gis.db.backends.postgis",
         # Reuse connections: a new one per request (with SCRAM authentication) costs more
-        # than most API responses.
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        # than most API responses. gunicorn's sync workers hold one each (bounded by the
+        # worker count); the development server runs a thread per request, so there each
+        # connection closes with its request, or 16 clients exhaust PostgreSQL's slots.
+        conn_max_age=0 if "runserver" in sys.argv else int(os.environ.get("DB_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
@@ -76,6 +92,8 @@ INSTALLED_APPS = [
     "leaflet",
     "django_celery_beat",
     "simple_history",
+    "axes",
+    "csp",
     "geodata",
     "partnerships",
 ]
@@ -83,15 +101,63 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.middleware.gzip.GZipMiddleware",
+    # Static files from gunicorn itself, compressed and (outside DEBUG) hashed, cached forever.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "partnerships_map.middleware.RejectNulBytes",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any login attempt for a locked-out account or client.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Admin login lockout: after AXES_FAILURE_LIMIT failures for one account, or from one
+# client, further attempts are refused for AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "api_core.clients.client_ip"
+AXES_RESET_ON_SUCCESS = True
+
+# Content-Security-Policy: scripts only from our own files, never inline (a page's data
+# travels in json_script blocks, which are not scripts). The one exception is the admin's
+# map widget, whose script carries a per-request nonce. Style attributes are allowed
+# (bar widths); style sheets only from our files. Map tiles from MAP_TILE_URL's host.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+
+
+def tile_source(url):
+    """The CSP source of a tile URL template: its scheme and host (`{s}` subdomains: *)."""
+    match = re.match(r"(https?://[^/]+)", url or "")
+    return match.group(1).replace("{s}", "*") if match else None
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:", *filter(None, [tile_source(MAP_TILE_URL)])],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 ROOT_URLCONF = "partnerships_map.urls"
 WSGI_APPLICATION = "partnerships_map.wsgi.application"
@@ -130,7 +196,13 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed, compressed copies made by collectstatic (scripts/run, the Docker image);
+    # tests and the development server (DEBUG) use the source files as they are.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG and ENVIRONMENT != "test"
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 
 CACHES = {
@@ -160,8 +232,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 
-# Basemap tiles. Empty MAP_TILE_URL means no basemap: the map still draws every boundary.
-MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# Basemap tiles (MAP_TILE_URL, read above for the CSP). Empty means no basemap: the map
+# still draws every boundary.
 MAP_TILE_ATTRIBUTION = os.environ.get(
     "MAP_TILE_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
@@ -214,6 +286,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api_core.schema.describe_geojson_responses",
+    ],
 }
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
@@ -227,15 +303,21 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 30 * 60
-CELERY_BROKER_CONNECTION_TIMEOUT = 3
-# Publishing fails fast when Redis is down (the web request must not hang); what was to
-# be sent waits in the database (the outbox) and beat sends it once Redis is back.
+# Redis down must not hang a web request. Publishing fails fast (short timeouts, no
+# retries); what was to be sent waits in the database (the outbox) and beat sends it once
+# Redis is back. Nobody reads task results, so publishing never touches the result
+# backend (with results on, a publish subscribes to it and retries 20 times: 19 s).
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_connect_timeout": 3,
+    "socket_connect_timeout": 1,
     "socket_timeout": 5,
     "max_retries": 0,
 }
-CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 5
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # The school register (DfE "Get Information About Schools") and its daily refresh.
@@ -304,15 +386,21 @@ if ENVIRONMENT == "test":
 if ENVIRONMENT == "production":
     if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set in production")
-    # gunicorn serves the collected static files itself, compressed and cached forever.
-    MIDDLEWARE.insert(
-        MIDDLEWARE.index("django.middleware.gzip.GZipMiddleware") + 1,
-        "whitenoise.middleware.WhiteNoiseMiddleware",
-    )
-    STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
     ALLOWED_HOSTS.append("127.0.0.1")  # the container's own health check
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+    # HTTPS only: plain-HTTP requests are redirected (except the container's own health
+    # check), and browsers are told to use HTTPS for a year (HSTS).
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    # Both affect every other site under the domain: the operator's decision, off unless
+    # asked for (which is why their deploy-check warnings are silenced when off).
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+    if not SECURE_HSTS_INCLUDE_SUBDOMAINS:
+        SILENCED_SYSTEM_CHECKS.append("security.W005")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS.append("security.W021")

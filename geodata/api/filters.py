@@ -58,7 +58,7 @@ class SchoolFilter(django_filters.FilterSet):
     def filter_q(self, queryset, name, value):
         value = value.strip()
         condition = Q(name__icontains=value) | Q(postcode__istartswith=value)
-        if value.isdigit():
+        if value.isascii() and value.isdigit():  # "²³" is a digit string, not a number
             condition |= Q(urn=int(value))
         return queryset.filter(condition)
 

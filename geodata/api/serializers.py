@@ -79,7 +79,7 @@ class TrustSummarySerializer(serializers.ModelSerializer):
 
 class SchoolFields(serializers.ModelSerializer):
     local_authority = LocalAuthoritySummary(read_only=True)
-    trust = TrustSummarySerializer(read_only=True)
+    trust = TrustSummarySerializer(read_only=True, allow_null=True)
     url = serializers.HyperlinkedIdentityField(view_name="api:school-detail", lookup_field="urn")
     record = serializers.CharField(
         source="record_label",

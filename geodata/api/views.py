@@ -149,7 +149,11 @@ class TrustViewSet(ConditionalListMixin, viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         """A census trust since matched to its GIAS trust redirects there."""
         successor = (
-            Trust.objects.filter(uid=kwargs["uid"] if str(kwargs["uid"]).isdigit() else -1)
+            Trust.objects.filter(
+                uid=kwargs["uid"]
+                if str(kwargs["uid"]).isascii() and str(kwargs["uid"]).isdigit()
+                else -1
+            )
             .exclude(superseded_by=None)
             .first()
         )

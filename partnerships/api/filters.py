@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import django_filters
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import CharField, Func, Q, Value
@@ -43,12 +45,26 @@ class CommaChoiceFilter(django_filters.CharFilter):
         return queryset.filter(condition)
 
 
+class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 date-time; its UTC offset must be one PostgreSQL accepts (±15:59)."""
+
+    def filter(self, queryset, value):
+        offset = value.utcoffset() if value else None
+        if offset is not None and abs(offset) >= timedelta(hours=16):
+            raise ValidationError(
+                {self.field_name_param: ["the time-zone offset must be between -15:59 and +15:59"]}
+            )
+        return super().filter(queryset, value)
+
+    field_name_param = "updated_since"
+
+
 class PartnershipFilter(django_filters.FilterSet):
     la = django_filters.CharFilter(method="filter_la", help_text="ONS, DfE or former LA code.")
     region = django_filters.CharFilter(method="filter_region", help_text="Region E12 code.")
     q = django_filters.CharFilter(method="filter_q", help_text="Fuzzy search of names.")
     bbox = BBoxFilter(field_name="display_footprint", help_text="min_lon,min_lat,max_lon,max_lat")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UpdatedSinceFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Partnership

@@ -63,3 +63,43 @@ def test_data_page_links_every_download_and_states_licences(client, boundaries):
     ]:
         assert f'href="{link}"' in html
     assert "CC BY 4.0" in html and "Open Government Licence v3.0" in html
+
+
+@pytest.mark.parametrize(
+    "payload", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+)
+def test_csv_cells_that_look_like_formulas_are_written_as_text(client, curated, payload):
+    from partnerships.models import Membership, Partnership
+
+    Partnership.objects.filter(slug="learn-sheffield").update(legal_form_detail=payload)
+    membership = Membership.objects.filter(partnership__slug="learn-sheffield").first()
+    Membership.objects.filter(pk=membership.pk).update(name=payload, role=payload)
+    sheffield = next(
+        r for r in rows(client.get("/data/partnerships.csv")) if r["slug"] == "learn-sheffield"
+    )
+    assert sheffield["legal_form_detail"] == "'" + payload
+    members = rows(client.get("/data/memberships.csv"))
+    assert any(r["name"] == "'" + payload and r["role"] == "'" + payload for r in members)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/data/partnerships.csv",
+        "/data/memberships.csv",
+        "/data/partnerships.geojson",
+        "/data/local-authorities.geojson",
+    ],
+)
+def test_downloads_are_throttled_like_the_api(client, boundaries, monkeypatch, url):
+    from rest_framework.throttling import SimpleRateThrottle
+    from rest_framework_api_key.models import APIKey
+
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", "2/min")
+    assert [client.get(url).status_code for _ in range(2)] == [200, 200]
+    response = client.get(url)
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    _, key = APIKey.objects.create_key(name="Research partner")
+    assert client.get(url, HTTP_AUTHORIZATION=f"Api-Key {key}").status_code == 200
+    assert client.get(url, HTTP_AUTHORIZATION="Api-Key not.a-key").status_code == 401

@@ -49,3 +49,48 @@ def test_trust_page(page, live_server, register, no_serious_violations):
         "Wakefield"
     )
     no_serious_violations(page)
+
+
+# Fonts differ between machines: a compact one (tight line height) must not shrink links
+# below WCAG 2.2's 24 x 24 px target size (2.5.8). This style stands in for such a font.
+COMPACT_FONT = "*, *::before, *::after { line-height: 1 !important; font-size: 14px; }"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/schools/136671/", "/trusts/9001/", "/areas/E09000011/", "/partnerships/learn-sheffield/"],
+)
+def test_touch_targets_are_big_enough_whatever_the_fonts(
+    page, live_server, partnerships, register, axe, path
+):
+    page.goto(live_server.url + path)
+    # A constructed style sheet (CSSOM), as the page's CSP rightly refuses inline styles.
+    page.evaluate(
+        """css => { const sheet = new CSSStyleSheet(); sheet.replaceSync(css);
+                    document.adoptedStyleSheets = [sheet]; }""",
+        COMPACT_FONT,
+    )
+    results = axe.run(page, options={"runOnly": {"type": "rule", "values": ["target-size"]}})
+    assert results.response["passes"] or results.response["inapplicable"]
+    assert results.response["violations"] == [], [
+        node["target"]
+        for violation in results.response["violations"]
+        for node in violation["nodes"]
+    ]
+
+
+def test_pages_work_under_the_content_security_policy(page, live_server, partnerships, register):
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.goto(live_server.url + "/")
+    expect(page.locator("#map")).to_have_attribute("data-loaded", "153")
+    page.goto(live_server.url + "/areas/E09000011/")
+    expect(page.locator("#area-map")).to_have_attribute("data-loaded", "1")
+    page.goto(live_server.url + "/api/v1/docs/")
+    expect(page.locator(".swagger-ui .title").first).to_contain_text("England's education")
+    assert refused == []

@@ -76,7 +76,11 @@ def test_a_changed_record_updates_but_a_moderated_edit_is_kept(curated_file, adm
         ({"focus_areas": ["astrology"]}, "unknown focus_areas: astrology"),
         ({"la_role": "council_run"}, "la_role 'council_run' is not one of"),
         ({"sources": []}, "sources is required"),
-        ({"sources": [{"url": "ftp://example"}]}, r"source without an http\(s\) URL"),
+        (
+            {"sources": [{"url": "ftp://example.org/a"}]},
+            r"url 'ftp://example.org/a' is not a web address \(http:// or https://\)",
+        ),
+        ({"website": 'https://example.org/"><script>'}, "website .* is not a web address"),
     ],
 )
 def test_bad_records_are_refused_and_nothing_is_written(curated_file, change, message):
@@ -84,6 +88,14 @@ def test_bad_records_are_refused_and_nothing_is_written(curated_file, change, me
     with pytest.raises(CommandError, match=message):
         call_command("load_partnerships", str(curated_file))
     assert not Partnership.objects.exists()
+
+
+def test_addresses_with_an_en_dash_are_stored_percent_encoded(curated_file):
+    source = {"url": "https://example.org/essex-county-council-–-improvement", "title": "T"}
+    curated_file.write_text(json.dumps([LEARN_SHEFFIELD, {**CASL, "sources": [source]}]))
+    load_curated_partnerships(curated_file)
+    stored = Partnership.objects.get(slug="cumbria-alliance-of-system-leaders").sources.get()
+    assert stored.url == "https://example.org/essex-county-council-%E2%80%93-improvement"
 
 
 def test_repeated_slugs_are_refused(curated_file):

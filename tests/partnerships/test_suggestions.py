@@ -62,6 +62,10 @@ def test_a_new_partnership_suggestion_is_saved_and_acknowledged(client, partners
         ({"local_authorities": []}, "local_authorities", "Choose at least one"),
         ({"comment": "x" * 5001}, "comment", "at most 5000 characters"),
         ({"website": "javascript:alert(1)"}, "website", "Enter a valid URL."),
+        ({"website": "ftp://example.org/"}, "website", "starting with http:// or https://"),
+        ({"website": 'https://example.org/"><script>'}, "website", "no spaces or quotes"),
+        ({"evidence_urls": "ftp://example.org/a"}, "evidence_urls", "is not a web address"),
+        ({"evidence_urls": 'https://e.org/"><script>'}, "evidence_urls", "is not a web address"),
         ({"la_role": "council_run"}, "la_role", "Select a valid choice"),
     ],
 )
@@ -132,6 +136,38 @@ def test_at_most_five_suggestions_an_hour_per_client(client, partnerships):
     assert Suggestion.objects.count() == 5
     other = Client(REMOTE_ADDR="192.0.2.7")
     assert other.post("/suggest/", NEW).status_code == 302
+
+
+def test_the_suggestion_limit_counts_visitors_behind_a_trusted_proxy(partnerships, settings):
+    settings.TRUSTED_PROXIES = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(5):
+        Client(HTTP_X_FORWARDED_FOR="198.51.100.1", **proxy).post("/suggest/", NEW)
+    spoofing = Client(HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.1", **proxy)
+    assert spoofing.post("/suggest/", NEW).status_code == 429
+    other_visitor = Client(HTTP_X_FORWARDED_FOR="198.51.100.2", **proxy)
+    assert other_visitor.post("/suggest/", NEW).status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_posts_from_one_client_save_at_most_the_limit(partnerships):
+    barrier = threading.Barrier(12)
+    statuses = []
+
+    def post():
+        try:
+            barrier.wait()
+            statuses.append(Client().post("/suggest/", NEW).status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Suggestion.objects.count() == 5
+    assert sorted(statuses) == [302] * 5 + [429] * 7
 
 
 def test_csrf_is_required(partnerships):

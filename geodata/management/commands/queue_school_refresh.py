@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from kombu.exceptions import OperationalError
 
 from geodata.models import ImportRun
 from geodata.tasks import refresh_schools
@@ -23,5 +24,11 @@ class Command(BaseCommand):
         if if_empty and gias.exists():
             self.stdout.write("A GIAS extract is imported (or importing): no refresh queued.")
             return
-        result = refresh_schools.delay()
+        try:
+            result = refresh_schools.delay()
+        except OperationalError as error:
+            raise CommandError(
+                f"Could not queue the refresh: Redis (the Celery broker) is unreachable ({error}). "
+                "Start Redis and try again, or run `manage.py import_gias` directly."
+            ) from error
         self.stdout.write(f"Queued a school register refresh from GIAS (task {result.id}).")
