@@ -15,9 +15,10 @@ what we hold, more than 20% of rows rejected, no row accepted, or far fewer acce
 rows than last time. Every attempt is recorded by `geodata.import_runs.recorded_run`.
 """
 
+import gc
 import math
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from operator import gt, itemgetter
 
 import numpy
 import shapely
@@ -69,7 +70,7 @@ TRUST_TYPES = {
     "Supported by a trust": Trust.Type.TRUST,
 }
 MAX_KEY = 2_147_483_647  # URNs and trust UIDs are stored as PostgreSQL integers
-NOT_APPLICABLE = {"Not applicable", "Does not apply"}
+NOT_APPLICABLE = {"Not applicable": "", "Does not apply": ""}  # GIAS's words for "none"
 
 
 class RowError(ValueError):
@@ -78,7 +79,7 @@ class RowError(ValueError):
 
 def text(value):
     value = value.strip()
-    return "" if value in NOT_APPLICABLE else value
+    return NOT_APPLICABLE.get(value, value)
 
 
 def whole_number(low, high):
@@ -97,23 +98,31 @@ def whole_number(low, high):
 
 
 def percentage(value):
+    """A number from 0 to 100, to one decimal place (the staging column rounds it)."""
     value = value.strip()
     if not value:
         return None
     try:
-        number = Decimal(value)
-        if not number.is_finite() or not 0 <= number <= 100:
-            raise RowError(f"percentage {value[:40]} is out of range (0–100)")
-        return number.quantize(Decimal("0.1"))
-    except InvalidOperation:
+        number = float(value)
+    except ValueError:
         raise RowError(f"{value[:40]!r} is not a percentage") from None
+    if not 0 <= number <= 100:  # false for NaN too
+        raise RowError(f"percentage {value[:40]} is out of range (0–100)")
+    return number
 
 
-def date_value(value):
+def date_value(value, known={}):  # noqa: B006 (a deliberate cache: dates repeat a lot)
     try:
-        return parse_date(value)
+        return known[value]
+    except KeyError:
+        pass
+    try:
+        parsed = parse_date(value)
     except ValueError:
         raise RowError(f"{value[:40]!r} is not a DD-MM-YYYY date") from None
+    if len(known) < 100_000:
+        known[value] = parsed
+    return parsed
 
 
 # model field -> (GIAS column, parser). Columns GIAS has added or dropped over the years
@@ -158,14 +167,17 @@ SQL_TYPES = {
     "CharField": "text",
     "PositiveSmallIntegerField": "integer",
     "PositiveIntegerField": "integer",
-    "DecimalField": "numeric",
+    "DecimalField": "numeric(5, 1)",  # percentages: rounded as GIAS's are
     "DateField": "date",
 }
+TEXT_FIELDS = [name for name, (_, parser) in COLUMNS.items() if parser is text]
+TYPED_FIELDS = [name for name, (_, parser) in COLUMNS.items() if parser is not text]
 # The staging table: a row's line, its URN, the model values, then what is resolved.
 STAGED = [
     "line",
     "urn",
-    *COLUMNS,
+    *TEXT_FIELDS,
+    *TYPED_FIELDS,
     "register_la_code",
     "local_authority_id",
     "trust_id",
@@ -174,6 +186,8 @@ STAGED = [
     "lon",
     "lat",
 ]
+LA_CODE_AT = STAGED.index("register_la_code")
+AUTHORITY_AT = STAGED.index("local_authority_id")
 HASHED = [name for name in STAGED if name not in ("line", "urn", "trust_name", "trust_type")]
 
 
@@ -244,32 +258,38 @@ class RowParser:
         self.trust_flag = position.get("TrustSchoolFlag (name)")
         self.easting = position["Easting"]
         self.northing = position["Northing"]
-        self.fields = [
-            (name, position.get(column), parser, max_length(name) if parser is text else None)
-            for name, (column, parser) in COLUMNS.items()
+        absent = len(header)  # `parse` appends one empty value to every row
+        self.texts = itemgetter(*[position.get(COLUMNS[name][0], absent) for name in TEXT_FIELDS])
+        self.text_lengths = [max_length(name) for name in TEXT_FIELDS]
+        self.typed = [
+            (position.get(COLUMNS[name][0], absent), COLUMNS[name][1]) for name in TYPED_FIELDS
         ]
 
-    def parse(self, values):
+    def parse(self, line, values):
         """Everything but the location checks, which run on a whole batch: (row, x, y)."""
         urn = values[self.urn].strip()
         if not urn.isdigit() or not urn.isascii():
             raise RowError(f"URN {urn[:40]!r} is not a number")
         if not 0 < int(urn) <= MAX_KEY:
             raise RowError(f"URN {urn[:40]} is out of range")
-        row = [int(urn)]
-        for name, index, parser, length in self.fields:
-            value = parser(values[index]) if index is not None else parser("")
-            if length and len(value) > length:
-                raise RowError(f"{name} is longer than {length} characters")
-            row.append(value)
-        if not row[1]:
+        values.append("")  # what a column the file lacks reads as
+        texts = [NOT_APPLICABLE.get(value, value) for value in map(str.strip, self.texts(values))]
+        if any(map(gt, map(len, texts), self.text_lengths)):
+            for name, value, length in zip(TEXT_FIELDS, texts, self.text_lengths, strict=True):
+                if len(value) > length:
+                    raise RowError(f"{name} is longer than {length} characters")
+        if not texts[0]:
             raise RowError("the establishment has no name")
+        row = [line, int(urn), *texts]
+        for index, parser in self.typed:
+            row.append(parser(values[index]))
         la_code = values[self.la_code].strip()
         candidates = self.places.candidates(la_code)
         if len(la_code) > 3:
             raise RowError(f"LA code {la_code[:40]!r} is not a DfE LA code")
         row.append(la_code)
-        row.append(candidates)  # resolved to one authority once the location is known
+        # One authority, or several: resolved once the location is known (`located`).
+        row.append(next(iter(candidates)) if len(candidates) == 1 else candidates)
         trust_code = values[self.trust_code].strip()
         if trust_code:
             if not trust_code.isdigit() or not trust_code.isascii():
@@ -371,63 +391,60 @@ class Importer:
         """Accepted rows, ready for COPY, streamed a batch at a time."""
         header, records = read_records(self.path, REQUIRED_COLUMNS, self.progress)
         parser = RowParser(header, places)
-        batch = []
+        batch, eastings, northings = [], [], []
         for line, values in records:
             self.run.rows_read += 1
-            urn = values[parser.urn]
             try:
-                row, x, y = parser.parse(values)
+                row, x, y = parser.parse(line, values)
             except RowError as error:
-                self.reject(line, urn, error)
+                self.reject(line, values[parser.urn], error)
                 continue
-            self.urn_lines.setdefault(row[0], []).append(line)
-            batch.append((line, row, x, y))
+            self.urn_lines.setdefault(row[1], []).append(line)
+            batch.append(row)
+            eastings.append(x)
+            northings.append(y)
             if len(batch) >= BATCH_SIZE:
-                yield from self.located(batch, places)
-                batch = []
-        yield from self.located(batch, places)
+                yield from self.located(batch, eastings, northings, places)
+                batch, eastings, northings = [], [], []
+        yield from self.located(batch, eastings, northings, places)
 
-    def located(self, batch, places):
+    def located(self, batch, eastings, northings, places):
         """The batch's coordinates converted and checked as arrays; rows outside rejected."""
         if not batch:
             return
-        eastings = numpy.array([x for _, _, x, _ in batch])
-        northings = numpy.array([y for _, _, _, y in batch])
+        eastings, northings = numpy.array(eastings), numpy.array(northings)
         lons, lats = places.to_wgs84.transform(eastings, northings)
         lons, lats = numpy.round(lons, 6), numpy.round(lats, 6)
-        located = ~numpy.isnan(eastings)
-        inside = shapely.contains_xy(places.england, lons, lats)
-        for (line, row, easting, northing), lon, lat, has_point, ok in zip(
-            batch, lons.tolist(), lats.tolist(), located.tolist(), inside.tolist(), strict=True
+        outside = ~numpy.isnan(eastings) & ~shapely.contains_xy(places.england, lons, lats)
+        for row, lon, lat, easting, northing, bad in zip(
+            batch, lons.tolist(), lats.tolist(), eastings, northings, outside.tolist()
         ):
-            if has_point and not ok:
+            if bad:
                 self.reject(
-                    line,
-                    str(row[0]),
+                    row[0],
+                    str(row[1]),
                     f"Easting/Northing {easting:g}/{northing:g} fall outside England",
                 )
                 continue
-            if not has_point:
-                lon = lat = math.nan
-            candidates = row[len(COLUMNS) + 2]
-            if len(candidates) == 1:
-                authority = next(iter(candidates))
-            else:
+            if row[AUTHORITY_AT].__class__ is not int:  # a former code shared by successors
                 try:
-                    authority = places.authority_at(row[len(COLUMNS) + 1], candidates, lon, lat)
+                    row[AUTHORITY_AT] = places.authority_at(
+                        row[LA_CODE_AT], row[AUTHORITY_AT], lon, lat
+                    )
                 except RowError as error:
-                    self.reject(line, str(row[0]), error)
+                    self.reject(row[0], str(row[1]), error)
                     continue
-            row[len(COLUMNS) + 2] = authority
-            if not has_point:
+            if lon != lon:  # NaN: no location
                 lon = lat = None
-            yield (line, *row, lon, lat)
+            row.append(lon)
+            row.append(lat)
+            yield row
 
     # -- writing -------------------------------------------------------------------
     def stage(self, cursor, places):
         fields = {field.name: field for field in School._meta.fields}
         types = ["integer", "integer"]
-        for name in COLUMNS:
+        for name in [*TEXT_FIELDS, *TYPED_FIELDS]:
             types.append(SQL_TYPES[fields[name].get_internal_type()])
         types += [
             "text",
@@ -440,12 +457,18 @@ class Importer:
         ]
         columns = ", ".join(f"{name} {kind}" for name, kind in zip(STAGED, types, strict=True))
         cursor.execute("DROP TABLE IF EXISTS pg_temp.gias_staging")  # an outer transaction's
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE gias_staging ({columns}, content_hash text) ON COMMIT DROP"
-        )
-        with cursor.copy(f"COPY gias_staging ({', '.join(STAGED)}) FROM STDIN") as copy:
-            for row in self.staged_rows(places):
-                copy.write_row(row)
+        cursor.execute(f"CREATE TEMPORARY TABLE gias_staging ({columns}) ON COMMIT DROP")
+        # Reading makes millions of short-lived objects and no cycles: the cyclic garbage
+        # collector would only rescan them again and again (a third of the reading time).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            with cursor.copy(f"COPY gias_staging ({', '.join(STAGED)}) FROM STDIN") as copy:
+                for row in self.staged_rows(places):
+                    copy.write_row(row)
+        finally:
+            if collecting:
+                gc.enable()
 
     def reject_duplicates(self, cursor):
         """Every copy of a URN the file repeats is rejected: which one is right is unknown."""
@@ -478,7 +501,29 @@ class Importer:
         """Set-based: count, then write only new and changed rows (MapIt's postcode import)."""
         run = self.run
         hashed = ", ".join(f"s.{name}" for name in HASHED)
-        cursor.execute(f"UPDATE gias_staging s SET content_hash = md5(ROW({hashed})::text)")
+        # One pass over the file's rows: the new and changed ones, with their hashes.
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.gias_changed")
+        cursor.execute(
+            f"""
+            CREATE TEMPORARY TABLE gias_changed ON COMMIT DROP AS
+            SELECT s.urn, h.content_hash, sc.urn IS NULL AS new,
+                   s.status = %s AND sc.status <> %s AS newly_closed
+            FROM gias_staging s
+            CROSS JOIN LATERAL (SELECT md5(ROW({hashed})::text) AS content_hash) h
+            LEFT JOIN geodata_school sc ON sc.urn = s.urn
+            WHERE sc.content_hash IS DISTINCT FROM h.content_hash
+            """,
+            [School.CLOSED, School.CLOSED],
+        )
+        cursor.execute(
+            """
+            SELECT count(*) FILTER (WHERE new), count(*) FILTER (WHERE NOT new),
+                   count(*) FILTER (WHERE newly_closed)
+            FROM gias_changed
+            """
+        )
+        run.created, run.updated, run.closed = cursor.fetchone()
+        run.unchanged = run.rows_read - run.rejected - run.created - run.updated
         cursor.execute(
             """
             INSERT INTO geodata_trust (uid, name, trust_type, companies_house_number, updated_at)
@@ -491,19 +536,6 @@ class Importer:
             """
         )
         self.trusts_changed = cursor.rowcount
-        cursor.execute(
-            """
-            SELECT count(*) FILTER (WHERE sc.urn IS NULL),
-                   count(*) FILTER (WHERE sc.content_hash <> s.content_hash),
-                   count(*) FILTER (WHERE sc.content_hash <> s.content_hash
-                                    AND s.status = %s AND sc.status <> %s),
-                   count(*)
-            FROM gias_staging s LEFT JOIN geodata_school sc ON sc.urn = s.urn
-            """,
-            [School.CLOSED, School.CLOSED],
-        )
-        run.created, run.updated, run.closed, accepted = cursor.fetchone()
-        run.unchanged = accepted - run.created - run.updated
         written = [name for name in HASHED if name not in ("lon", "lat")]
         updates = ", ".join(
             f"{name} = EXCLUDED.{name}"
@@ -517,9 +549,8 @@ class Importer:
             SELECT s.urn, {", ".join(f"s.{name}" for name in written)},
                 CASE WHEN s.lon IS NOT NULL
                      THEN ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326) END,
-                %(date)s, %(date)s, NULL, s.content_hash, now()
-            FROM gias_staging s LEFT JOIN geodata_school sc ON sc.urn = s.urn
-            WHERE sc.urn IS NULL OR sc.content_hash <> s.content_hash
+                %(date)s, %(date)s, NULL, c.content_hash, now()
+            FROM gias_changed c JOIN gias_staging s ON s.urn = c.urn
             ON CONFLICT (urn) DO UPDATE SET {updates}, updated_at = now()
             """,
             {"date": run.extract_date},

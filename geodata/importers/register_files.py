@@ -91,7 +91,7 @@ def read_records(path, required_columns, progress=None):
     raises RegisterFileError, never another exception.
     """
     refuse_unreadable(path)
-    handle = open(path, "rb")
+    handle = open(path, "rb")  # noqa: SIM115 (the records generator closes it)
     try:
         reader = csv.reader(decoded_lines(handle, progress), strict=True)
         try:
