@@ -57,7 +57,7 @@ def readable_errors(errors):
 
 
 def source_lock_key(source):
-    return zlib.crc32(str(source).encode())
+    return zlib.crc32(str(source).encode()) & 0x7FFFFFFF  # a PostgreSQL int4
 
 
 def try_source_lock(source):

@@ -417,7 +417,13 @@ class Importer:
         lons, lats = numpy.round(lons, 6), numpy.round(lats, 6)
         outside = ~numpy.isnan(eastings) & ~shapely.contains_xy(places.england, lons, lats)
         for row, lon, lat, easting, northing, bad in zip(
-            batch, lons.tolist(), lats.tolist(), eastings, northings, outside.tolist()
+            batch,
+            lons.tolist(),
+            lats.tolist(),
+            eastings.tolist(),
+            northings.tolist(),
+            outside.tolist(),
+            strict=True,
         ):
             if bad:
                 self.reject(
@@ -613,3 +619,40 @@ def import_gias_file(
         triggered_by=readable(triggered_by, 100),
         forced=force,
     )
+
+
+def reset_extract_date(run, new_date=None, *, by=""):
+    """Undo a wrong extract date (a file named for a future day, say): the run, and the
+    schools it dated, get `new_date` (by default the day the file was imported, which
+    it cannot be newer than). Returns how many schools were re-dated.
+
+    Without this, every later extract is refused as older than the wrong one.
+    """
+    if run.source != ImportRun.Source.GIAS_ESTABLISHMENTS:
+        raise RegisterFileError(f"import run {run.pk} is not a GIAS establishments import")
+    if run.status != ImportRun.Status.SUCCEEDED or run.extract_date is None:
+        raise RegisterFileError(f"import run {run.pk} did not import anything: nothing to undo")
+    old_date = run.extract_date
+    new_date = new_date or timezone.localdate(run.started_at)
+    if new_date > timezone.localdate():
+        raise RegisterFileError(f"{new_date} is in the future")
+    if new_date == old_date:
+        raise RegisterFileError(f"import run {run.pk} is already dated {old_date}")
+    with transaction.atomic():
+        changed = set()
+        for field in ("first_seen", "last_seen", "missing_since"):
+            urns = School.objects.filter(**{field: old_date}).values_list("urn", flat=True)
+            changed.update(urns)
+            School.objects.filter(**{field: old_date}).update(**{field: new_date})
+        run.extract_date = new_date
+        run.message = readable(
+            f"{run.message} [Extract date reset from {old_date} to {new_date}"
+            f"{f' by {by}' if by else ''} on {timezone.localdate()}; {len(changed)} schools "
+            "re-dated.]"
+        )
+        run.save(update_fields=["extract_date", "message"])
+        if changed:
+            transaction.on_commit(
+                lambda: register_imported.send(sender=reset_extract_date, run=run)
+            )
+    return len(changed)

@@ -240,7 +240,7 @@ def test_moderator_uploads_an_extract_in_the_admin(admin_client, boundaries):
         response = admin_client.post(
             "/admin/geodata/importrun/upload-gias/", {"file": handle}, follow=True
         )
-    run = ImportRun.objects.get()
+    run = ImportRun.objects.get(source=ImportRun.Source.GIAS_ESTABLISHMENTS)
     assert response.redirect_chain[-1][0] == f"/admin/geodata/importrun/{run.pk}/change/"
     assert "10 created" in response.content.decode()
     assert run.location == "upload: edubasealldata20251124.csv"

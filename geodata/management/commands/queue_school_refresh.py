@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from geodata.import_runs import close_stale_runs
 from geodata.models import ImportRun, School
 from geodata.tasks import refresh_schools
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_empty, **options):
+        close_stale_runs(ImportRun.Source.GIAS_ESTABLISHMENTS)
         if if_empty and (
             School.objects.exists()
             or ImportRun.objects.filter(
