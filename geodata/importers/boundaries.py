@@ -63,6 +63,7 @@ class LoadResult:
     created: bool
     activated: bool
     problems: list = field(default_factory=list)
+    areas: int = 0
     run: ImportRun | None = None
 
 
@@ -227,7 +228,7 @@ def load_boundary_set(*, name, la_file, dry_run=False, triggered_by="", **option
     def work(run):
         result = load(run, name=name, la_file=la_file, **options)
         outcome["result"] = result
-        count = result.boundary_set.boundaries.count()
+        count = result.areas
         run.rows_read = run.created = count if result.created else 0
         run.unchanged = 0 if result.created else count
         verb = "loaded" if result.created else "already loaded, unchanged"
@@ -285,9 +286,9 @@ def load(
                 if not problems:
                     activate(existing)
                     activated = True
-            return LoadResult(existing, created=False, activated=activated, problems=problems)
+            return LoadResult(existing, False, activated, problems, existing.boundaries.count())
         return LoadResult(
-            existing, created=False, activated=False, problems=existing.check_problems
+            existing, False, False, existing.check_problems, existing.boundaries.count()
         )
 
     lookup = read_lookup(lookup_file)
@@ -343,4 +344,4 @@ def load(
         if activate_when_checked and not problems:
             activate(boundary_set)
             activated = True
-    return LoadResult(boundary_set, created=True, activated=activated, problems=problems)
+    return LoadResult(boundary_set, True, activated, problems, len(rows))

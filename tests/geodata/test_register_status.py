@@ -42,23 +42,6 @@ def test_an_empty_register_queues_a_refresh_once(boundaries, settings, mocker_de
     assert mocker_delay == [()]
 
 
-@pytest.fixture
-def mocker_delay(monkeypatch):
-    from geodata.management.commands import queue_school_refresh
-
-    calls = []
-
-    class Result:
-        id = "test"
-
-    def delay(*args):
-        calls.append(args)
-        return Result()
-
-    monkeypatch.setattr(queue_school_refresh.refresh_schools, "delay", delay)
-    return calls
-
-
 @pytest.mark.django_db(transaction=True)
 def test_beat_schedules_the_daily_refresh():
     DatabaseScheduler(app=app, lazy=True).setup_schedule()
