@@ -2,11 +2,11 @@
 
 Shaped like MapIt's postcode import: the file is streamed once, each row checked in
 Python (coordinates transformed and placed in England a batch at a time, as arrays),
-and the accepted rows COPYed into a temporary staging table; then a few set-based SQL
-statements compare content hashes (computed in SQL) and insert or update only what
-changed, all in one transaction: the whole file is applied or nothing is. Importing
-the same file twice writes nothing. Schools an extract lacks are kept and marked
-`missing_since`.
+and the accepted rows COPYed, each with a content hash (md5 of its values' repr: no
+per-row JSON), into a temporary staging table; then a few set-based SQL statements find
+the new and changed rows in one pass and insert or update only those, all in one
+transaction: the whole file is applied or nothing is. Importing the same file twice
+writes nothing. Schools an extract lacks are kept and marked `missing_since`.
 
 Bad rows (including every copy of a duplicated URN) are rejected and reported with their
 line numbers without stopping the import; a file that fails a safety check is refused
@@ -18,6 +18,7 @@ rows than last time. Every attempt is recorded by `geodata.import_runs.recorded_
 import gc
 import math
 from dataclasses import dataclass
+from hashlib import md5
 from operator import gt, itemgetter
 
 import numpy
@@ -185,10 +186,16 @@ STAGED = [
     "trust_type",
     "lon",
     "lat",
+    "content_hash",
 ]
 LA_CODE_AT = STAGED.index("register_la_code")
 AUTHORITY_AT = STAGED.index("local_authority_id")
-HASHED = [name for name in STAGED if name not in ("line", "urn", "trust_name", "trust_type")]
+# What is written to a school from its staged row (the hash covers these and the location).
+WRITTEN = [
+    name
+    for name in STAGED
+    if name not in ("line", "urn", "trust_name", "trust_type", "lon", "lat", "content_hash")
+]
 
 
 def max_length(field_name):
@@ -444,6 +451,8 @@ class Importer:
                 lon = lat = None
             row.append(lon)
             row.append(lat)
+            # The row's fingerprint: every value it sets on the school, in a fixed order.
+            row.append(md5(repr(row[1:]).encode(), usedforsecurity=False).hexdigest())
             yield row
 
     # -- writing -------------------------------------------------------------------
@@ -460,6 +469,7 @@ class Importer:
             "text",
             "double precision",
             "double precision",
+            "text",
         ]
         columns = ", ".join(f"{name} {kind}" for name, kind in zip(STAGED, types, strict=True))
         cursor.execute("DROP TABLE IF EXISTS pg_temp.gias_staging")  # an outer transaction's
@@ -494,8 +504,6 @@ class Importer:
 
     def apply(self, places):
         with connection.cursor() as cursor:
-            # Fixed so that a row's text form, and so its hash, never depends on the session.
-            cursor.execute("SET LOCAL DateStyle = 'ISO, DMY'")
             self.stage(cursor, places)
             self.reject_duplicates(cursor)
             self.check_accepted_rows()
@@ -504,20 +512,17 @@ class Importer:
             derive_register_indicators(self.run.extract_date)
 
     def write(self, cursor):
-        """Set-based: count, then write only new and changed rows (MapIt's postcode import)."""
+        """Set-based: find the new and changed rows in one pass, then write only those
+        (MapIt's postcode import)."""
         run = self.run
-        hashed = ", ".join(f"s.{name}" for name in HASHED)
-        # One pass over the file's rows: the new and changed ones, with their hashes.
         cursor.execute("DROP TABLE IF EXISTS pg_temp.gias_changed")
         cursor.execute(
-            f"""
+            """
             CREATE TEMPORARY TABLE gias_changed ON COMMIT DROP AS
-            SELECT s.urn, h.content_hash, sc.urn IS NULL AS new,
+            SELECT s.*, sc.urn IS NULL AS new,
                    s.status = %s AND sc.status <> %s AS newly_closed
-            FROM gias_staging s
-            CROSS JOIN LATERAL (SELECT md5(ROW({hashed})::text) AS content_hash) h
-            LEFT JOIN geodata_school sc ON sc.urn = s.urn
-            WHERE sc.content_hash IS DISTINCT FROM h.content_hash
+            FROM gias_staging s LEFT JOIN geodata_school sc ON sc.urn = s.urn
+            WHERE sc.content_hash IS DISTINCT FROM s.content_hash
             """,
             [School.CLOSED, School.CLOSED],
         )
@@ -542,25 +547,32 @@ class Importer:
             """
         )
         self.trusts_changed = cursor.rowcount
-        written = [name for name in HASHED if name not in ("lon", "lat")]
-        updates = ", ".join(
-            f"{name} = EXCLUDED.{name}"
-            for name in [*written, "location", "last_seen", "missing_since", "content_hash"]
+        written = [*WRITTEN, "content_hash"]
+        location = (
+            "CASE WHEN c.lon IS NOT NULL THEN ST_SetSRID(ST_MakePoint(c.lon, c.lat), 4326) END"
         )
-        cursor.execute(
-            f"""
-            INSERT INTO geodata_school (
-                urn, {", ".join(written)}, location,
-                first_seen, last_seen, missing_since, content_hash, updated_at)
-            SELECT s.urn, {", ".join(f"s.{name}" for name in written)},
-                CASE WHEN s.lon IS NOT NULL
-                     THEN ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326) END,
-                %(date)s, %(date)s, NULL, c.content_hash, now()
-            FROM gias_changed c JOIN gias_staging s ON s.urn = c.urn
-            ON CONFLICT (urn) DO UPDATE SET {updates}, updated_at = now()
-            """,
-            {"date": run.extract_date},
-        )
+        values = {"date": run.extract_date}
+        if run.updated:
+            assignments = ", ".join(f"{name} = c.{name}" for name in written)
+            cursor.execute(
+                f"""
+                UPDATE geodata_school sc SET {assignments}, location = {location},
+                    last_seen = %(date)s, missing_since = NULL, updated_at = now()
+                FROM gias_changed c WHERE sc.urn = c.urn AND NOT c.new
+                """,
+                values,
+            )
+        if run.created:
+            cursor.execute(
+                f"""
+                INSERT INTO geodata_school (urn, {", ".join(written)}, location,
+                    first_seen, last_seen, missing_since, updated_at)
+                SELECT c.urn, {", ".join(f"c.{name}" for name in written)}, {location},
+                    %(date)s, %(date)s, NULL, now()
+                FROM gias_changed c WHERE c.new
+                """,
+                values,
+            )
         cursor.execute(
             """
             UPDATE geodata_school sc SET last_seen = %(date)s, missing_since = NULL

@@ -16,7 +16,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_empty, **options):
-        close_stale_runs(ImportRun.Source.GIAS_ESTABLISHMENTS)
+        close_stale_runs()  # at start-up: runs a stopped process left "running"
         if if_empty and (
             School.objects.exists()
             or ImportRun.objects.filter(
