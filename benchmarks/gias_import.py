@@ -4,7 +4,9 @@ The input is an extract in the exact GIAS format built from real rows by
 `benchmarks/gias_extract.py` (how, and what is real, is explained there). For each size
 it prints the floor (Python's csv parse of the file, and a raw COPY of the same file into
 a temporary table by PostgreSQL) and then the import: first into an empty register, then
-the same file again (every row unchanged), with the importing process's peak RSS. It
+the same file again (every row unchanged), each in wall time and in the importing
+process's own CPU time (which other work on a busy machine inflates less), with its
+peak RSS, and the load average when it started. It
 runs in a scratch database created next to DATABASE_URL's and dropped afterwards:
 
     . .local/env && .venv/bin/python benchmarks/gias_import.py 50000
@@ -78,16 +80,16 @@ def measure(path, env):
         "django.setup();"
         "from geodata.importers.gias import import_gias_file;"
         "from geodata.models import School;"
-        "start = time.perf_counter();"
+        "start, cpu = time.perf_counter(), time.process_time();"
         f"run = import_gias_file({str(path)!r}, force=True);"
-        "took = time.perf_counter() - start;"
-        "start = time.perf_counter();"
+        "took, took_cpu = time.perf_counter() - start, time.process_time() - cpu;"
+        "start, cpu = time.perf_counter(), time.process_time();"
         f"again = import_gias_file({str(path)!r}, force=True);"
-        "took_again = time.perf_counter() - start;"
+        "took_again, again_cpu = time.perf_counter() - start, time.process_time() - cpu;"
         "peak = [line.split()[1] for line in open('/proc/self/status')"
         " if line.startswith('VmHWM')][0];"
-        "print(run.status, run.rows_read, run.rejected, round(took, 2), again.unchanged,"
-        " round(took_again, 2), int(peak) // 1024);"
+        "print(run.status, run.rows_read, run.rejected, round(took, 2), round(took_cpu, 2),"
+        " again.unchanged, round(took_again, 2), round(again_cpu, 2), int(peak) // 1024);"
         "School.objects.all().delete()"
     )
     result = subprocess.run(
@@ -109,20 +111,24 @@ def main(sizes):
     try:
         manage(env, "migrate", "-v", "0")
         manage(env, "load_boundaries")
+        print("load average before: " + " ".join(f"{load:.2f}" for load in os.getloadavg()))
         print(
             "| rows | rejected | floor: csv parse (s) | floor: raw COPY (s) | status "
-            "| first import (s) | re-import: unchanged rows | re-import (s) | peak RSS (MiB) |"
+            "| first import (s) | its Python CPU (s) | re-import: unchanged rows "
+            "| re-import (s) | its Python CPU (s) | peak RSS (MiB) |"
         )
-        print("|---:|---:|---:|---:|---|---:|---:|---:|---:|")
+        print("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|")
         for rows in sizes:
             with tempfile.TemporaryDirectory() as folder:
                 path = Path(folder) / "edubasealldata20251124.csv"
                 build(path, rows)
                 parsed, copied = floor(path, scratch_url)
-                status, read, rejected, seconds, unchanged, again, rss = measure(path, env)
+                status, read, rejected, took, cpu, unchanged, again, again_cpu, rss = measure(
+                    path, env
+                )
                 print(
-                    f"| {read} | {rejected} | {parsed} | {copied} | {status} | {seconds} "
-                    f"| {unchanged} | {again} | {rss} |",
+                    f"| {read} | {rejected} | {parsed} | {copied} | {status} | {took} | {cpu} "
+                    f"| {unchanged} | {again} | {again_cpu} | {rss} |",
                     flush=True,
                 )
     finally:

@@ -154,7 +154,10 @@ def recorded_run(source, work, *, location, refusals=(), dry_run=False, **fields
         else:
             finish(run, ImportRun.Status.SUCCEEDED, message)
     finally:
-        release_source_lock(source)
+        try:
+            release_source_lock(source)
+        except Exception:  # the connection is gone, and its session lock with it
+            log.warning("could not release the %s import lock", source, exc_info=True)
     return run
 
 
