@@ -70,6 +70,7 @@ TRUST_TYPES = {
     "Supported by a single-academy trust": Trust.Type.SINGLE_ACADEMY,
     "Supported by a trust": Trust.Type.TRUST,
 }
+PARSING_VERSION = 2  # bump when parsing changes, so every row is parsed and compared again
 MAX_KEY = 2_147_483_647  # URNs and trust UIDs are stored as PostgreSQL integers
 NOT_APPLICABLE = {"Not applicable": "", "Does not apply": ""}  # GIAS's words for "none"
 
@@ -210,6 +211,7 @@ class Places:
     boundaries: dict
     england: object
     to_wgs84: Transformer
+    version: str = ""
 
     @classmethod
     def load(cls):
@@ -230,7 +232,13 @@ class Places:
         for geometry in boundaries.values():
             shapely.prepare(geometry)
         to_wgs84 = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
-        return cls(by_code=by_code, boundaries=boundaries, england=england, to_wgs84=to_wgs84)
+        # What a row's parsed values depend on besides its text: a change re-parses all.
+        sets = sorted(LocalAuthority.objects.current().values_list("boundary_set_id", flat=True))
+        codes = sorted((code, sorted(ids)) for code, ids in by_code.items())
+        version = md5(
+            repr((PARSING_VERSION, sets[:1] + sets[-1:], codes)).encode(), usedforsecurity=False
+        ).hexdigest()
+        return cls(by_code, boundaries, england, to_wgs84, version)
 
     def candidates(self, la_code):
         candidates = self.by_code.get(la_code)
@@ -271,6 +279,12 @@ class RowParser:
         self.typed = [
             (position.get(COLUMNS[name][0], absent), COLUMNS[name][1]) for name in TYPED_FIELDS
         ]
+        # The raw text of every column the import reads, for the row's content hash.
+        read = [column for column, _ in COLUMNS.values() if column in position]
+        read += ["URN", "LA (code)", "Trusts (code)", "Trusts (name)", "Easting", "Northing"]
+        if self.trust_flag is not None and "TrustSchoolFlag (name)" not in read:
+            read.append("TrustSchoolFlag (name)")
+        self.imported = itemgetter(*[position[column] for column in read])
 
     def parse(self, line, values):
         """Everything but the location checks, which run on a whole batch: (row, x, y)."""
@@ -394,19 +408,36 @@ class Importer:
         if len(self.run.errors) < MAX_RECORDED_ERRORS:
             self.run.errors.append({"line": line, "urn": urn.strip()[:20], "error": str(error)})
 
-    def staged_rows(self, places):
-        """Accepted rows, ready for COPY, streamed a batch at a time."""
+    def staged_rows(self, places, stored):
+        """Accepted rows, ready for COPY, streamed a batch at a time.
+
+        A row's content hash is the md5 of the raw text of the columns imported, salted
+        with what parsing depends on (`Places.version`): a row whose hash is the one
+        stored for its URN was checked and stored as it is, so it is staged as unchanged
+        without being parsed again (the daily case, for most rows).
+        """
         header, records = read_records(self.path, REQUIRED_COLUMNS, self.progress)
         parser = RowParser(header, places)
+        padding = [None] * (len(STAGED) - 3)
+        salt, separator = places.version, "\x1f"
         batch, eastings, northings = [], [], []
         for line, values in records:
             self.run.rows_read += 1
+            digest = md5(
+                separator.join((salt, *parser.imported(values))).encode(), usedforsecurity=False
+            ).hexdigest()
+            if stored.get(values[parser.urn]) == digest:
+                urn = int(values[parser.urn])
+                self.urn_lines.setdefault(urn, []).append(line)
+                yield [line, urn, *padding, digest]
+                continue
             try:
                 row, x, y = parser.parse(line, values)
             except RowError as error:
                 self.reject(line, values[parser.urn], error)
                 continue
             self.urn_lines.setdefault(row[1], []).append(line)
+            row.append(digest)  # moved to the end by `located`
             batch.append(row)
             eastings.append(x)
             northings.append(y)
@@ -449,10 +480,8 @@ class Importer:
                     continue
             if lon != lon:  # NaN: no location
                 lon = lat = None
-            row.append(lon)
-            row.append(lat)
-            # The row's fingerprint: every value it sets on the school, in a fixed order.
-            row.append(md5(repr(row[1:]).encode(), usedforsecurity=False).hexdigest())
+            digest = row.pop()
+            row += (lon, lat, digest)
             yield row
 
     # -- writing -------------------------------------------------------------------
@@ -476,11 +505,15 @@ class Importer:
         cursor.execute(f"CREATE TEMPORARY TABLE gias_staging ({columns}) ON COMMIT DROP")
         # Reading makes millions of short-lived objects and no cycles: the cyclic garbage
         # collector would only rescan them again and again (a third of the reading time).
+        # Read before the COPY starts: the connection serves nothing else until it ends.
+        stored = {
+            str(urn): digest for urn, digest in School.objects.values_list("urn", "content_hash")
+        }
         collecting = gc.isenabled()
         gc.disable()
         try:
             with cursor.copy(f"COPY gias_staging ({', '.join(STAGED)}) FROM STDIN") as copy:
-                for row in self.staged_rows(places):
+                for row in self.staged_rows(places, stored):
                     copy.write_row(row)
         finally:
             if collecting:
