@@ -10,7 +10,8 @@ from django.urls import path
 from leaflet.admin import LeafletGeoAdmin
 
 from geodata.boundary_sets import activate, check
-from geodata.importers.gias import import_gias_file
+from geodata.importers.gias import import_gias_file, reset_extract_date
+from geodata.importers.register_files import RegisterFileError
 from geodata.models import (
     Boundary,
     BoundarySet,
@@ -105,7 +106,11 @@ class GiasUploadForm(forms.Form):
     )
     force = forms.BooleanField(
         required=False,
-        label="Import even if it has far fewer rows than last time, or is older",
+        label="Import even if it has far fewer rows than last time, over 20% rejected rows, "
+        "or is older",
+    )
+    dry_run = forms.BooleanField(
+        required=False, label="Dry run: check and report what would change, change nothing"
     )
 
 
@@ -124,9 +129,28 @@ class ImportRunAdmin(admin.ModelAdmin):
         "missing",
         "rejected",
     ]
-    list_filter = ["source", "status"]
+    list_filter = ["source", "status", "dry_run"]
     search_fields = ["location", "message"]
     change_list_template = "admin/geodata/importrun/change_list.html"
+    actions = ["reset_wrong_extract_date"]
+
+    @admin.action(description="Reset a wrong extract date to the day the file was imported")
+    def reset_wrong_extract_date(self, request, queryset):
+        if not request.user.has_perm("geodata.change_school"):
+            raise PermissionDenied
+        for run in queryset:
+            old = run.extract_date
+            try:
+                schools = reset_extract_date(run, by=request.user.get_username())
+            except RegisterFileError as error:
+                self.message_user(request, f"Run {run.pk}: {error}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    f"Run {run.pk}: extract date {old} → {run.extract_date}; "
+                    f"{schools} schools re-dated.",
+                    messages.SUCCESS,
+                )
 
     def has_add_permission(self, request):
         return False
@@ -163,9 +187,11 @@ class ImportRunAdmin(admin.ModelAdmin):
                     path,
                     location=f"upload: {upload.name}",
                     force=form.cleaned_data["force"],
+                    dry_run=form.cleaned_data["dry_run"],
                     triggered_by=f"admin upload by {request.user.get_username()}",
                 )
-            level = messages.SUCCESS if run.status == ImportRun.Status.SUCCEEDED else messages.ERROR
+            good = (ImportRun.Status.SUCCEEDED, ImportRun.Status.DRY_RUN)
+            level = messages.SUCCESS if run.status in good else messages.ERROR
             self.message_user(request, run.message, level)
             return redirect("admin:geodata_importrun_change", run.pk)
         context = {

@@ -206,7 +206,8 @@ class ImportRun(models.Model):
     """One attempt to import a register file, whatever its outcome.
 
     Written before the import starts and finished after it commits or rolls back, so a
-    failed or refused import leaves its record (and nothing else).
+    failed or refused import leaves its record (and nothing else); see
+    `geodata.import_runs.recorded_run`, the lifecycle every importer goes through.
     """
 
     class Source(models.TextChoices):
@@ -216,12 +217,14 @@ class ImportRun(models.Model):
         STATISTICAL_NEIGHBOURS = "neighbours", "DfE statistical neighbours"
         SCHOOL_CENSUS = "census", "DfE school census baseline (January 2023)"
         POSTCODES = "postcodes", "Postcodes to local authorities"
+        BOUNDARIES = "boundaries", "LA and region boundaries"
 
     class Status(models.TextChoices):
         RUNNING = "running", "Running"
         SUCCEEDED = "succeeded", "Succeeded"
         REFUSED = "refused", "Refused (file failed a safety check)"
         FAILED = "failed", "Failed"
+        DRY_RUN = "dry_run", "Dry run (checked, nothing changed)"
 
     source = models.CharField(max_length=20, choices=Source.choices)
     location = models.TextField(help_text="The file path or URL imported.")
@@ -229,6 +232,9 @@ class ImportRun(models.Model):
     extract_date = models.DateField(null=True, blank=True, help_text="Date of the extract.")
     triggered_by = models.CharField(max_length=100, blank=True)
     forced = models.BooleanField(default=False, help_text="Safety check on row count skipped.")
+    dry_run = models.BooleanField(
+        default=False, help_text="Checked and counted what it would change, then rolled back."
+    )
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)

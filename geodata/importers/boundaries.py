@@ -13,11 +13,11 @@ import geopandas
 import shapely
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry
-from django.db import transaction
 
 from geodata.boundary_sets import activate, check
+from geodata.import_runs import applied, recorded_run
 from geodata.importers.register_files import file_checksum
-from geodata.models import Boundary, BoundarySet
+from geodata.models import Boundary, BoundarySet, ImportRun
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DEFAULT_SET = {
@@ -63,6 +63,8 @@ class LoadResult:
     created: bool
     activated: bool
     problems: list = field(default_factory=list)
+    areas: int = 0
+    run: ImportRun | None = None
 
 
 def read_lookup(path):
@@ -213,7 +215,46 @@ def to_geos(geometry):
     return GEOSGeometry(memoryview(geometry.wkb), srid=4326)
 
 
-def load_boundary_set(
+def load_boundary_set(*, name, la_file, dry_run=False, triggered_by="", **options):
+    """Load the files as the boundary set `name`; switch it on if it passes its checks.
+
+    Loading the same files again writes nothing. A different file under an existing
+    name is refused, so a set once loaded never changes under anyone's feet. Each load
+    is a recorded run (`result.run`); a refused one raises BoundaryImportError too. A
+    dry run loads and checks the set, reports, and rolls back.
+    """
+    outcome = {}
+
+    def work(run):
+        result = load(run, name=name, la_file=la_file, **options)
+        outcome["result"] = result
+        count = result.areas
+        run.rows_read = run.created = count if result.created else 0
+        run.unchanged = 0 if result.created else count
+        verb = "loaded" if result.created else "already loaded, unchanged"
+        run.message = f"boundary set {name}: {verb} ({count} areas)"
+        if result.problems:
+            run.message += "; failed its checks, not switched on: " + "; ".join(result.problems)
+        elif result.activated:
+            run.message += "; switched on"
+
+    run = recorded_run(
+        ImportRun.Source.BOUNDARIES,
+        work,
+        location=f"{name}: {la_file}",
+        refusals=(BoundaryImportError,),
+        dry_run=dry_run,
+        triggered_by=triggered_by,
+    )
+    if run.status == ImportRun.Status.REFUSED:
+        raise BoundaryImportError(run.message.removeprefix("Refused, nothing changed: "))
+    result = outcome["result"]
+    result.run = run
+    return result
+
+
+def load(
+    run,
     *,
     name,
     la_file,
@@ -225,12 +266,12 @@ def load_boundary_set(
     licence="",
     activate_when_checked=True,
 ):
-    """Load the files as the boundary set `name`; switch it on if it passes its checks.
-
-    Loading the same files again writes nothing. A different file under an existing
-    name is refused, so a set once loaded never changes under anyone's feet.
-    """
-    checksum = file_checksum(la_file, region_file, lookup_file, *([ees_file] if ees_file else []))
+    try:
+        checksum = file_checksum(
+            la_file, region_file, lookup_file, *([ees_file] if ees_file else [])
+        )
+    except OSError as error:
+        raise BoundaryImportError(f"cannot read {error.filename}: {error.strerror}") from error
     existing = BoundarySet.objects.filter(name=name).first()
     if existing:
         if existing.checksum != checksum:
@@ -240,14 +281,14 @@ def load_boundary_set(
             )
         activated = False
         if activate_when_checked and not existing.is_active:
-            with transaction.atomic():
+            with applied(run):
                 problems = check(existing)
                 if not problems:
                     activate(existing)
                     activated = True
-            return LoadResult(existing, created=False, activated=activated, problems=problems)
+            return LoadResult(existing, False, activated, problems, existing.boundaries.count())
         return LoadResult(
-            existing, created=False, activated=False, problems=existing.check_problems
+            existing, False, False, existing.check_problems, existing.boundaries.count()
         )
 
     lookup = read_lookup(lookup_file)
@@ -259,7 +300,7 @@ def load_boundary_set(
     authorities = prepare_geometries(authorities)
     regions = prepare_geometries(regions)
 
-    with transaction.atomic():
+    with applied(run):
         boundary_set = BoundarySet.objects.create(
             name=name,
             description=description,
@@ -303,4 +344,4 @@ def load_boundary_set(
         if activate_when_checked and not problems:
             activate(boundary_set)
             activated = True
-    return LoadResult(boundary_set, created=True, activated=activated, problems=problems)
+    return LoadResult(boundary_set, True, activated, problems, len(rows))

@@ -21,9 +21,12 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from pyproj import Transformer
 
-from geodata.importers.indicators import derive_register_indicators
-from geodata.importers.register_files import RegisterFileError, read_rows
-from geodata.importers.runs import last_success, recorded_run
+from geodata.import_runs import applied, last_success, readable, recorded_run
+from geodata.importers.register_files import (
+    RegisterFileError,
+    read_rows,
+    readable_file_checksum,
+)
 from geodata.models import (
     BASELINE_TRUST_UID_START,
     CENSUS_DATE,
@@ -375,7 +378,7 @@ class CensusLoad:
     def apply(self, force):
         rows = self.read()
         self.check_counts(rows, force)
-        with transaction.atomic(), connection.cursor() as cursor:
+        with applied(self.run), connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [ADVISORY_LOCK_ID])
             if not cursor.fetchone()[0]:
                 raise RegisterFileError("a register import is running; try again later")
@@ -394,17 +397,24 @@ class CensusLoad:
         )
 
 
-def load_census_baseline(path=CENSUS_FILE, *, force=False, triggered_by=""):
+def load_census_baseline(path=CENSUS_FILE, *, force=False, dry_run=False, triggered_by=""):
     """Load the census baseline file; returns its ImportRun, recorded whatever happens."""
-    with recorded_run(
-        ImportRun.Source.SCHOOL_CENSUS,
-        path,
-        triggered_by=triggered_by,
-        extract_date=CENSUS_DATE,
-        forced=force,
-    ) as run:
+
+    def work(run):
+        run.checksum = readable_file_checksum(path)
         CensusLoad(run, path).apply(force)
-    if run.status == ImportRun.Status.SUCCEEDED and (run.created or run.updated):
-        derive_register_indicators(CENSUS_DATE)
-        transaction.on_commit(lambda: register_imported.send(sender=load_census_baseline, run=run))
-    return run
+        if not dry_run and (run.created or run.updated):
+            transaction.on_commit(
+                lambda: register_imported.send(sender=load_census_baseline, run=run)
+            )
+
+    return recorded_run(
+        ImportRun.Source.SCHOOL_CENSUS,
+        work,
+        location=str(path),
+        refusals=(RegisterFileError,),
+        dry_run=dry_run,
+        extract_date=CENSUS_DATE,
+        triggered_by=readable(triggered_by, 100),
+        forced=force,
+    )

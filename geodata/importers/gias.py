@@ -1,30 +1,39 @@
 """Import the DfE register of establishments (GIAS `edubasealldata` extracts).
 
-The whole file is applied in one transaction or not at all. Rows are streamed and written
-in batches; a row whose content has not changed is not written, so importing the same
-file twice writes nothing. Schools an extract lacks are kept and marked `missing_since`.
-Bad rows are rejected and reported with their line numbers without stopping the import;
-a file that fails a safety check (HTML page, missing columns, truncated, far fewer rows
-than last time, older than what we hold) is refused whole.
+Shaped like MapIt's postcode import: the file is streamed once, each row checked in
+Python (coordinates transformed and placed in England a batch at a time, as arrays),
+and the accepted rows COPYed, each with a content hash (md5 of its values' repr: no
+per-row JSON), into a temporary staging table; then a few set-based SQL statements find
+the new and changed rows in one pass and insert or update only those, all in one
+transaction: the whole file is applied or nothing is. Importing the same file twice
+writes nothing. Schools an extract lacks are kept and marked `missing_since`.
+
+Bad rows (including every copy of a duplicated URN) are rejected and reported with their
+line numbers without stopping the import; a file that fails a safety check is refused
+whole: not a CSV extract, missing columns, truncated, dated in the future, older than
+what we hold, more than 20% of rows rejected, no row accepted, or far fewer accepted
+rows than last time. Every attempt is recorded by `geodata.import_runs.recorded_run`.
 """
 
-import hashlib
-import json
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+import gc
+import math
+from dataclasses import dataclass
+from hashlib import md5
+from operator import gt, itemgetter
 
+import numpy
 import shapely
-from django.contrib.gis.geos import Point
 from django.db import connection, transaction
 from django.utils import timezone
 from pyproj import Transformer
 
+from geodata.import_runs import applied, readable, recorded_run
 from geodata.importers.register_files import (
     RegisterFileError,
     extract_date_from_name,
     file_checksum,
     parse_date,
-    read_rows,
+    read_records,
 )
 from geodata.models import (
     ImportRun,
@@ -58,8 +67,9 @@ REQUIRED_COLUMNS = [
     "Northing",
     "LastChangedDate",
 ]
-BATCH_SIZE = 1000
+BATCH_SIZE = 5000
 MAX_ROW_DROP = 0.20
+MAX_REJECTED_SHARE = 0.20
 MAX_RECORDED_ERRORS = 50
 # Schools on the coast can sit just outside generalised boundaries.
 ENGLAND_TOLERANCE_DEG = 0.03
@@ -68,96 +78,65 @@ TRUST_TYPES = {
     "Supported by a single-academy trust": Trust.Type.SINGLE_ACADEMY,
     "Supported by a trust": Trust.Type.TRUST,
 }
-ADVISORY_LOCK_ID = 7_146_601  # any constant shared by every GIAS import
+PARSING_VERSION = 2  # bump when parsing changes, so every row is parsed and compared again
+MAX_KEY = 2_147_483_647  # URNs and trust UIDs are stored as PostgreSQL integers
+NOT_APPLICABLE = {"Not applicable": "", "Does not apply": ""}  # GIAS's words for "none"
 
 
 class RowError(ValueError):
     """This row cannot be imported; the rest of the file can."""
 
 
-@dataclass
-class Places:
-    """What a row's LA code and coordinates are checked against, prepared once per import."""
-
-    by_code: dict
-    boundaries: dict
-    england: object
-    to_wgs84: Transformer = field(
-        default_factory=lambda: Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
-    )
-
-    @classmethod
-    def load(cls):
-        by_code = {}
-        boundaries = {}
-        for authority in LocalAuthority.objects.current():
-            by_code.setdefault(authority.dfe_code, set()).add(authority.pk)
-            boundaries[authority.pk] = shapely.from_wkb(bytes(authority.boundary.wkb))
-        if not boundaries:
-            raise RegisterFileError("no local authorities are loaded: run load_boundaries first")
-        aliases = LocalAuthorityCodeAlias.objects.filter(
-            scheme=LocalAuthorityCodeAlias.Scheme.DFE, local_authority__is_current=True
-        )
-        for code, authority_id in aliases.values_list("code", "local_authority_id"):
-            by_code.setdefault(code, set()).add(authority_id)
-        england = shapely.union_all(list(boundaries.values())).buffer(ENGLAND_TOLERANCE_DEG)
-        shapely.prepare(england)
-        for geometry in boundaries.values():
-            shapely.prepare(geometry)
-        return cls(by_code=by_code, boundaries=boundaries, england=england)
-
-    def authority_for(self, la_code, point):
-        candidates = self.by_code.get(la_code)
-        if not candidates:
-            raise RowError(f"unknown LA code {la_code!r} (not an English LA with education duties)")
-        if len(candidates) == 1:
-            return next(iter(candidates))
-        if point is not None:
-            for authority_id in sorted(candidates):
-                if self.boundaries[authority_id].contains(point):
-                    return authority_id
-        raise RowError(
-            f"LA code {la_code} is a former code now split between authorities, and the "
-            "school's location does not say which"
-        )
-
-
 def text(value):
-    return value.strip()
-
-
-def whole_number(value):
     value = value.strip()
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise RowError(f"{value!r} is not a whole number") from None
+    return NOT_APPLICABLE.get(value, value)
+
+
+def whole_number(low, high):
+    def parse(value):
+        value = value.strip()
+        if not value:
+            return None
+        if not value.isdigit() or not value.isascii():
+            raise RowError(f"{value[:40]!r} is not a whole number")
+        number = int(value)
+        if not low <= number <= high:
+            raise RowError(f"{value[:40]} is out of range ({low}–{high})")
+        return number
+
+    return parse
 
 
 def percentage(value):
+    """A number from 0 to 100, to one decimal place (the staging column rounds it)."""
     value = value.strip()
     if not value:
         return None
     try:
-        number = Decimal(value).quantize(Decimal("0.1"))
-    except InvalidOperation:
-        raise RowError(f"{value!r} is not a percentage") from None
-    if not 0 <= number <= 100:
-        raise RowError(f"percentage {value} is out of range")
+        number = float(value)
+    except ValueError:
+        raise RowError(f"{value[:40]!r} is not a percentage") from None
+    if not 0 <= number <= 100:  # false for NaN too
+        raise RowError(f"percentage {value[:40]} is out of range (0–100)")
     return number
 
 
-def date_value(value):
+def date_value(value, known={}):  # noqa: B006 (a deliberate cache: dates repeat a lot)
     try:
-        return parse_date(value)
+        return known[value]
+    except KeyError:
+        pass
+    try:
+        parsed = parse_date(value)
     except ValueError:
-        raise RowError(f"{value!r} is not a DD-MM-YYYY date") from None
+        raise RowError(f"{value[:40]!r} is not a DD-MM-YYYY date") from None
+    if len(known) < 100_000:
+        known[value] = parsed
+    return parsed
 
 
 # model field -> (GIAS column, parser). Columns GIAS has added or dropped over the years
-# (Ofsted's) are read when present.
+# (Ofsted's) are read when present. Text is checked against the field's length.
 COLUMNS = {
     "name": ("EstablishmentName", text),
     "establishment_type": ("TypeOfEstablishment (name)", text),
@@ -166,13 +145,13 @@ COLUMNS = {
     "status": ("EstablishmentStatus (name)", text),
     "phase_code": ("PhaseOfEducation (code)", text),
     "phase": ("PhaseOfEducation (name)", text),
-    "statutory_low_age": ("StatutoryLowAge", whole_number),
-    "statutory_high_age": ("StatutoryHighAge", whole_number),
+    "statutory_low_age": ("StatutoryLowAge", whole_number(0, 99)),
+    "statutory_high_age": ("StatutoryHighAge", whole_number(0, 99)),
     "gender": ("Gender (name)", text),
     "religious_character": ("ReligiousCharacter (name)", text),
     "diocese": ("Diocese (name)", text),
-    "number_of_pupils": ("NumberOfPupils", whole_number),
-    "capacity": ("SchoolCapacity", whole_number),
+    "number_of_pupils": ("NumberOfPupils", whole_number(0, MAX_KEY)),
+    "capacity": ("SchoolCapacity", whole_number(0, MAX_KEY)),
     "percentage_fsm": ("PercentageFSM", percentage),
     "trust_school_flag": ("TrustSchoolFlag (name)", text),
     "federation_code": ("Federations (code)", text),
@@ -194,86 +173,197 @@ COLUMNS = {
     "close_date": ("CloseDate", date_value),
     "register_last_changed": ("LastChangedDate", date_value),
 }
-NOT_APPLICABLE = {"Not applicable", "Does not apply"}
-UPDATED_FIELDS = [
-    *COLUMNS,
-    "local_authority_id",
+SQL_TYPES = {
+    "CharField": "text",
+    "PositiveSmallIntegerField": "integer",
+    "PositiveIntegerField": "integer",
+    "DecimalField": "numeric(5, 1)",  # percentages: rounded as GIAS's are
+    "DateField": "date",
+}
+TEXT_FIELDS = [name for name, (_, parser) in COLUMNS.items() if parser is text]
+TYPED_FIELDS = [name for name, (_, parser) in COLUMNS.items() if parser is not text]
+# The staging table: a row's line, its URN, the model values, then what is resolved.
+STAGED = [
+    "line",
+    "urn",
+    *TEXT_FIELDS,
+    *TYPED_FIELDS,
     "register_la_code",
+    "local_authority_id",
     "trust_id",
-    "location",
-    "last_seen",
-    "missing_since",
+    "trust_name",
+    "trust_type",
+    "lon",
+    "lat",
     "content_hash",
-    "record_source",
-    "updated_at",
+]
+LA_CODE_AT = STAGED.index("register_la_code")
+AUTHORITY_AT = STAGED.index("local_authority_id")
+# What is written to a school from its staged row (the hash covers these and the location).
+WRITTEN = [
+    name
+    for name in STAGED
+    if name not in ("line", "urn", "trust_name", "trust_type", "lon", "lat", "content_hash")
 ]
 
 
-def parse_row(row, places):
-    """The model values of one CSV row, or RowError saying what is wrong with it."""
-    urn = row["URN"].strip()
-    if not urn.isdigit():
-        raise RowError(f"URN {urn!r} is not a number")
-    values = {"urn": int(urn), "record_source": RecordSource.GIAS}
-    for name, (column, parser) in COLUMNS.items():
-        raw = row.get(column, "")
-        if parser is text and raw.strip() in NOT_APPLICABLE:
-            raw = ""
-        values[name] = parser(raw)
-    if not values["name"]:
-        raise RowError("the establishment has no name")
+def max_length(field_name):
+    return School._meta.get_field(field_name).max_length
 
-    easting, northing = row["Easting"].strip(), row["Northing"].strip()
-    point = None
-    if easting or northing:
-        try:
-            x, y = places.to_wgs84.transform(float(easting), float(northing))
-        except ValueError:
-            raise RowError(f"Easting/Northing {easting!r}/{northing!r} are not numbers") from None
-        point = shapely.Point(round(x, 6), round(y, 6))
-        if not places.england.contains(point):
-            raise RowError(f"Easting/Northing {easting}/{northing} fall outside England")
-    values["location"] = point
-    la_code = row["LA (code)"].strip()
-    values["register_la_code"] = la_code
-    values["local_authority_id"] = places.authority_for(la_code, point)
 
-    trust_code = row["Trusts (code)"].strip()
-    if trust_code:
-        if not trust_code.isdigit():
-            raise RowError(f"trust code {trust_code!r} is not a number")
-        values["trust_id"] = int(trust_code)
-        values["_trust"] = (
-            row["Trusts (name)"].strip(),
-            TRUST_TYPES.get(row.get("TrustSchoolFlag (name)", "").strip(), ""),
+@dataclass
+class Places:
+    """What a row's LA code and coordinates are checked against, prepared once per import."""
+
+    by_code: dict
+    boundaries: dict
+    england: object
+    to_wgs84: Transformer
+    version: str = ""
+
+    @classmethod
+    def load(cls):
+        by_code = {}
+        boundaries = {}
+        for authority in LocalAuthority.objects.current():
+            by_code.setdefault(authority.dfe_code, set()).add(authority.pk)
+            boundaries[authority.pk] = shapely.from_wkb(bytes(authority.boundary.wkb))
+        if not boundaries:
+            raise RegisterFileError("no local authorities are loaded: run load_boundaries first")
+        aliases = LocalAuthorityCodeAlias.objects.filter(
+            scheme=LocalAuthorityCodeAlias.Scheme.DFE, local_authority__is_current=True
         )
-    else:
-        values["trust_id"] = None
-    return values
+        for code, authority_id in aliases.values_list("code", "local_authority_id"):
+            by_code.setdefault(code, set()).add(authority_id)
+        england = shapely.union_all(list(boundaries.values())).buffer(ENGLAND_TOLERANCE_DEG)
+        shapely.prepare(england)
+        for geometry in boundaries.values():
+            shapely.prepare(geometry)
+        to_wgs84 = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+        # What a row's parsed values depend on besides its text: a change re-parses all.
+        sets = sorted(LocalAuthority.objects.current().values_list("boundary_set_id", flat=True))
+        codes = sorted((code, sorted(ids)) for code, ids in by_code.items())
+        version = md5(
+            repr((PARSING_VERSION, sets[:1] + sets[-1:], codes)).encode(), usedforsecurity=False
+        ).hexdigest()
+        return cls(by_code, boundaries, england, to_wgs84, version)
+
+    def candidates(self, la_code):
+        candidates = self.by_code.get(la_code)
+        if not candidates:
+            raise RowError(
+                f"unknown LA code {la_code[:40]!r} (not an English LA with education duties)"
+            )
+        return candidates
+
+    def authority_at(self, la_code, candidates, x, y):
+        """The one of several successor authorities whose boundary holds the point."""
+        if not math.isnan(x):
+            for authority_id in sorted(candidates):
+                if shapely.contains_xy(self.boundaries[authority_id], x, y):
+                    return authority_id
+        raise RowError(
+            f"LA code {la_code} is a former code now split between authorities, and the "
+            "school's location does not say which"
+        )
 
 
-def content_hash(values):
-    fingerprint = {
-        key: (value.wkt if hasattr(value, "wkt") else value)
-        for key, value in values.items()
-        if not key.startswith("_")
-    }
-    encoded = json.dumps(fingerprint, sort_keys=True, default=str).encode()
-    return hashlib.md5(encoded, usedforsecurity=False).hexdigest()
+class RowParser:
+    """Turns a file's records into staging rows, given the file's header."""
+
+    def __init__(self, header, places):
+        position = {name: index for index, name in enumerate(header)}
+        self.places = places
+        self.urn = position["URN"]
+        self.la_code = position["LA (code)"]
+        self.trust_code = position["Trusts (code)"]
+        self.trust_name = position["Trusts (name)"]
+        self.trust_flag = position.get("TrustSchoolFlag (name)")
+        self.easting = position["Easting"]
+        self.northing = position["Northing"]
+        absent = len(header)  # `parse` appends one empty value to every row
+        self.texts = itemgetter(*[position.get(COLUMNS[name][0], absent) for name in TEXT_FIELDS])
+        self.text_lengths = [max_length(name) for name in TEXT_FIELDS]
+        self.typed = [
+            (position.get(COLUMNS[name][0], absent), COLUMNS[name][1]) for name in TYPED_FIELDS
+        ]
+        # The raw text of every column the import reads, for the row's content hash.
+        read = [column for column, _ in COLUMNS.values() if column in position]
+        read += ["URN", "LA (code)", "Trusts (code)", "Trusts (name)", "Easting", "Northing"]
+        if self.trust_flag is not None and "TrustSchoolFlag (name)" not in read:
+            read.append("TrustSchoolFlag (name)")
+        self.imported = itemgetter(*[position[column] for column in read])
+
+    def parse(self, line, values):
+        """Everything but the location checks, which run on a whole batch: (row, x, y)."""
+        urn = values[self.urn].strip()
+        if not urn.isdigit() or not urn.isascii():
+            raise RowError(f"URN {urn[:40]!r} is not a number")
+        if not 0 < int(urn) <= MAX_KEY:
+            raise RowError(f"URN {urn[:40]} is out of range")
+        values.append("")  # what a column the file lacks reads as
+        texts = [NOT_APPLICABLE.get(value, value) for value in map(str.strip, self.texts(values))]
+        if any(map(gt, map(len, texts), self.text_lengths)):
+            for name, value, length in zip(TEXT_FIELDS, texts, self.text_lengths, strict=True):
+                if len(value) > length:
+                    raise RowError(f"{name} is longer than {length} characters")
+        if not texts[0]:
+            raise RowError("the establishment has no name")
+        row = [line, int(urn), *texts]
+        for index, parser in self.typed:
+            row.append(parser(values[index]))
+        la_code = values[self.la_code].strip()
+        candidates = self.places.candidates(la_code)
+        if len(la_code) > 3:
+            raise RowError(f"LA code {la_code[:40]!r} is not a DfE LA code")
+        row.append(la_code)
+        # One authority, or several: resolved once the location is known (`located`).
+        row.append(next(iter(candidates)) if len(candidates) == 1 else candidates)
+        trust_code = values[self.trust_code].strip()
+        if trust_code:
+            if not trust_code.isdigit() or not trust_code.isascii():
+                raise RowError(f"trust code {trust_code[:40]!r} is not a number")
+            if not 0 < int(trust_code) <= MAX_KEY:
+                raise RowError(f"trust code {trust_code[:40]} is out of range")
+            trust_name = values[self.trust_name].strip()
+            if len(trust_name) > Trust._meta.get_field("name").max_length:
+                raise RowError("the trust name is too long")
+            flag = values[self.trust_flag].strip() if self.trust_flag is not None else ""
+            row += [int(trust_code), trust_name, TRUST_TYPES.get(flag, "")]
+        else:
+            row += [None, None, None]
+        easting, northing = values[self.easting].strip(), values[self.northing].strip()
+        if not easting and not northing:
+            return row, math.nan, math.nan
+        try:
+            x, y = float(easting), float(northing)
+        except ValueError:
+            x = y = math.inf
+        if not (math.isfinite(x) and math.isfinite(y)):
+            raise RowError(f"Easting/Northing {easting[:20]!r}/{northing[:20]!r} are not numbers")
+        return row, x, y
 
 
 class Importer:
-    """One import run. Use `import_gias_file`, which records the run whatever happens."""
+    """One import run's work; `import_gias_file` runs it inside a recorded run."""
 
-    def __init__(self, run, path, progress=None):
+    def __init__(self, run, path, force, progress=None):
         self.run = run
         self.path = path
+        self.force = force
         self.progress = progress
-        self.places = Places.load()
-        self.trusts = {}
+        self.urn_lines = {}
+        self.trusts_changed = 0
         self.reconciled = []
 
-    def check_extract_date(self, force):
+    # -- safety checks ---------------------------------------------------------------
+    def check_extract_date(self):
+        today = timezone.localdate()
+        if self.run.extract_date > today:
+            raise RegisterFileError(
+                f"the file is dated {self.run.extract_date}, in the future (today is {today}): "
+                "a wrongly named file, refused whatever --force says"
+            )
         latest = (
             ImportRun.objects.filter(
                 source=ImportRun.Source.GIAS_ESTABLISHMENTS,
@@ -283,180 +373,360 @@ class Importer:
             .order_by("-extract_date")
             .first()
         )
-        if latest and self.run.extract_date < latest.extract_date and not force:
+        if latest and self.run.extract_date < latest.extract_date and not self.force:
             raise RegisterFileError(
                 f"this extract ({self.run.extract_date}) is older than the one already "
-                f"imported ({latest.extract_date}); use --force to import it anyway"
+                f"imported ({latest.extract_date}, import run {latest.pk}); use --force to "
+                "import it anyway, or `manage.py reset_extract_date` if that date was wrong"
             )
 
-    def check_row_count(self, force):
+    def check_accepted_rows(self):
+        run = self.run
+        accepted = run.rows_read - run.rejected
+        if run.rows_read and not accepted:
+            raise RegisterFileError(
+                f"none of the file's {run.rows_read} rows could be imported (see the rejected "
+                "rows): it is not an extract of English establishments"
+            )
+        if run.rejected > run.rows_read * MAX_REJECTED_SHARE and not self.force:
+            raise RegisterFileError(
+                f"{run.rejected} of the file's {run.rows_read} rows were rejected, more than "
+                f"{MAX_REJECTED_SHARE:.0%} (see the rejected rows); use --force to import "
+                "the rest anyway"
+            )
         previous = (
             ImportRun.objects.filter(
                 source=ImportRun.Source.GIAS_ESTABLISHMENTS, status=ImportRun.Status.SUCCEEDED
             )
-            .exclude(pk=self.run.pk)
             .order_by("-started_at")
             .first()
         )
-        if previous and not force:
-            floor = previous.rows_read * (1 - MAX_ROW_DROP)
-            if self.run.rows_read < floor:
+        if previous and not self.force:
+            previous_accepted = previous.rows_read - previous.rejected
+            if accepted < previous_accepted * (1 - MAX_ROW_DROP):
                 raise RegisterFileError(
-                    f"the file has {self.run.rows_read} rows, more than "
-                    f"{MAX_ROW_DROP:.0%} fewer than the {previous.rows_read} of the last "
+                    f"the file has {accepted} rows that could be imported, more than "
+                    f"{MAX_ROW_DROP:.0%} fewer than the {previous_accepted} of the last "
                     "successful import: refused as probably incomplete (use --force to "
                     "import it anyway)"
                 )
 
-    def reject(self, line, row, error):
+    # -- reading -------------------------------------------------------------------
+    def reject(self, line, urn, error):
         self.run.rejected += 1
         if len(self.run.errors) < MAX_RECORDED_ERRORS:
-            self.run.errors.append(
-                {"line": line, "urn": row.get("URN", "").strip(), "error": str(error)}
-            )
+            self.run.errors.append({"line": line, "urn": urn.strip()[:20], "error": str(error)})
 
-    def apply(self, force):
-        self.check_extract_date(force)
-        batch = []
-        for line, row in read_rows(self.path, REQUIRED_COLUMNS, self.progress):
+    def staged_rows(self, places, stored):
+        """Accepted rows, ready for COPY, streamed a batch at a time.
+
+        A row's content hash is the md5 of the raw text of the columns imported, salted
+        with what parsing depends on (`Places.version`): a row whose hash is the one
+        stored for its URN was checked and stored as it is, so it is staged as unchanged
+        without being parsed again (the daily case, for most rows).
+        """
+        header, records = read_records(self.path, REQUIRED_COLUMNS, self.progress)
+        parser = RowParser(header, places)
+        padding = [None] * (len(STAGED) - 3)
+        salt, separator = places.version, "\x1f"
+        batch, eastings, northings = [], [], []
+        for line, values in records:
             self.run.rows_read += 1
+            digest = md5(
+                separator.join((salt, *parser.imported(values))).encode(), usedforsecurity=False
+            ).hexdigest()
+            if stored.get(values[parser.urn]) == digest:
+                urn = int(values[parser.urn])
+                self.urn_lines.setdefault(urn, []).append(line)
+                yield [line, urn, *padding, digest]
+                continue
             try:
-                batch.append(parse_row(row, self.places))
+                row, x, y = parser.parse(line, values)
             except RowError as error:
-                self.reject(line, row, error)
+                self.reject(line, values[parser.urn], error)
+                continue
+            self.urn_lines.setdefault(row[1], []).append(line)
+            row.append(digest)  # moved to the end by `located`
+            batch.append(row)
+            eastings.append(x)
+            northings.append(y)
             if len(batch) >= BATCH_SIZE:
-                self.write(batch)
-                batch = []
-        if batch:
-            self.write(batch)
-        self.check_row_count(force)
-        self.run.missing = School.objects.filter(
-            last_seen__lt=self.run.extract_date, missing_since__isnull=True
-        ).update(missing_since=self.run.extract_date)
+                yield from self.located(batch, eastings, northings, places)
+                batch, eastings, northings = [], [], []
+        yield from self.located(batch, eastings, northings, places)
+
+    def located(self, batch, eastings, northings, places):
+        """The batch's coordinates converted and checked as arrays; rows outside rejected."""
+        if not batch:
+            return
+        eastings, northings = numpy.array(eastings), numpy.array(northings)
+        lons, lats = places.to_wgs84.transform(eastings, northings)
+        lons, lats = numpy.round(lons, 6), numpy.round(lats, 6)
+        outside = ~numpy.isnan(eastings) & ~shapely.contains_xy(places.england, lons, lats)
+        for row, lon, lat, easting, northing, bad in zip(
+            batch,
+            lons.tolist(),
+            lats.tolist(),
+            eastings.tolist(),
+            northings.tolist(),
+            outside.tolist(),
+            strict=True,
+        ):
+            if bad:
+                self.reject(
+                    row[0],
+                    str(row[1]),
+                    f"Easting/Northing {easting:g}/{northing:g} fall outside England",
+                )
+                continue
+            if row[AUTHORITY_AT].__class__ is not int:  # a former code shared by successors
+                try:
+                    row[AUTHORITY_AT] = places.authority_at(
+                        row[LA_CODE_AT], row[AUTHORITY_AT], lon, lat
+                    )
+                except RowError as error:
+                    self.reject(row[0], str(row[1]), error)
+                    continue
+            if lon != lon:  # NaN: no location
+                lon = lat = None
+            digest = row.pop()
+            row += (lon, lat, digest)
+            yield row
+
+    # -- writing -------------------------------------------------------------------
+    def stage(self, cursor, places):
+        fields = {field.name: field for field in School._meta.fields}
+        types = ["integer", "integer"]
+        for name in [*TEXT_FIELDS, *TYPED_FIELDS]:
+            types.append(SQL_TYPES[fields[name].get_internal_type()])
+        types += [
+            "text",
+            "integer",
+            "integer",
+            "text",
+            "text",
+            "double precision",
+            "double precision",
+            "text",
+        ]
+        columns = ", ".join(f"{name} {kind}" for name, kind in zip(STAGED, types, strict=True))
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.gias_staging")  # an outer transaction's
+        cursor.execute(f"CREATE TEMPORARY TABLE gias_staging ({columns}) ON COMMIT DROP")
+        # Reading makes millions of short-lived objects and no cycles: the cyclic garbage
+        # collector would only rescan them again and again (a third of the reading time).
+        # Read before the COPY starts: the connection serves nothing else until it ends.
+        stored = {
+            str(urn): digest for urn, digest in School.objects.values_list("urn", "content_hash")
+        }
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            with cursor.copy(f"COPY gias_staging ({', '.join(STAGED)}) FROM STDIN") as copy:
+                for row in self.staged_rows(places, stored):
+                    copy.write_row(row)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def reject_duplicates(self, cursor):
+        """Every copy of a URN the file repeats is rejected: which one is right is unknown."""
+        repeated = {urn: lines for urn, lines in self.urn_lines.items() if len(lines) > 1}
+        self.urn_lines = {}
+        if repeated:
+            cursor.execute(
+                "DELETE FROM gias_staging WHERE urn = ANY(%s) RETURNING line, urn",
+                [list(repeated)],
+            )
+            for line, urn in sorted(cursor.fetchall()):
+                lines = ", ".join(str(each) for each in repeated[urn][:10])
+                self.reject(
+                    line, str(urn), f"URN {urn} appears more than once in the file (lines {lines})"
+                )
+        self.run.errors.sort(key=lambda error: error["line"])
+
+    def apply(self, places):
+        with connection.cursor() as cursor:
+            self.stage(cursor, places)
+            self.reject_duplicates(cursor)
+            self.check_accepted_rows()
+            self.write(cursor)
+            self.refresh_trust_name_keys(cursor)
+        # Census baseline trusts (names only) give way to their GIAS namesakes.
         self.reconciled = reconcile_baseline_trusts()
 
-    def save_trusts(self, batch):
-        wanted = {}
-        for values in batch:
-            if values["trust_id"] is not None:
-                wanted[values["trust_id"]] = values["_trust"]
-        unknown = [uid for uid in wanted if uid not in self.trusts]
-        for trust in Trust.objects.filter(uid__in=unknown):
-            self.trusts[trust.uid] = (trust.name, trust.trust_type)
-        changed = [
-            Trust(
-                uid=uid,
-                name=name,
-                name_key=trust_name_key(name),
-                trust_type=trust_type,
-                record_source=RecordSource.GIAS,
-                updated_at=timezone.now(),
+    def write(self, cursor):
+        """Set-based: find the new and changed rows in one pass, then write only those
+        (MapIt's postcode import)."""
+        run = self.run
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.gias_changed")
+        cursor.execute(
+            """
+            CREATE TEMPORARY TABLE gias_changed ON COMMIT DROP AS
+            SELECT s.*, sc.urn IS NULL AS new,
+                   s.status = %s AND sc.status <> %s AS newly_closed
+            FROM gias_staging s LEFT JOIN geodata_school sc ON sc.urn = s.urn
+            WHERE sc.content_hash IS DISTINCT FROM s.content_hash
+            """,
+            [School.CLOSED, School.CLOSED],
+        )
+        cursor.execute(
+            """
+            SELECT count(*) FILTER (WHERE new), count(*) FILTER (WHERE NOT new),
+                   count(*) FILTER (WHERE newly_closed)
+            FROM gias_changed
+            """
+        )
+        run.created, run.updated, run.closed = cursor.fetchone()
+        run.unchanged = run.rows_read - run.rejected - run.created - run.updated
+        cursor.execute(
+            """
+            INSERT INTO geodata_trust (uid, name, name_key, trust_type, companies_house_number,
+                record_source, updated_at)
+            SELECT DISTINCT ON (trust_id) trust_id, trust_name, '', trust_type, '', %s, now()
+            FROM gias_staging WHERE trust_id IS NOT NULL ORDER BY trust_id, line
+            ON CONFLICT (uid) DO UPDATE
+            SET name = EXCLUDED.name, trust_type = EXCLUDED.trust_type, updated_at = now()
+            WHERE (geodata_trust.name, geodata_trust.trust_type)
+                IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.trust_type)
+            """,
+            [RecordSource.GIAS],
+        )
+        self.trusts_changed = cursor.rowcount
+        written = [*WRITTEN, "content_hash"]
+        location = (
+            "CASE WHEN c.lon IS NOT NULL THEN ST_SetSRID(ST_MakePoint(c.lon, c.lat), 4326) END"
+        )
+        values = {"date": run.extract_date, "source": RecordSource.GIAS}
+        if run.updated:
+            assignments = ", ".join(f"{name} = c.{name}" for name in written)
+            cursor.execute(
+                f"""
+                UPDATE geodata_school sc SET {assignments}, location = {location},
+                    record_source = %(source)s, last_seen = %(date)s, missing_since = NULL,
+                    updated_at = now()
+                FROM gias_changed c WHERE sc.urn = c.urn AND NOT c.new
+                """,
+                values,
             )
-            for uid, (name, trust_type) in wanted.items()
-            if self.trusts.get(uid) != (name, trust_type)
-        ]
-        if changed:
-            Trust.objects.bulk_create(
-                changed,
-                update_conflicts=True,
-                unique_fields=["uid"],
-                update_fields=["name", "name_key", "trust_type", "record_source", "updated_at"],
+        if run.created:
+            cursor.execute(
+                f"""
+                INSERT INTO geodata_school (urn, {", ".join(written)}, location, record_source,
+                    first_seen, last_seen, missing_since, updated_at)
+                SELECT c.urn, {", ".join(f"c.{name}" for name in written)}, {location},
+                    %(source)s, %(date)s, %(date)s, NULL, now()
+                FROM gias_changed c WHERE c.new
+                """,
+                values,
             )
-            for trust in changed:
-                self.trusts[trust.uid] = (trust.name, trust.trust_type)
+        cursor.execute(
+            """
+            UPDATE geodata_school sc SET last_seen = %(date)s, missing_since = NULL
+            FROM gias_staging s WHERE sc.urn = s.urn AND sc.last_seen < %(date)s
+            """,
+            {"date": run.extract_date},
+        )
+        cursor.execute(
+            """
+            UPDATE geodata_school SET missing_since = %(date)s
+            WHERE last_seen < %(date)s AND missing_since IS NULL
+            """,
+            {"date": run.extract_date},
+        )
+        run.missing = cursor.rowcount
 
-    def write(self, batch):
-        self.save_trusts(batch)
-        extract_date = self.run.extract_date
-        urns = [values["urn"] for values in batch]
-        stored = {
-            urn: (digest, status)
-            for urn, digest, status in School.objects.filter(urn__in=urns).values_list(
-                "urn", "content_hash", "status"
-            )
-        }
-        now = timezone.now()
-        to_write = []
-        for values in batch:
-            values["content_hash"] = content_hash(values)
-            previous = stored.get(values["urn"])
-            if previous and previous[0] == values["content_hash"]:
-                self.run.unchanged += 1
-                continue
-            if previous:
-                self.run.updated += 1
-                if values["status"] == School.CLOSED and previous[1] != School.CLOSED:
-                    self.run.closed += 1
-            else:
-                self.run.created += 1
-            point = values.pop("location")
-            values.pop("_trust", None)
-            to_write.append(
-                School(
-                    **values,
-                    location=Point(point.x, point.y, srid=4326) if point else None,
-                    first_seen=extract_date,
-                    last_seen=extract_date,
-                    missing_since=None,
-                    updated_at=now,
-                )
-            )
-        if to_write:
-            School.objects.bulk_create(
-                to_write,
-                update_conflicts=True,
-                unique_fields=["urn"],
-                update_fields=UPDATED_FIELDS,
-            )
-        School.objects.filter(urn__in=urns, last_seen__lt=extract_date).update(
-            last_seen=extract_date, missing_since=None
+    def refresh_trust_name_keys(self, cursor):
+        """Keep each GIAS trust's normalised name (what census trusts are matched on)."""
+        cursor.execute(
+            "SELECT uid, name, name_key FROM geodata_trust WHERE record_source = %s",
+            [RecordSource.GIAS],
+        )
+        stale = [
+            (trust_name_key(name), uid)
+            for uid, name, key in cursor.fetchall()
+            if trust_name_key(name) != key
+        ]
+        cursor.executemany("UPDATE geodata_trust SET name_key = %s WHERE uid = %s", stale)
+
+    def changed_register(self):
+        run = self.run
+        return bool(
+            run.created or run.updated or run.missing or self.trusts_changed or self.reconciled
         )
 
 
-def import_gias_file(path, *, location=None, force=False, triggered_by="", progress=None):
+def import_gias_file(
+    path, *, location=None, force=False, triggered_by="", progress=None, dry_run=False
+):
     """Import one GIAS establishments file; returns its ImportRun, recorded whatever happens.
 
-    `location` is what to record as the source (the URL a file was downloaded from).
+    `location` is what to record as the source (the URL a file was downloaded from). A
+    dry run does everything, reports what it would change, and rolls back.
     """
     location = str(location or path)
-    run = ImportRun.objects.create(
-        source=ImportRun.Source.GIAS_ESTABLISHMENTS,
-        location=location,
-        extract_date=extract_date_from_name(location) or timezone.localdate(),
-        triggered_by=triggered_by,
-        forced=force,
-    )
-    try:
+
+    def work(run):
         run.checksum = file_checksum(path)
-        importer = Importer(run, path, progress)
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [ADVISORY_LOCK_ID])
-                if not cursor.fetchone()[0]:
-                    raise RegisterFileError("another GIAS import is running; try again later")
-            importer.apply(force)
-        run.status = ImportRun.Status.SUCCEEDED
+        importer = Importer(run, path, force, progress)
+        importer.check_extract_date()
+        places = Places.load()
+        with applied(run):
+            importer.apply(places)
+            if not dry_run and importer.changed_register():
+                transaction.on_commit(
+                    lambda: register_imported.send(sender=import_gias_file, run=run)
+                )
         run.message = (
             f"{run.rows_read} rows: {run.created} created, {run.updated} updated, "
             f"{run.unchanged} unchanged, {run.closed} newly closed, {run.missing} missing "
             f"from the extract (kept), {run.rejected} rejected; "
             f"{len(importer.reconciled)} census trusts matched to GIAS trusts"
         )
-    except RegisterFileError as error:
-        run.status = ImportRun.Status.REFUSED
-        run.message = f"Refused, nothing changed: {error}"
-        run.created = run.updated = run.closed = run.missing = 0
-    except Exception as error:
-        run.status = ImportRun.Status.FAILED
-        run.message = f"Failed, nothing changed: {type(error).__name__}: {error}"
-        run.created = run.updated = run.closed = run.missing = 0
-        run.finished_at = timezone.now()
-        run.save()
-        raise
-    run.finished_at = timezone.now()
-    run.save()
-    if run.status == ImportRun.Status.SUCCEEDED and (
-        run.created or run.updated or run.missing or importer.reconciled
-    ):
-        register_imported.send(sender=import_gias_file, run=run)
-    return run
+
+    return recorded_run(
+        ImportRun.Source.GIAS_ESTABLISHMENTS,
+        work,
+        location=location,
+        refusals=(RegisterFileError,),
+        dry_run=dry_run,
+        extract_date=extract_date_from_name(location) or timezone.localdate(),
+        triggered_by=readable(triggered_by, 100),
+        forced=force,
+    )
+
+
+def reset_extract_date(run, new_date=None, *, by=""):
+    """Undo a wrong extract date (a file named for a future day, say): the run, and the
+    schools it dated, get `new_date` (by default the day the file was imported, which
+    it cannot be newer than). Returns how many schools were re-dated.
+
+    Without this, every later extract is refused as older than the wrong one.
+    """
+    if run.source != ImportRun.Source.GIAS_ESTABLISHMENTS:
+        raise RegisterFileError(f"import run {run.pk} is not a GIAS establishments import")
+    if run.status != ImportRun.Status.SUCCEEDED or run.extract_date is None:
+        raise RegisterFileError(f"import run {run.pk} did not import anything: nothing to undo")
+    old_date = run.extract_date
+    new_date = new_date or timezone.localdate(run.started_at)
+    if new_date > timezone.localdate():
+        raise RegisterFileError(f"{new_date} is in the future")
+    if new_date == old_date:
+        raise RegisterFileError(f"import run {run.pk} is already dated {old_date}")
+    with transaction.atomic():
+        changed = set()
+        for field in ("first_seen", "last_seen", "missing_since"):
+            urns = School.objects.filter(**{field: old_date}).values_list("urn", flat=True)
+            changed.update(urns)
+            School.objects.filter(**{field: old_date}).update(**{field: new_date})
+        run.extract_date = new_date
+        run.message = readable(
+            f"{run.message} [Extract date reset from {old_date} to {new_date}"
+            f"{f' by {by}' if by else ''} on {timezone.localdate()}; {len(changed)} schools "
+            "re-dated.]"
+        )
+        run.save(update_fields=["extract_date", "message"])
+        if changed:
+            transaction.on_commit(
+                lambda: register_imported.send(sender=reset_extract_date, run=run)
+            )
+    return len(changed)

@@ -14,6 +14,7 @@ import requests
 from django.conf import settings
 from django.utils import timezone
 
+from geodata.import_runs import readable
 from geodata.importers.register_files import HTML_START
 from geodata.models import ImportRun
 
@@ -74,10 +75,10 @@ def record_failed_attempt(
 ):
     return ImportRun.objects.create(
         source=source,
-        location=location,
-        triggered_by=triggered_by,
+        location=readable(location),
+        triggered_by=readable(triggered_by, 100),
         status=ImportRun.Status.FAILED,
-        message=f"Download failed, nothing changed: {error}",
+        message=readable(f"Download failed, nothing changed: {error}"),
         finished_at=timezone.now(),
     )
 

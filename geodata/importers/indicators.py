@@ -1,11 +1,13 @@
 """Load LA indicators and DfE's statistical neighbours from the bundled real data.
 
 Idempotent (a value is written only when it changed), checked before writing, applied in
-one transaction, and recorded as an import run.
+one transaction, and recorded as an import run; a bad file is refused with a message
+saying what is wrong, never a traceback.
 """
 
 import csv
 import math
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -13,6 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from geodata.import_runs import applied, recorded_run
 from geodata.importers.register_files import file_checksum
 from geodata.models import (
     ImportRun,
@@ -47,32 +50,49 @@ class IndicatorImportError(Exception):
     pass
 
 
-def read_csv(path):
+def read_csv(path, required_columns):
+    """The file's rows as dicts, or IndicatorImportError saying what is wrong with it."""
     try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            return list(csv.DictReader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise IndicatorImportError(f"cannot read {path}: {error}") from error
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle, strict=True)
+            rows = list(reader)
+            header = reader.fieldnames or []
+    except FileNotFoundError as error:
+        raise IndicatorImportError(f"no such file: {path}") from error
+    except OSError as error:
+        raise IndicatorImportError(f"cannot read {path}: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise IndicatorImportError(
+            f"{path} is not UTF-8 text (byte {error.start}): is it a CSV file?"
+        ) from error
+    except csv.Error as error:
+        raise IndicatorImportError(f"{path} is not a well-formed CSV file: {error}") from error
+    missing = [name for name in required_columns if name not in header]
+    if missing:
+        raise IndicatorImportError(f"{path} lacks required columns: {', '.join(missing)}")
+    if not rows:
+        raise IndicatorImportError(f"{path} has no rows")
+    return rows
 
 
-def record(source, path, apply):
-    """Run `apply` in a transaction and record it as an import run, whatever happens."""
-    run = ImportRun.objects.create(source=source, location=str(path), checksum=file_checksum(path))
-    try:
-        with transaction.atomic():
+def record(source, path, apply, dry_run=False):
+    """Run `apply(run)` in one transaction as a recorded run (see geodata.import_runs)."""
+
+    def work(run):
+        try:
+            run.checksum = file_checksum(path)
+        except OSError as error:
+            raise IndicatorImportError(f"cannot read {path}: {error.strerror}") from error
+        with applied(run):
             apply(run)
-        run.status = ImportRun.Status.SUCCEEDED
         run.message = (
             f"{run.rows_read} rows: {run.created} created, {run.updated} updated, "
             f"{run.unchanged} unchanged"
         )
-    except IndicatorImportError as error:
-        run.status = ImportRun.Status.REFUSED
-        run.message = f"Refused, nothing changed: {error}"
-        run.created = run.updated = 0
-    run.finished_at = timezone.now()
-    run.save()
-    return run
+
+    return recorded_run(
+        source, work, location=path, refusals=(IndicatorImportError,), dry_run=dry_run
+    )
 
 
 def upsert_values(run, indicator, values):
@@ -106,29 +126,61 @@ def upsert_values(run, indicator, values):
     IndicatorValue.objects.filter(indicator=indicator, local_authority_id__in=gone).delete()
 
 
-def load_indicators(definitions=DEFINITIONS, values=VALUES):
-    definitions_rows = read_csv(definitions)
-    rows = read_csv(values)
+def check_definition(path, line, fields):
+    """Refuse a definition the Indicator table cannot hold, naming the line and field."""
+    if not re.fullmatch(r"[-a-zA-Z0-9_]+", fields["code"]):
+        raise IndicatorImportError(
+            f"{path} line {line}: code {fields['code'][:40]!r} is not a slug"
+        )
+    for name, value in fields.items():
+        length = Indicator._meta.get_field(name).max_length
+        if length and len(value) > length:
+            raise IndicatorImportError(
+                f"{path} line {line}: {name} is longer than {length} characters"
+            )
 
+
+DEFINITION_COLUMNS = [
+    "code",
+    "column",
+    "name",
+    "description",
+    "unit",
+    "year",
+    "source",
+    "licence",
+    "group",
+]
+
+
+def load_indicators(definitions=DEFINITIONS, values=VALUES, dry_run=False):
     def apply(run):
+        definitions_rows = read_csv(definitions, DEFINITION_COLUMNS)
+        rows = read_csv(values, ["ons_code"])
         authorities = {la.ons_code: la.pk for la in LocalAuthority.objects.current()}
-        unknown = sorted({row["ons_code"] for row in rows} - set(authorities))
+        codes = [row["ons_code"] or "" for row in rows]
+        unknown = sorted(set(codes) - set(authorities))
         if unknown:
-            raise IndicatorImportError(f"unknown LA codes: {', '.join(unknown)}")
-        for definition in definitions_rows:
-            column = definition["column"]
-            if rows and column not in rows[0]:
-                raise IndicatorImportError(f"{values} has no column {column!r}")
+            shown = ", ".join(repr(code[:20]) for code in unknown[:10])
+            raise IndicatorImportError(f"{values}: unknown LA codes: {shown}")
+        repeated = sorted({code for code in codes if codes.count(code) > 1})
+        if repeated:
+            raise IndicatorImportError(f"{values}: LA codes repeated: {', '.join(repeated)}")
+        for number, definition in enumerate(definitions_rows, start=2):
+            column = definition["column"] or ""
+            if column not in rows[0]:
+                raise IndicatorImportError(f"{values} has no column {column[:60]!r}")
             fields = {
-                key: definition[key]
+                key: definition[key] or ""
                 for key in ("name", "description", "unit", "year", "source", "licence", "group")
             }
+            check_definition(definitions, number, {"code": definition["code"] or "", **fields})
             indicator, _ = Indicator.objects.update_or_create(
                 code=definition["code"], defaults=fields
             )
             parsed = {}
             for line, row in enumerate(rows, start=2):
-                raw = row[column].strip()
+                raw = (row[column] or "").strip()
                 if not raw:
                     continue  # suppressed or not applicable in the source: missing
                 try:
@@ -143,20 +195,31 @@ def load_indicators(definitions=DEFINITIONS, values=VALUES):
             run.rows_read += len(rows)
             upsert_values(run, indicator, parsed)
 
-    return record(ImportRun.Source.INDICATORS, values, apply)
+    return record(ImportRun.Source.INDICATORS, values, apply, dry_run)
 
 
-def load_statistical_neighbours(path=NEIGHBOURS):
-    rows = [row for row in read_csv(path) if row.get("current_la") == "True"]
+NEIGHBOUR_COLUMNS = ["ons_code", "sn_rank", "sn_ons_code", "closeness", "current_la"]
 
+
+def load_statistical_neighbours(path=NEIGHBOURS, dry_run=False):
     def apply(run):
+        rows = [row for row in read_csv(path, NEIGHBOUR_COLUMNS) if row.get("current_la") == "True"]
         authorities = {la.ons_code: la.pk for la in LocalAuthority.objects.current()}
         wanted = {}
         for row in rows:
             run.rows_read += 1
             for key in ("ons_code", "sn_ons_code"):
                 if row[key] not in authorities:
-                    raise IndicatorImportError(f"unknown LA code {row[key]} in {path}")
+                    raise IndicatorImportError(
+                        f"unknown LA code {(row[key] or '')[:20]!r} in {path}"
+                    )
+            row["sn_rank"] = row["sn_rank"] or ""
+            if len(row["closeness"] or "") > 30:
+                raise IndicatorImportError(
+                    f"closeness {row['closeness'][:40]!r} in {path} is too long"
+                )
+            if not row["sn_rank"].isdigit() or not 1 <= int(row["sn_rank"]) <= 10:
+                raise IndicatorImportError(f"rank {row['sn_rank'][:20]!r} in {path} is not 1–10")
             wanted[(authorities[row["ons_code"]], int(row["sn_rank"]))] = (
                 authorities[row["sn_ons_code"]],
                 row["closeness"],
@@ -177,7 +240,7 @@ def load_statistical_neighbours(path=NEIGHBOURS):
         )
         run.created = len(wanted)
 
-    return record(ImportRun.Source.STATISTICAL_NEIGHBOURS, path, apply)
+    return record(ImportRun.Source.STATISTICAL_NEIGHBOURS, path, apply, dry_run)
 
 
 def derive_register_indicators(extract_date):

@@ -14,10 +14,15 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 
-from geodata.importers.register_files import RegisterFileError, decoded_lines, open_binary
-from geodata.importers.runs import last_success, recorded_run
+from geodata.import_runs import applied, last_success, readable, recorded_run
+from geodata.importers.register_files import (
+    RegisterFileError,
+    decoded_lines,
+    open_binary,
+    readable_file_checksum,
+)
 from geodata.models import ImportRun, LocalAuthority, LocalAuthorityCodeAlias, Postcode
 from geodata.postcodes import POSTCODE
 
@@ -34,10 +39,6 @@ MAX_ROW_DROP = 0.20
 MAX_RECORDED_ERRORS = 50
 COPY_CHUNK = 20_000
 NULL = "\\N"  # COPY's null
-
-
-class DryRun(Exception):
-    """Raised inside the transaction to roll a dry run back."""
 
 
 def authority_codes():
@@ -196,26 +197,17 @@ class PostcodeLoad:
         )
         return cursor.fetchone()
 
-    def apply(self, force, dry_run):
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                staged = self.stage(cursor)
-                self.check_counts(staged, force)
-                self.run.created, self.run.updated = self.upsert(cursor)
-                self.run.unchanged = staged - self.run.created - self.run.updated
-                if dry_run:
-                    raise DryRun
-        except DryRun:
-            pass
-        would = "would be " if dry_run else ""
+    def apply(self, force):
+        with applied(self.run), connection.cursor() as cursor:
+            staged = self.stage(cursor)
+            self.check_counts(staged, force)
+            self.run.created, self.run.updated = self.upsert(cursor)
+            self.run.unchanged = staged - self.run.created - self.run.updated
         self.run.message = (
-            f"{'Dry run, nothing written. ' if dry_run else ''}{self.run.message}; "
-            f"{self.run.rows_read} rows: {self.run.created} postcodes {would}created, "
-            f"{self.run.updated} {would}updated, {self.run.unchanged} unchanged, "
+            f"{self.run.message}; {self.run.rows_read} rows: {self.run.created} postcodes "
+            f"created, {self.run.updated} updated, {self.run.unchanged} unchanged, "
             f"{self.outside_england} outside England skipped, {self.run.rejected} rejected"
         )
-        if dry_run:
-            self.run.created = self.run.updated = 0
 
 
 def already_loaded(run):
@@ -229,14 +221,23 @@ def already_loaded(run):
 
 def load_postcodes(path=POSTCODES_FILE, *, force=False, dry_run=False, triggered_by=""):
     """Load a postcode file; returns its ImportRun, recorded whatever happens."""
-    with recorded_run(
-        ImportRun.Source.POSTCODES, path, triggered_by=triggered_by, forced=force
-    ) as run:
+
+    def work(run):
+        run.checksum = readable_file_checksum(path)
         last = None if (force or dry_run) else already_loaded(run)
         if last:
             run.rows_read = last.rows_read
             run.unchanged = last.created + last.updated + last.unchanged
             run.message = "Same file as the last load, and the table holds it: nothing to do."
         else:
-            PostcodeLoad(run, path).apply(force, dry_run)
-    return run
+            PostcodeLoad(run, path).apply(force)
+
+    return recorded_run(
+        ImportRun.Source.POSTCODES,
+        work,
+        location=str(path),
+        refusals=(RegisterFileError,),
+        dry_run=dry_run,
+        triggered_by=readable(triggered_by, 100),
+        forced=force,
+    )

@@ -30,3 +30,37 @@ def edited_extract(folder, name="edubasealldata20251125.csv", edit=None, drop_co
     header = [column for column in header if column not in drop_columns]
     rows = [{k: v for k, v in row.items() if k in header} for row in rows]
     return write_extract(Path(folder) / name, header, rows)
+
+
+def write_bytes(folder, content, name="edubasealldata20251125.csv"):
+    path = Path(folder) / name
+    path.write_bytes(content)
+    return path
+
+
+def sample_header_line():
+    return SAMPLE.read_bytes().split(b"\r\n", 1)[0]
+
+
+def hostile_contents():
+    """Files that are not GIAS extracts, by what they are: {label: bytes}."""
+    import random
+    import zipfile
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("edubasealldata20251125.csv", SAMPLE.read_bytes())
+    text = SAMPLE.read_bytes().decode("cp1252")
+    header = sample_header_line()
+    garbage = random.Random(13).randbytes(20_000)
+    return {
+        "zip renamed .csv": archive.getvalue(),
+        "UTF-16 with BOM": text.encode("utf-16"),
+        "UTF-16 without BOM": text.encode("utf-16-le"),
+        "binary garbage": garbage,
+        "binary garbage without NUL": bytes(b for b in garbage if b)[:5000],
+        "huge header field": b"URN," + b"x" * 300_000 + b"\r\n1,2\r\n",
+        "bad header quoting": b'"URN,"LA (code)"' + header[3:] + b"\r\n1,2\r\n",
+        "unclosed header quote": b'"' + header + b"\r\n" + SAMPLE.read_bytes().split(b"\r\n", 1)[1],
+        "a line longer than any real one": header + b"\r\n" + b"1" * (2 << 20),
+    }

@@ -139,7 +139,12 @@ def test_bad_rows_are_rejected_with_line_numbers_without_stopping(boundaries, tm
         rows[3]["NumberOfPupils"] = "many"
         return rows
 
-    run = import_gias_file(edited_extract(tmp_path, edit=spoil))
+    path = edited_extract(tmp_path, edit=spoil)
+    refused = import_gias_file(path)
+    assert refused.status == ImportRun.Status.REFUSED
+    assert "6 of the file's 12 rows were rejected, more than 20%" in refused.message
+    assert len(refused.errors) == 6 and not School.objects.exists()
+    run = import_gias_file(path, force=True)
     assert run.status == ImportRun.Status.SUCCEEDED
     assert run.created == 6 and run.rejected == 6
     errors = {error["line"]: error["error"] for error in run.errors}
@@ -195,12 +200,13 @@ def test_an_empty_file_is_refused(imported, tmp_path):
 
 
 def test_far_fewer_rows_than_last_time_is_refused_unless_forced(imported, tmp_path):
-    path = edited_extract(tmp_path, edit=lambda rows: rows[:9])
+    # 8 rows, 7 accepted (one is rejected), against the 10 accepted last time
+    path = edited_extract(tmp_path, edit=lambda rows: rows[:8])
     before = register_snapshot()
-    refused(import_gias_file(path), before, "more than 20% fewer than the 12")
+    refused(import_gias_file(path), before, "7 rows that could be imported, more than 20% fewer")
     forced = import_gias_file(path, force=True)
     assert forced.status == ImportRun.Status.SUCCEEDED and forced.forced
-    assert forced.missing == 2  # the third dropped row (Welsh) was never stored
+    assert forced.missing == 3  # the Welsh row dropped too was never stored
 
 
 def test_an_older_extract_than_the_one_held_is_refused(imported, tmp_path):
@@ -234,7 +240,7 @@ def test_moderator_uploads_an_extract_in_the_admin(admin_client, boundaries):
         response = admin_client.post(
             "/admin/geodata/importrun/upload-gias/", {"file": handle}, follow=True
         )
-    run = ImportRun.objects.get()
+    run = ImportRun.objects.get(source=ImportRun.Source.GIAS_ESTABLISHMENTS)
     assert response.redirect_chain[-1][0] == f"/admin/geodata/importrun/{run.pk}/change/"
     assert "10 created" in response.content.decode()
     assert run.location == "upload: edubasealldata20251124.csv"

@@ -124,7 +124,7 @@ def test_a_failed_download_is_recorded_and_changes_nothing(gias, boundaries):
     gias.files["/edubase/edubasealldata20251125.csv"] = (503, b"busy", {})
     with pytest.raises(DownloadFailed):
         refresh_from_gias("test", today=datetime.date(2025, 11, 25))
-    run = ImportRun.objects.get()
+    run = ImportRun.objects.get(source=ImportRun.Source.GIAS_ESTABLISHMENTS)
     assert run.status == ImportRun.Status.FAILED
     assert "HTTP 503" in run.message
     assert not School.objects.exists()

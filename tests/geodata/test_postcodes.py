@@ -66,8 +66,9 @@ def test_dry_run_writes_nothing(boundaries):
     call_command("load_postcodes", str(POSTCODE_SAMPLE), "--dry-run")
     assert Postcode.objects.count() == 0
     run = ImportRun.objects.get(source=ImportRun.Source.POSTCODES)
+    assert run.status == ImportRun.Status.DRY_RUN
     assert (
-        "Dry run, nothing written" in run.message and "29 postcodes would be created" in run.message
+        run.message.startswith("Dry run, nothing changed") and "29 postcodes created" in run.message
     )
 
 

@@ -54,23 +54,6 @@ def test_map_says_when_only_the_census_baseline_is_loaded(client, boundaries):
     assert "not been loaded" not in html
 
 
-@pytest.fixture
-def mocker_delay(monkeypatch):
-    from geodata.management.commands import queue_school_refresh
-
-    calls = []
-
-    class Result:
-        id = "test"
-
-    def delay(*args):
-        calls.append(args)
-        return Result()
-
-    monkeypatch.setattr(queue_school_refresh.refresh_schools, "delay", delay)
-    return calls
-
-
 @pytest.mark.django_db(transaction=True)
 def test_beat_schedules_the_daily_refresh():
     DatabaseScheduler(app=app, lazy=True).setup_schedule()

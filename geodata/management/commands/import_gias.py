@@ -20,10 +20,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Import even if the file has far fewer rows than last time, or is older.",
+            help=(
+                "Import even if the file has far fewer rows than last time, more than 20%% of "
+                "its rows rejected, or is older than the extract held."
+            ),
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check everything and report what would change, then roll back: change nothing.",
         )
 
-    def handle(self, *args, source, force, **options):
+    def handle(self, *args, source, force, dry_run, **options):
+        self.dry_run = dry_run
         if source.startswith(("http://", "https://")):
             with tempfile.TemporaryDirectory(prefix="gias-") as folder:
                 try:
@@ -44,7 +53,7 @@ class Command(BaseCommand):
             self.stderr.write(f"  line {error['line']} (URN {error['urn']}): {error['error']}")
         if run.rejected > 10:
             self.stderr.write(f"  ... {run.rejected - 10} more rejected rows (see the admin)")
-        if run.status != ImportRun.Status.SUCCEEDED:
+        if run.status not in (ImportRun.Status.SUCCEEDED, ImportRun.Status.DRY_RUN):
             raise CommandError(run.message)
         self.stdout.write(self.style.SUCCESS(run.message))
 
@@ -64,4 +73,5 @@ class Command(BaseCommand):
                 force=force,
                 triggered_by="manage.py import_gias",
                 progress=bar.update,
+                dry_run=self.dry_run,
             )

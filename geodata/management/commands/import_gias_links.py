@@ -15,8 +15,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", default=str(BUNDLED))
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check everything and report what would change, then roll back: change nothing.",
+        )
 
-    def handle(self, *args, path, **options):
+    def handle(self, *args, path, dry_run, **options):
         if not Path(path).is_file():
             raise CommandError(f"no such file: {path}")
         with tqdm(
@@ -28,8 +33,11 @@ class Command(BaseCommand):
             disable=not self.stderr.isatty(),
         ) as bar:
             run = import_links_file(
-                path, triggered_by="manage.py import_gias_links", progress=bar.update
+                path,
+                triggered_by="manage.py import_gias_links",
+                progress=bar.update,
+                dry_run=dry_run,
             )
-        if run.status != ImportRun.Status.SUCCEEDED:
+        if run.status not in (ImportRun.Status.SUCCEEDED, ImportRun.Status.DRY_RUN):
             raise CommandError(run.message)
         self.stdout.write(run.message)

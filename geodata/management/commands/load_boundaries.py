@@ -23,6 +23,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Load and check the set but leave the current one switched on.",
         )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check everything and report what would change, then roll back: change nothing.",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -36,9 +41,14 @@ class Command(BaseCommand):
                 source=options["source"],
                 licence=options["licence"],
                 activate_when_checked=not options["no_activate"],
+                dry_run=options["dry_run"],
+                triggered_by="manage.py load_boundaries",
             )
         except BoundaryImportError as error:
             raise CommandError(f"boundaries not loaded, nothing changed: {error}") from error
+        if options["dry_run"]:
+            self.stdout.write(result.run.message)
+            return
         boundary_set = result.boundary_set
         count = boundary_set.boundaries.count()
         if result.created:

@@ -17,11 +17,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="Load even if far fewer rows than last time."
         )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would change; change nothing."
+        )
 
-    def handle(self, *args, path, force, **options):
+    def handle(self, *args, path, force, dry_run, **options):
         if not Path(path).is_file():
             raise CommandError(f"no such file: {path}")
-        run = load_census_baseline(path, force=force, triggered_by="manage.py load_census_baseline")
-        if run.status != ImportRun.Status.SUCCEEDED:
+        run = load_census_baseline(
+            path, force=force, dry_run=dry_run, triggered_by="manage.py load_census_baseline"
+        )
+        if run.status not in (ImportRun.Status.SUCCEEDED, ImportRun.Status.DRY_RUN):
             raise CommandError(run.message)
         self.stdout.write(run.message)

@@ -29,6 +29,6 @@ class Command(BaseCommand):
         run = load_postcodes(
             path, force=force, dry_run=dry_run, triggered_by="manage.py load_postcodes"
         )
-        if run.status != ImportRun.Status.SUCCEEDED:
+        if run.status not in (ImportRun.Status.SUCCEEDED, ImportRun.Status.DRY_RUN):
             raise CommandError(run.message)
         self.stdout.write(run.message)

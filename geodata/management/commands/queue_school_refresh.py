@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from kombu.exceptions import OperationalError
 
+from geodata.import_runs import close_stale_runs
 from geodata.models import ImportRun
 from geodata.tasks import refresh_schools
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_empty, **options):
+        close_stale_runs()  # at start-up: runs a stopped process left "running"
         gias = ImportRun.objects.filter(
             source=ImportRun.Source.GIAS_ESTABLISHMENTS,
             status__in=[ImportRun.Status.SUCCEEDED, ImportRun.Status.RUNNING],
