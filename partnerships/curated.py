@@ -4,8 +4,15 @@ Idempotent: a partnership is written only when its curated record changed since 
 last loaded, and never over a change a person made since (moderated corrections win; the
 loader says which records it skipped). Everything is validated before anything is
 written, and written in one transaction.
+
+A record's `status` must be the one the written rule gives from its `evidence_year` and
+the year of its `last_verified` date (`status_from_evidence`); `ceased` is taken as stated,
+since only a source can say a body closed. A contradicting record is refused, naming it.
+Two keys are read but not stored yet: `reach`, and trust members named by census name with
+a null identifier (no register id to link); the report counts the members skipped.
 """
 
+import datetime
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -23,6 +30,7 @@ from partnerships.models import (
     field_choices,
     is_list_field,
     partnership_field,
+    status_from_evidence,
 )
 
 CURATED_FILE = Path(settings.BASE_DIR) / "fixtures" / "partnerships" / "partnerships.json"
@@ -39,6 +47,7 @@ class LoadReport:
     updated: list = field(default_factory=list)
     unchanged: list = field(default_factory=list)
     kept_human_edits: list = field(default_factory=list)
+    unlinked_trust_members: int = 0
 
 
 def record_hash(record):
@@ -74,16 +83,54 @@ def validate(record, index):
     for source in record["sources"]:
         if not source.get("url", "").startswith(("http://", "https://")):
             raise CuratedDataError(f"{where}: source without an http(s) URL: {source}")
+        parse_date(source.get("accessed"), f"{where}: source {source['url']} accessed")
+        if not isinstance(source.get("checked", False), bool):
+            raise CuratedDataError(f"{where}: source {source['url']} checked must be true/false")
+    validate_status(record, where)
     return where
 
 
-def read_records(path):
+def parse_date(value, where):
+    """A date from "YYYY-MM-DD", or None; anything else is refused."""
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise CuratedDataError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def validate_status(record, where):
+    evidence_year = record.get("evidence_year")
+    if evidence_year is not None and (not isinstance(evidence_year, int) or evidence_year < 1900):
+        raise CuratedDataError(f"{where}: evidence_year {evidence_year!r} is not a year")
+    verified = parse_date(record.get("last_verified"), f"{where}: last_verified")
+    verified_year = (verified or datetime.date.today()).year
+    if evidence_year is not None and evidence_year > verified_year:
+        raise CuratedDataError(f"{where}: evidence_year {evidence_year} is after last_verified")
+    status = record.get("status", Partnership.Status.UNKNOWN)
+    expected = status_from_evidence(
+        evidence_year, verified_year, ceased=status == Partnership.Status.CEASED
+    )
+    if status != expected:
+        raise CuratedDataError(
+            f"{where}: status {status!r} contradicts the status rule: evidence year "
+            f"{evidence_year}, verified in {verified_year}, gives {expected.value!r}"
+        )
+
+
+def read_json_list(path):
     try:
         records = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise CuratedDataError(f"cannot read {path}: {error}") from error
-    if not isinstance(records, list):
-        raise CuratedDataError(f"{path} must hold a JSON list of partnerships")
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise CuratedDataError(f"{path} must hold a JSON list of records")
+    return records
+
+
+def read_records(path):
+    records = read_json_list(path)
     slugs = [record.get("slug") for record in records]
     repeated = sorted({slug for slug in slugs if slugs.count(slug) > 1})
     if repeated:
@@ -97,6 +144,10 @@ def read_records(path):
             kind = member.get("kind")
             if kind not in Membership.Kind.values:
                 raise CuratedDataError(f"{where}: member kind {kind!r} is not known")
+            if kind == Membership.Kind.TRUST and member.get("identifier") is None:
+                # Named by census name only: linked once trusts resolve by name.
+                members.append(None)
+                continue
             values = {
                 "kind": kind,
                 "name": member["name"],
@@ -118,15 +169,17 @@ def read_records(path):
     return prepared
 
 
-def edited_by_a_person(partnership):
+def edited_by_a_person(record):
     """Loads run without a user; moderators' changes always carry theirs."""
-    return partnership.history.filter(history_user__isnull=False).exists()
+    return record.history.filter(history_user__isnull=False).exists()
 
 
 @transaction.atomic
 def load_curated_partnerships(path=CURATED_FILE):
     report = LoadReport()
-    for record, authorities, members in read_records(path):
+    for record, authorities, named_members in read_records(path):
+        members = [member for member in named_members if member is not None]
+        report.unlinked_trust_members += len(named_members) - len(members)
         digest = record_hash(record)
         partnership = Partnership.objects.filter(slug=record["slug"]).first()
         if partnership and partnership.curated_hash == digest:
@@ -141,6 +194,8 @@ def load_curated_partnerships(path=CURATED_FILE):
         partnership = partnership or Partnership(slug=record["slug"], published=True)
         for name in CURATED_FIELDS:
             value = record.get(name, partnership_field(name).get_default())
+            if name == "last_verified":
+                value = parse_date(value, record["slug"])
             setattr(partnership, name, value)
         partnership.curated_hash = digest
         partnership._change_reason = CHANGE_REASON
@@ -158,6 +213,8 @@ def load_curated_partnerships(path=CURATED_FILE):
                 url=source["url"],
                 title=source.get("title") or source["url"],
                 accessed=source.get("accessed"),
+                checked=source.get("checked", False),
+                says=source.get("says", ""),
             )
             for source in record["sources"]
         )

@@ -220,7 +220,7 @@ def submit(form, fingerprint):
     if partnership is None:
         kind, proposed = Suggestion.Kind.NEW, form.proposed_changes()
     elif form.cleaned_data.get("action") == "closure":
-        kind, proposed = Suggestion.Kind.CLOSURE, {"status": Partnership.Status.CLOSED}
+        kind, proposed = Suggestion.Kind.CLOSURE, {"status": Partnership.Status.CEASED}
     else:
         kind, proposed = Suggestion.Kind.AMENDMENT, form.proposed_changes()
     with transaction.atomic():

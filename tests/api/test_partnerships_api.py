@@ -47,7 +47,7 @@ def test_no_personal_data_anywhere_in_the_api(client, partnerships):
     Suggestion.objects.create(
         kind="amendment",
         partnership=Partnership.objects.get(slug="learn-sheffield"),
-        proposed={"status": "closed"},
+        proposed={"status": "ceased"},
         submitter_name="Private Person",
         submitter_email="private@example.org",
     )

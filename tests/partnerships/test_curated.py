@@ -52,7 +52,7 @@ def test_loading_again_changes_nothing(curated_file):
 def test_a_changed_record_updates_but_a_moderated_edit_is_kept(curated_file, admin_user):
     load_curated_partnerships(curated_file)
     casl = Partnership.objects.get(slug="cumbria-alliance-of-system-leaders")
-    casl.status = Partnership.Status.CLOSED
+    casl.status = Partnership.Status.CEASED
     casl._history_user = admin_user
     casl.save()
     curated_file.write_text(
@@ -65,7 +65,7 @@ def test_a_changed_record_updates_but_a_moderated_edit_is_kept(curated_file, adm
     assert report.kept_human_edits == ["cumbria-alliance-of-system-leaders"]
     assert Partnership.objects.get(slug="learn-sheffield").founded_year == 2016
     casl.refresh_from_db()
-    assert casl.status == Partnership.Status.CLOSED
+    assert casl.status == Partnership.Status.CEASED
     assert casl.summary == CASL["summary"]
 
 

@@ -10,3 +10,4 @@ class Command(BaseCommand):
         call_command("import_gias_links", stdout=self.stdout, stderr=self.stderr)
         call_command("load_indicators", stdout=self.stdout, stderr=self.stderr)
         call_command("load_partnerships", stdout=self.stdout, stderr=self.stderr)
+        call_command("load_la_research", stdout=self.stdout, stderr=self.stderr)
