@@ -1,15 +1,16 @@
 """Coverage: the share of an area's open state-funded schools that belong to at least one
-published partnership, directly or through their trust."""
+published local partnership, directly or through their trust. Regional bodies do not count:
+they include an area without being its partnership."""
 
 from django.db.models import Count, Exists, OuterRef, Q
 
 from geodata.models import LocalAuthority, School
-from partnerships.models import Membership
+from partnerships.models import Membership, Partnership
 
 
 def schools_in_partnerships():
     """Open state-funded schools that are members, or whose trust is a member."""
-    published = Q(partnership__published=True)
+    published = Q(partnership__published=True) & ~Q(partnership__scope=Partnership.Scope.REGIONAL)
     return (
         School.objects.open()
         .state_funded()

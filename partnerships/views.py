@@ -17,14 +17,16 @@ from partnerships.api.serializers import AreaPartnershipSerializer
 from partnerships.changelog import public_changes
 from partnerships.coverage import area_coverage
 from partnerships.map_data import map_data, published_with_area_codes
-from partnerships.models import Membership, Partnership, Suggestion
+from partnerships.models import LAResearch, Membership, Partnership, Suggestion
 from partnerships.page_cache import rendered_once_per_data_version
 from partnerships.suggestions import (
     RATE_LIMIT,
+    ResearchSuggestionForm,
     SuggestionForm,
     client_fingerprint,
     over_rate_limit,
     submit,
+    submit_research,
 )
 
 
@@ -64,6 +66,29 @@ def partnership_detail(request, slug):
 def suggest(request, slug=None):
     """The public form: a new partnership, or an amendment or closure of one."""
     partnership = get_object_or_404(Partnership.objects.published(), slug=slug) if slug else None
+    return suggestion_form_page(
+        request, SuggestionForm, submit, {"partnership": partnership}, {"partnership": partnership}
+    )
+
+
+def suggest_research(request, code):
+    """The public form for what people know about an LA: its research record."""
+    research = get_object_or_404(
+        LAResearch.objects.select_related("local_authority").filter(
+            local_authority__in=LocalAuthority.objects.current()
+        ),
+        local_authority__ons_code=code,
+    )
+    return suggestion_form_page(
+        request,
+        ResearchSuggestionForm,
+        submit_research,
+        {"research": research},
+        {"research": research},
+    )
+
+
+def suggestion_form_page(request, form_class, save, target, context):
     fingerprint = client_fingerprint(request)
     if request.method == "POST":
         if over_rate_limit(fingerprint):
@@ -72,13 +97,13 @@ def suggest(request, slug=None):
             )
             response["Retry-After"] = "3600"
             return response
-        form = SuggestionForm(request.POST, partnership=partnership)
+        form = form_class(request.POST, **target)
         if form.is_valid():
-            suggestion = submit(form, fingerprint)
+            suggestion = save(form, fingerprint)
             return redirect("suggestion-received", reference=suggestion.reference)
     else:
-        form = SuggestionForm(partnership=partnership)
-    return render(request, "partnerships/suggest.html", {"form": form, "partnership": partnership})
+        form = form_class(**target)
+    return render(request, "partnerships/suggest.html", {"form": form, **context})
 
 
 def suggestion_received(request, reference):
@@ -111,12 +136,15 @@ def area_detail(request, code):
     }
     landscape = school_landscape(area)
     coverage = area_coverage(area, landscape["state_funded_schools"])
+    partnerships = area.partnerships.published().order_by("name")
     return render(
         request,
         "partnerships/area.html",
         {
             "area": area,
-            "partnerships": area.partnerships.published().order_by("name"),
+            "partnerships": partnerships.local(),
+            "regional_bodies": partnerships.regional(),
+            "research": LAResearch.objects.with_status().filter(local_authority=area).first(),
             "landscape": landscape,
             "covered_schools": coverage["covered_schools"],
             "coverage": coverage["share"],

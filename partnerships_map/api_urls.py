@@ -2,17 +2,21 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from geodata.api.views import LocalAuthorityViewSet, TrustViewSet
-from partnerships.api.views import PartnershipViewSet, SchoolWithPartnershipsViewSet
+from partnerships.api.views import (
+    LocalAuthorityWithResearchViewSet,
+    PartnershipViewSet,
+    SchoolWithPartnershipsViewSet,
+    TrustWithPartnershipsViewSet,
+)
 from partnerships.views import search
 
 app_name = "api"
 
 router = DefaultRouter()
-router.register("local-authorities", LocalAuthorityViewSet, basename="local-authority")
+router.register("local-authorities", LocalAuthorityWithResearchViewSet, basename="local-authority")
 router.register("partnerships", PartnershipViewSet, basename="partnership")
 router.register("schools", SchoolWithPartnershipsViewSet, basename="school")
-router.register("trusts", TrustViewSet, basename="trust")
+router.register("trusts", TrustWithPartnershipsViewSet, basename="trust")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),

@@ -1,15 +1,16 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from geodata.api.serializers import LocalAuthoritySummary
-from partnerships.models import PUBLIC_FIELDS, Membership, Partnership, Source
+from geodata.api.serializers import LocalAuthorityDetailSerializer, LocalAuthoritySummary
+from partnerships.models import PUBLIC_FIELDS, LAResearch, Membership, Partnership, Source
 
 
 class SourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
-        fields = ["url", "title", "accessed"]
+        fields = ["url", "title", "accessed", "checked", "says"]
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -88,6 +89,11 @@ class MapPartnershipSerializer(AreaPartnershipSerializer):
     aka = serializers.ListField(source="also_known_as")
     focus = serializers.ListField(source="focus_areas")
     footprint = GeometryField(source="drawn_footprint", allow_null=True)
+    regional = serializers.BooleanField(
+        source="is_regional",
+        read_only=True,
+        help_text="A regional body: it includes its areas without being their local partnership.",
+    )
 
     class Meta(AreaPartnershipSerializer.Meta):
         fields = [
@@ -98,6 +104,8 @@ class MapPartnershipSerializer(AreaPartnershipSerializer):
             "status",
             "la_role",
             "scope",
+            "regional",
+            "kind",
             "legal_form",
             "focus",
             "phases",
@@ -105,3 +113,43 @@ class MapPartnershipSerializer(AreaPartnershipSerializer):
             "footprint",
             "url",
         ]
+
+
+class ResearchSourceSerializer(serializers.Serializer):
+    url = serializers.URLField()
+    title = serializers.CharField()
+    accessed = serializers.DateField(allow_null=True, default=None)
+    checked = serializers.BooleanField(default=False)
+    says = serializers.CharField(default="")
+
+
+class LAResearchSerializer(serializers.ModelSerializer):
+    """What we know about school collaboration in an LA; `status` is derived from the
+    published local partnerships (documented), else the research (none_found with the
+    date, or not_researched)."""
+
+    status = serializers.ChoiceField(choices=LAResearch.Status.choices, read_only=True)
+    sources = ResearchSourceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = LAResearch
+        fields = [
+            "status",
+            "summary",
+            "la_functions",
+            "none_found_on",
+            "sources",
+            "last_verified",
+        ]
+
+
+class LocalAuthorityWithResearchSerializer(LocalAuthorityDetailSerializer):
+    research = serializers.SerializerMethodField()
+
+    class Meta(LocalAuthorityDetailSerializer.Meta):
+        fields = [*LocalAuthorityDetailSerializer.Meta.fields, "research"]
+
+    @extend_schema_field(LAResearchSerializer(allow_null=True))
+    def get_research(self, authority):
+        research = LAResearch.objects.with_status().filter(local_authority=authority).first()
+        return LAResearchSerializer(research).data if research else None

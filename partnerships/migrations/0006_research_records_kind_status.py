@@ -7,121 +7,304 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('geodata', '0004_data_version'),
-        ('partnerships', '0005_data_version'),
+        ("geodata", "0004_data_version"),
+        ("partnerships", "0005_data_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalpartnership',
-            name='evidence_year',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Latest year a source shows it working.', null=True),
+            model_name="historicalpartnership",
+            name="evidence_year",
+            field=models.PositiveSmallIntegerField(
+                blank=True, help_text="Latest year a source shows it working.", null=True
+            ),
         ),
         migrations.AddField(
-            model_name='historicalpartnership',
-            name='kind',
-            field=models.CharField(choices=[('partnership', 'Partnership'), ('programme', 'Programme'), ('network', 'Network'), ('trust_led_programme', 'Trust-led programme'), ('board', 'Board')], default='partnership', max_length=20),
+            model_name="historicalpartnership",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("partnership", "Partnership"),
+                    ("programme", "Programme"),
+                    ("network", "Network"),
+                    ("trust_led_programme", "Trust-led programme"),
+                    ("board", "Board"),
+                ],
+                default="partnership",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='partnership',
-            name='evidence_year',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Latest year a source shows it working.', null=True),
+            model_name="partnership",
+            name="evidence_year",
+            field=models.PositiveSmallIntegerField(
+                blank=True, help_text="Latest year a source shows it working.", null=True
+            ),
         ),
         migrations.AddField(
-            model_name='partnership',
-            name='kind',
-            field=models.CharField(choices=[('partnership', 'Partnership'), ('programme', 'Programme'), ('network', 'Network'), ('trust_led_programme', 'Trust-led programme'), ('board', 'Board')], default='partnership', max_length=20),
+            model_name="partnership",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("partnership", "Partnership"),
+                    ("programme", "Programme"),
+                    ("network", "Network"),
+                    ("trust_led_programme", "Trust-led programme"),
+                    ("board", "Board"),
+                ],
+                default="partnership",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='checked',
-            field=models.BooleanField(default=False, help_text='We read the page itself (not only notes about it).'),
+            model_name="source",
+            name="checked",
+            field=models.BooleanField(
+                default=False, help_text="We read the page itself (not only notes about it)."
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='says',
-            field=models.CharField(blank=True, help_text='What it states, in short.', max_length=500),
+            model_name="source",
+            name="says",
+            field=models.CharField(
+                blank=True, help_text="What it states, in short.", max_length=500
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalpartnership',
-            name='legal_form',
-            field=models.CharField(blank=True, choices=[('school_company', 'School company'), ('charity', 'Charity'), ('cooperative_cic', 'Co-operative or CIC'), ('company_limited_by_shares', 'Company limited by shares'), ('unincorporated_board', 'Unincorporated board or network'), ('independent_company', 'Independent not-for-profit company'), ('programme', 'Programme (no legal body of its own)'), ('other', 'Other')], max_length=30),
+            model_name="historicalpartnership",
+            name="legal_form",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("school_company", "School company"),
+                    ("charity", "Charity"),
+                    ("cooperative_cic", "Co-operative or CIC"),
+                    ("company_limited_by_shares", "Company limited by shares"),
+                    ("unincorporated_board", "Unincorporated board or network"),
+                    ("independent_company", "Independent not-for-profit company"),
+                    ("programme", "Programme (no legal body of its own)"),
+                    ("other", "Other"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalpartnership',
-            name='status',
-            field=models.CharField(choices=[('active', 'Active'), ('ceased', 'Ceased'), ('unknown', 'Unknown')], default='unknown', help_text='Follows the evidence year (see status_from_evidence).', max_length=10),
+            model_name="historicalpartnership",
+            name="status",
+            field=models.CharField(
+                choices=[("active", "Active"), ("ceased", "Ceased"), ("unknown", "Unknown")],
+                default="unknown",
+                help_text="Follows the evidence year (see status_from_evidence).",
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='partnership',
-            name='legal_form',
-            field=models.CharField(blank=True, choices=[('school_company', 'School company'), ('charity', 'Charity'), ('cooperative_cic', 'Co-operative or CIC'), ('company_limited_by_shares', 'Company limited by shares'), ('unincorporated_board', 'Unincorporated board or network'), ('independent_company', 'Independent not-for-profit company'), ('programme', 'Programme (no legal body of its own)'), ('other', 'Other')], max_length=30),
+            model_name="partnership",
+            name="legal_form",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("school_company", "School company"),
+                    ("charity", "Charity"),
+                    ("cooperative_cic", "Co-operative or CIC"),
+                    ("company_limited_by_shares", "Company limited by shares"),
+                    ("unincorporated_board", "Unincorporated board or network"),
+                    ("independent_company", "Independent not-for-profit company"),
+                    ("programme", "Programme (no legal body of its own)"),
+                    ("other", "Other"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='partnership',
-            name='status',
-            field=models.CharField(choices=[('active', 'Active'), ('ceased', 'Ceased'), ('unknown', 'Unknown')], default='unknown', help_text='Follows the evidence year (see status_from_evidence).', max_length=10),
+            model_name="partnership",
+            name="status",
+            field=models.CharField(
+                choices=[("active", "Active"), ("ceased", "Ceased"), ("unknown", "Unknown")],
+                default="unknown",
+                help_text="Follows the evidence year (see status_from_evidence).",
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='source',
-            name='accessed',
-            field=models.DateField(blank=True, help_text='When we read it.', null=True),
+            model_name="source",
+            name="accessed",
+            field=models.DateField(blank=True, help_text="When we read it.", null=True),
         ),
         migrations.AlterField(
-            model_name='suggestion',
-            name='kind',
-            field=models.CharField(choices=[('new', 'New partnership'), ('amendment', 'Amendment'), ('closure', 'Report closed'), ('research', 'LA research record')], max_length=10),
+            model_name="suggestion",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("new", "New partnership"),
+                    ("amendment", "Amendment"),
+                    ("closure", "Report closed"),
+                    ("research", "LA research record"),
+                ],
+                max_length=10,
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalLAResearch',
+            name="HistoricalLAResearch",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('summary', models.TextField(blank=True, help_text='How schools collaborate there, from the sources; short.')),
-                ('la_functions', models.TextField(blank=True, help_text='Only where sources say.', verbose_name='school-improvement functions the LA keeps')),
-                ('none_found_on', models.DateField(blank=True, help_text='When research looked for a local partnership and found none.', null=True, verbose_name='searched, none found on')),
-                ('sources', models.JSONField(blank=True, default=list, help_text='[{url, title, accessed, checked, says}]')),
-                ('last_verified', models.DateField(blank=True, help_text='When the sources were last checked.', null=True)),
-                ('curated_hash', models.CharField(blank=True, editable=False, max_length=32)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('local_authority', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='geodata.localauthority')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="How schools collaborate there, from the sources; short.",
+                    ),
+                ),
+                (
+                    "la_functions",
+                    models.TextField(
+                        blank=True,
+                        help_text="Only where sources say.",
+                        verbose_name="school-improvement functions the LA keeps",
+                    ),
+                ),
+                (
+                    "none_found_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="When research looked for a local partnership and found none.",
+                        null=True,
+                        verbose_name="searched, none found on",
+                    ),
+                ),
+                (
+                    "sources",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="[{url, title, accessed, checked, says}]",
+                    ),
+                ),
+                (
+                    "last_verified",
+                    models.DateField(
+                        blank=True, help_text="When the sources were last checked.", null=True
+                    ),
+                ),
+                ("curated_hash", models.CharField(blank=True, editable=False, max_length=32)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="geodata.localauthority",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical LA research record',
-                'verbose_name_plural': 'historical LA research records',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical LA research record",
+                "verbose_name_plural": "historical LA research records",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='LAResearch',
+            name="LAResearch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('summary', models.TextField(blank=True, help_text='How schools collaborate there, from the sources; short.')),
-                ('la_functions', models.TextField(blank=True, help_text='Only where sources say.', verbose_name='school-improvement functions the LA keeps')),
-                ('none_found_on', models.DateField(blank=True, help_text='When research looked for a local partnership and found none.', null=True, verbose_name='searched, none found on')),
-                ('sources', models.JSONField(blank=True, default=list, help_text='[{url, title, accessed, checked, says}]')),
-                ('last_verified', models.DateField(blank=True, help_text='When the sources were last checked.', null=True)),
-                ('curated_hash', models.CharField(blank=True, editable=False, max_length=32)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('local_authority', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='research', to='geodata.localauthority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="How schools collaborate there, from the sources; short.",
+                    ),
+                ),
+                (
+                    "la_functions",
+                    models.TextField(
+                        blank=True,
+                        help_text="Only where sources say.",
+                        verbose_name="school-improvement functions the LA keeps",
+                    ),
+                ),
+                (
+                    "none_found_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="When research looked for a local partnership and found none.",
+                        null=True,
+                        verbose_name="searched, none found on",
+                    ),
+                ),
+                (
+                    "sources",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="[{url, title, accessed, checked, says}]",
+                    ),
+                ),
+                (
+                    "last_verified",
+                    models.DateField(
+                        blank=True, help_text="When the sources were last checked.", null=True
+                    ),
+                ),
+                ("curated_hash", models.CharField(blank=True, editable=False, max_length=32)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "local_authority",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="research",
+                        to="geodata.localauthority",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'LA research record',
-                'ordering': ['local_authority__name'],
+                "verbose_name": "LA research record",
+                "ordering": ["local_authority__name"],
             },
         ),
         migrations.AddField(
-            model_name='suggestion',
-            name='research',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='suggestions', to='partnerships.laresearch'),
+            model_name="suggestion",
+            name="research",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="suggestions",
+                to="partnerships.laresearch",
+            ),
         ),
     ]
