@@ -43,6 +43,12 @@ REGISTER_INDICATORS = {
 }
 
 
+# Indicators per km² are computed here from a count column over the area of the LA's
+# boundary as loaded (`LocalAuthority.area_km2`, shown beside them), so the density and the
+# area people read together agree; the file's own density used a different area.
+PER_KM2_OF_BOUNDARY = {"density"}
+
+
 class IndicatorImportError(Exception):
     pass
 
@@ -111,7 +117,9 @@ def load_indicators(definitions=DEFINITIONS, values=VALUES):
     rows = read_csv(values)
 
     def apply(run):
-        authorities = {la.ons_code: la.pk for la in LocalAuthority.objects.current()}
+        current = LocalAuthority.objects.current()
+        authorities = {la.ons_code: la.pk for la in current}
+        area_km2 = {la.pk: la.area_km2 for la in current}
         unknown = sorted({row["ons_code"] for row in rows} - set(authorities))
         if unknown:
             raise IndicatorImportError(f"unknown LA codes: {', '.join(unknown)}")
@@ -139,7 +147,12 @@ def load_indicators(definitions=DEFINITIONS, values=VALUES):
                     ) from error
                 if not math.isfinite(number):
                     raise IndicatorImportError(f"{values} line {line}: {column} is not finite")
-                parsed[authorities[row["ons_code"]]] = number
+                authority = authorities[row["ons_code"]]
+                if definition["code"] in PER_KM2_OF_BOUNDARY:
+                    if not area_km2[authority]:
+                        continue
+                    number = round(number / area_km2[authority], 1)
+                parsed[authority] = number
             run.rows_read += len(rows)
             upsert_values(run, indicator, parsed)
 
