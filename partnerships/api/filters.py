@@ -126,16 +126,18 @@ class SchoolWithPartnershipFilter(SchoolFilter):
 
 
 class TrustWithPartnershipFilter(TrustFilter):
-    partnership_role = django_filters.BooleanFilter(
+    partnership_role = django_filters.CharFilter(
         method="filter_partnership_role",
         help_text="true: trusts that published local partnerships name as members (their "
         "local engagement); false: the others.",
     )
 
     def filter_partnership_role(self, queryset, name, value):
-        if value is None:
-            return queryset
+        if value not in ("true", "false"):
+            raise ValidationError({"partnership_role": [f"{value!r} is not true or false"]})
         named = Membership.objects.filter(
             partnership__in=Partnership.objects.published().local(), trust__isnull=False
         ).values("trust_id")
-        return queryset.filter(uid__in=named) if value else queryset.exclude(uid__in=named)
+        if value == "true":
+            return queryset.filter(uid__in=named)
+        return queryset.exclude(uid__in=named)

@@ -34,7 +34,7 @@ def test_review_shows_current_and_proposed_values_side_by_side(moderator_client,
         "/partnerships/learn-sheffield/suggest/", amendment(sheffield, status="ceased")
     )
     html = moderator_client.get(review_url(Suggestion.objects.get())).content.decode()
-    assert "<td>Active</td>" in html and "<td>Dormant</td>" in html
+    assert "<td>Active</td>" in html and "<td>Ceased</td>" in html
     assert "Alex Example" in html and "Submitter Role Q7" in html
 
 

@@ -162,3 +162,30 @@ def test_search_finds_schools_by_name_urn_and_postcode_and_trusts(client, regist
         "Example Multi-Academy Trust 3 (trust 9003)",
     ]
     assert labels("de") == []
+
+
+def test_regional_bodies_do_not_count_in_local_coverage(partnerships, register):
+    school = School.objects.open().state_funded().select_related("local_authority").first()
+    sheffield = Partnership.objects.get(slug="learn-sheffield")
+    Membership.objects.create(partnership=sheffield, kind="school", school=school, name=school.name)
+    assert coverage_by_authority()[school.local_authority.ons_code]["covered"] == 1
+    Partnership.objects.filter(pk=sheffield.pk).update(scope="regional")
+    assert coverage_by_authority()[school.local_authority.ons_code]["covered"] == 0
+
+
+def test_area_page_lists_regional_bodies_apart(client, partnerships):
+    Partnership.objects.filter(slug="learn-sheffield").update(scope="regional", kind="network")
+    html = client.get("/areas/E08000019/").content.decode()
+    assert "No local partnership is recorded here yet" in html
+    regional = html[html.index('id="regional-bodies"') :]
+    assert "Learn Sheffield" in regional[: regional.index("</ul>")]
+
+
+def test_trust_page_shows_the_partnerships_that_name_it(client, partnerships, register):
+    trust = Trust.objects.first()
+    sheffield = Partnership.objects.get(slug="learn-sheffield")
+    Membership.objects.create(
+        partnership=sheffield, kind="trust", trust=trust, name=trust.name, role="CEO on the board"
+    )
+    html = client.get(f"/trusts/{trust.uid}/").content.decode()
+    assert "/partnerships/learn-sheffield/" in html and "CEO on the board" in html
