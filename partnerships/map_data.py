@@ -25,9 +25,10 @@ def filter_choices():
     }
 
 
-def map_data():
-    """Everything the map filters and shades, embedded in the page: one request fewer."""
-    register = ImportRun.objects.register_state()
+def map_data(register=None):
+    """Everything the map filters and shades, embedded in the page: one request fewer.
+    `register`: the register's state, when the caller has read it already."""
+    register = register or ImportRun.objects.register_state()
     return {
         "partnerships": MapPartnershipSerializer(
             published_with_area_codes().defer("display_footprint"), many=True

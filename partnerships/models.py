@@ -584,7 +584,8 @@ class LAResearch(models.Model):
 
     @property
     def nothing_known(self):
-        return self.status == self.Status.NOT_RESEARCHED and not self.summary
+        """Not researched: the area page asks visitors what they know."""
+        return self.status == self.Status.NOT_RESEARCHED
 
 
 def research_status(has_local_partnership, none_found_on):

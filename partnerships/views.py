@@ -32,13 +32,14 @@ from partnerships.suggestions import (
 
 @rendered_once_per_data_version
 def map_page(request):
+    register = ImportRun.objects.register_state()
     return render(
         request,
         "partnerships/map.html",
         {
             "boundary_set": BoundarySet.objects.filter(is_active=True).first(),
-            "register": ImportRun.objects.register_state(),
-            "map_data": map_data(),
+            "register": register,
+            "map_data": map_data(register),
         },
     )
 

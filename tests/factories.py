@@ -1,7 +1,7 @@
 """Test data shared by several test modules: real records as the research notes describe
 them, and what a browser posts to the suggestion form."""
 
-from partnerships.models import partnership_values
+from partnerships.models import partnership_values, research_values
 
 # Two real partnerships as the research notes describe them (sources as cited there).
 LEARN_SHEFFIELD = {
@@ -105,5 +105,13 @@ def amendment(partnership, **changes):
         if value not in (None, "")
     }
     data.update(action="amendment", **SUBMITTER)
+    data.update(changes)
+    return data
+
+
+def research_amendment(research, **changes):
+    """The LA research form as a browser would post it: today's values, then the changes."""
+    data = {key: value for key, value in research_values(research).items() if value}
+    data.update(SUBMITTER)
     data.update(changes)
     return data

@@ -103,7 +103,7 @@ def test_a_conflict_is_shown_before_approving(moderator_client, partnerships):
     suggestion = Suggestion.objects.get()
     html = moderator_client.get(review_url(suggestion)).content.decode()
     assert "has changed since this suggestion was made" in html
-    assert "Status: was “Active” when suggested, is now “Closed”" in html
+    assert "Status: was “Active” when suggested, is now “Unknown”" in html
     response = moderator_client.post(
         review_url(suggestion), {"action": "approve", "fields": ["status"]}, follow=True
     )
