@@ -1,4 +1,5 @@
 from django.db import migrations
+from django.db.models import Q
 
 # The status vocabulary became active / ceased / unknown (issue 11): a closed partnership
 # has ceased; a dormant one is one whose activity no source dates recently, i.e. unknown.
@@ -12,7 +13,8 @@ def rename_statuses(apps, mapping):
         for old, new in mapping.items():
             model.objects.filter(status=old).update(status=new)
     Suggestion = apps.get_model("partnerships", "Suggestion")
-    for suggestion in Suggestion.objects.filter(proposed__has_key="status"):
+    with_status = Q(proposed__has_key="status") | Q(baseline__has_key="status")
+    for suggestion in Suggestion.objects.filter(with_status):
         for key in ("proposed", "baseline"):
             values = getattr(suggestion, key)
             if values.get("status") in mapping:
