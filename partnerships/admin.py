@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from partnerships import moderation
 from partnerships.models import (
     PUBLIC_FIELDS,
+    LAResearch,
     Membership,
     OutboxMessage,
     Partnership,
@@ -85,12 +86,21 @@ class SuggestionAdmin(admin.ModelAdmin):
 
     list_display = ["reference", "kind", "target", "status", "created_at", "age"]
     list_filter = ["status", "kind", AgeFilter]
-    search_fields = ["reference", "partnership__name", "proposed__name"]
+    search_fields = [
+        "reference",
+        "partnership__name",
+        "proposed__name",
+        "research__local_authority__name",
+    ]
     ordering = ["created_at"]
-    list_select_related = ["partnership"]
+    list_select_related = ["partnership", "research__local_authority"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("partnership", "decided_by")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("partnership", "research__local_authority", "decided_by")
+        )
 
     def has_add_permission(self, request):
         return False
@@ -98,8 +108,10 @@ class SuggestionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="Partnership")
+    @admin.display(description="Partnership or LA")
     def target(self, obj):
+        if obj.research_id:
+            return obj.research.local_authority.name
         return obj.partnership or obj.proposed.get("name", "")
 
     @admin.display(description="Age")
@@ -162,6 +174,37 @@ class SuggestionAdmin(admin.ModelAdmin):
             self.message_user(request, str(error), messages.ERROR)
             return redirect("admin:partnerships_suggestion_change", suggestion.pk)
         return redirect("admin:partnerships_suggestion_changelist")
+
+
+@admin.register(LAResearch)
+class LAResearchAdmin(SimpleHistoryAdmin):
+    """Moderators' direct edits are kept over later curated loads, like partnerships'."""
+
+    list_display = ["local_authority", "status_display", "none_found_on", "last_verified"]
+    search_fields = ["local_authority__name", "local_authority__ons_code", "summary"]
+    readonly_fields = ["local_authority", "updated_at"]
+    fields = [
+        "local_authority",
+        "summary",
+        "la_functions",
+        "none_found_on",
+        "sources",
+        "last_verified",
+        "updated_at",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_status().select_related("local_authority")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Status")
+    def status_display(self, obj):
+        return obj.get_status_display()
 
 
 @admin.register(OutboxMessage)

@@ -4,8 +4,16 @@ Idempotent: a partnership is written only when its curated record changed since 
 last loaded, and never over a change a person made since (moderated corrections win; the
 loader says which records it skipped). Everything is validated before anything is
 written, and written in one transaction.
+
+A record's `status` must be the one the written rule gives from its `evidence_year` and
+the year of its `last_verified` date (`status_from_evidence`); `ceased` is taken as stated,
+since only a source can say a body closed. A contradicting record is refused, naming it.
+A trust member named by its census name (null identifier) is linked to the register's
+trust of that normalised name; while the register does not hold it, the member is left out
+and counted, and the record is loaded again once it can be linked.
 """
 
+import datetime
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -25,6 +33,7 @@ from partnerships.models import (
     field_choices,
     is_list_field,
     partnership_field,
+    status_from_evidence,
 )
 from partnerships.validators import encode_web_address, validate_web_address
 
@@ -42,6 +51,7 @@ class LoadReport:
     updated: list = field(default_factory=list)
     unchanged: list = field(default_factory=list)
     kept_human_edits: list = field(default_factory=list)
+    unlinked_trust_members: int = 0
 
 
 def record_hash(record):
@@ -99,16 +109,55 @@ def validate(record, index):
             raise CuratedDataError(
                 f"{where}: {key} {holder[key]!r} is not a web address (http:// or https://)"
             ) from None
+    for source in record["sources"]:
+        parse_date(source.get("accessed"), f"{where}: source {source['url']} accessed")
+        if not isinstance(source.get("checked", False), bool):
+            raise CuratedDataError(f"{where}: source {source['url']} checked must be true/false")
+    validate_status(record, where)
     return where
 
 
-def read_records(path):
+def parse_date(value, where):
+    """A date from "YYYY-MM-DD", or None; anything else is refused."""
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise CuratedDataError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def validate_status(record, where):
+    evidence_year = record.get("evidence_year")
+    if evidence_year is not None and (not isinstance(evidence_year, int) or evidence_year < 1900):
+        raise CuratedDataError(f"{where}: evidence_year {evidence_year!r} is not a year")
+    verified = parse_date(record.get("last_verified"), f"{where}: last_verified")
+    verified_year = (verified or datetime.date.today()).year
+    if evidence_year is not None and evidence_year > verified_year:
+        raise CuratedDataError(f"{where}: evidence_year {evidence_year} is after last_verified")
+    status = record.get("status", Partnership.Status.UNKNOWN)
+    expected = status_from_evidence(
+        evidence_year, verified_year, ceased=status == Partnership.Status.CEASED
+    )
+    if status != expected:
+        raise CuratedDataError(
+            f"{where}: status {status!r} contradicts the status rule: evidence year "
+            f"{evidence_year}, verified in {verified_year}, gives {expected.value!r}"
+        )
+
+
+def read_json_list(path):
     try:
         records = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise CuratedDataError(f"cannot read {path}: {error}") from error
-    if not isinstance(records, list):
-        raise CuratedDataError(f"{path} must hold a JSON list of partnerships")
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise CuratedDataError(f"{path} must hold a JSON list of records")
+    return records
+
+
+def read_records(path):
+    records = read_json_list(path)
     slugs = [record.get("slug") for record in records]
     repeated = sorted({slug for slug in slugs if slugs.count(slug) > 1})
     if repeated:
@@ -122,6 +171,13 @@ def read_records(path):
             kind = member.get("kind")
             if kind not in Membership.Kind.values:
                 raise CuratedDataError(f"{where}: member kind {kind!r} is not known")
+            if (
+                kind == Membership.Kind.TRUST
+                and member.get("identifier") is None
+                and not Trust.objects.named(member["name"]).exists()
+            ):
+                members.append(None)  # not in the register yet: linked on a later load
+                continue
             values = {
                 "kind": kind,
                 "name": member["name"],
@@ -143,16 +199,21 @@ def read_records(path):
     return prepared
 
 
-def edited_by_a_person(partnership):
+def edited_by_a_person(record):
     """Loads run without a user; moderators' changes always carry theirs."""
-    return partnership.history.filter(history_user__isnull=False).exists()
+    return record.history.filter(history_user__isnull=False).exists()
 
 
 @transaction.atomic
 def load_curated_partnerships(path=CURATED_FILE):
     report = LoadReport()
-    for record, authorities, members in read_records(path):
-        digest = record_hash(record)
+    for record, authorities, named_members in read_records(path):
+        members = [member for member in named_members if member is not None]
+        unlinked = len(named_members) - len(members)
+        report.unlinked_trust_members += unlinked
+        # Members that could not be linked yet make a different fingerprint, so the record
+        # is applied again once the register holds them.
+        digest = record_hash({**record, "unlinked_trust_members": unlinked} if unlinked else record)
         partnership = Partnership.objects.filter(slug=record["slug"]).first()
         if partnership and partnership.curated_hash == digest:
             if partnership.display_footprint is None:
@@ -166,6 +227,8 @@ def load_curated_partnerships(path=CURATED_FILE):
         partnership = partnership or Partnership(slug=record["slug"], published=True)
         for name in CURATED_FIELDS:
             value = record.get(name, partnership_field(name).get_default())
+            if name == "last_verified":
+                value = parse_date(value, record["slug"])
             setattr(partnership, name, value)
         partnership.curated_hash = digest
         partnership._change_reason = CHANGE_REASON
@@ -183,6 +246,8 @@ def load_curated_partnerships(path=CURATED_FILE):
                 url=source["url"],
                 title=source.get("title") or source["url"],
                 accessed=source.get("accessed"),
+                checked=source.get("checked", False),
+                says=source.get("says", ""),
             )
             for source in record["sources"]
         )

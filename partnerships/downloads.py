@@ -15,7 +15,7 @@ from partnerships.api.serializers import (
     PartnershipFeatureSerializer,
     PartnershipSerializer,
 )
-from partnerships.models import DOWNLOADABLE_FIELDS, Membership, Partnership
+from partnerships.models import DOWNLOADABLE_FIELDS, LAResearch, Membership, Partnership
 
 LICENCE = {
     "partnerships": {
@@ -145,11 +145,57 @@ def partnerships_geojson(request):
     return geojson_response("partnerships.geojson", collection["features"], "partnerships")
 
 
+def research_csv(request):
+    """One row per current LA: what we know of school collaboration there (its research
+    record), the status derived as on the area page."""
+    records = (
+        LAResearch.objects.with_status()
+        .filter(local_authority__in=LocalAuthority.objects.current())
+        .select_related("local_authority")
+        .order_by("local_authority__name")
+    )
+    header = [
+        "la_code",
+        "la_name",
+        "status",
+        "summary",
+        "la_functions",
+        "none_found_on",
+        "last_verified",
+        "source_urls",
+        "sources_accessed",
+    ]
+    rows = (
+        [
+            record.local_authority.ons_code,
+            record.local_authority.name,
+            record.status,
+            record.summary,
+            record.la_functions,
+            csv_cell(record.none_found_on),
+            csv_cell(record.last_verified),
+            joined(source["url"] for source in record.sources),
+            joined(source.get("accessed") or "" for source in record.sources),
+        ]
+        for record in records
+    )
+    return csv_response("la-research.csv", header, rows, "partnerships")
+
+
 class LocalAuthorityDownloadSerializer(LocalAuthorityFeatureSerializer):
-    partnership_count = serializers.IntegerField(help_text="Published partnerships covering it.")
+    partnership_count = serializers.IntegerField(
+        help_text="Published local partnerships covering it (regional bodies not counted)."
+    )
+    regional_body_count = serializers.IntegerField(
+        help_text="Published regional bodies that include it."
+    )
 
     class Meta(LocalAuthorityFeatureSerializer.Meta):
-        fields = [*LocalAuthorityFeatureSerializer.Meta.fields, "partnership_count"]
+        fields = [
+            *LocalAuthorityFeatureSerializer.Meta.fields,
+            "partnership_count",
+            "regional_body_count",
+        ]
 
 
 @throttled_like_the_api
@@ -158,7 +204,19 @@ def local_authorities_geojson(request):
         LocalAuthority.objects.current()
         .select_related("region")
         .defer("boundary")
-        .annotate(partnership_count=Count("partnerships", filter=Q(partnerships__published=True)))
+        .annotate(
+            partnership_count=Count(
+                "partnerships",
+                filter=Q(partnerships__published=True)
+                & ~Q(partnerships__scope=Partnership.Scope.REGIONAL),
+            ),
+            regional_body_count=Count(
+                "partnerships",
+                filter=Q(
+                    partnerships__published=True, partnerships__scope=Partnership.Scope.REGIONAL
+                ),
+            ),
+        )
         .order_by("name")
     )
     collection = LocalAuthorityDownloadSerializer(

@@ -73,6 +73,13 @@ class PartnershipQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
 
+    def local(self):
+        """Not regional: a partnership of the areas it lists (what local coverage counts)."""
+        return self.exclude(scope=Partnership.Scope.REGIONAL)
+
+    def regional(self):
+        return self.filter(scope=Partnership.Scope.REGIONAL)
+
     def with_public_relations(self):
         """Areas (by name), sources and members fetched alongside: what the API's and the
         downloads' serializers read, in a fixed number of queries."""
@@ -97,9 +104,15 @@ class Partnership(models.Model):
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
-        DORMANT = "dormant", "Dormant"
-        CLOSED = "closed", "Closed"
-        UNKNOWN = "unknown", "Not verified"
+        CEASED = "ceased", "Ceased"
+        UNKNOWN = "unknown", "Unknown"
+
+    class Kind(models.TextChoices):
+        PARTNERSHIP = "partnership", "Partnership"
+        PROGRAMME = "programme", "Programme"
+        NETWORK = "network", "Network"
+        TRUST_LED_PROGRAMME = "trust_led_programme", "Trust-led programme"
+        BOARD = "board", "Board"
 
     class LARole(models.TextChoices):
         SCHOOLS_LED = "schools_led", "Schools-led, no LA involvement"
@@ -118,6 +131,8 @@ class Partnership(models.Model):
         COOPERATIVE_CIC = "cooperative_cic", "Co-operative or CIC"
         COMPANY_LIMITED_BY_SHARES = "company_limited_by_shares", "Company limited by shares"
         UNINCORPORATED_BOARD = "unincorporated_board", "Unincorporated board or network"
+        INDEPENDENT_COMPANY = "independent_company", "Independent not-for-profit company"
+        PROGRAMME = "programme", "Programme (no legal body of its own)"
         OTHER = "other", "Other"
 
     class Reach(models.TextChoices):
@@ -142,7 +157,16 @@ class Partnership(models.Model):
     )
     summary = models.TextField(help_text="Plain facts, each supported by a source.")
     website = models.URLField(blank=True, validators=[validate_web_address])
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UNKNOWN)
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.UNKNOWN,
+        help_text="Follows the evidence year (see status_from_evidence).",
+    )
+    evidence_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Latest year a source shows it working."
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PARTNERSHIP)
     la_role = models.CharField(
         "LA's role", max_length=20, choices=LARole.choices, blank=True, help_text="Blank: unknown."
     )
@@ -230,6 +254,11 @@ class Partnership(models.Model):
         Partnership.objects.filter(pk=self.pk).update(display_footprint=footprint)
         self.display_footprint = footprint
 
+    @property
+    def is_regional(self):
+        """Regional bodies include areas without being a local partnership of any."""
+        return self.scope == self.Scope.REGIONAL
+
     def labels(self, field):
         return [choice_label(field, value) for value in getattr(self, field)]
 
@@ -256,7 +285,9 @@ PUBLIC_FIELDS = [
     "also_known_as",
     "summary",
     "website",
+    "kind",
     "status",
+    "evidence_year",
     "la_role",
     "la_role_note",
     "scope",
@@ -281,7 +312,9 @@ SUGGESTIBLE_FIELDS = [
     "name",
     "summary",
     "website",
+    "kind",
     "status",
+    "evidence_year",
     "la_role",
     "scope",
     "reach",
@@ -304,7 +337,9 @@ DOWNLOADABLE_FIELDS = [
     "slug",
     "name",
     "also_known_as",
+    "kind",
     "status",
+    "evidence_year",
     "la_role",
     "scope",
     "reach",
@@ -331,7 +366,21 @@ FILTERABLE_FIELDS = {
     "reach": "reach",
     "legal_form": "legal_form",
     "status": "status",
+    "kind": "kind",
 }
+
+# The one status rule: ceased when a source says so; otherwise active when a source shows
+# it working within this many years before the year its record was verified.
+ACTIVE_WITHIN_YEARS = 3
+
+
+def status_from_evidence(evidence_year, verified_year, ceased=False):
+    """The status the written rule gives (fixtures/partnerships/README.md)."""
+    if ceased:
+        return Partnership.Status.CEASED
+    if evidence_year is not None and evidence_year >= verified_year - ACTIVE_WITHIN_YEARS:
+        return Partnership.Status.ACTIVE
+    return Partnership.Status.UNKNOWN
 
 
 def partnership_field(name):
@@ -456,18 +505,127 @@ class Membership(models.Model):
 
 
 class Source(models.Model):
-    """Where a fact about a partnership comes from."""
+    """Where a fact about a partnership comes from, and what it says."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="sources")
     url = models.URLField(max_length=500, validators=[validate_web_address])
     title = models.CharField(max_length=300)
-    accessed = models.DateField(null=True, blank=True)
+    accessed = models.DateField(null=True, blank=True, help_text="When we read it.")
+    checked = models.BooleanField(
+        default=False, help_text="We read the page itself (not only notes about it)."
+    )
+    says = models.CharField(max_length=500, blank=True, help_text="What it states, in short.")
 
     class Meta:
         ordering = ["pk"]
 
     def __str__(self):
         return self.title
+
+
+class LAResearchQuerySet(models.QuerySet):
+    def with_status(self):
+        """Annotate whether a published local partnership exists: the `documented` status
+        is derived from the partnerships every time, never stored."""
+        local = Partnership.objects.published().local()
+        return self.annotate(
+            has_local_partnership=models.Exists(
+                local.filter(local_authorities=models.OuterRef("local_authority"))
+            )
+        )
+
+
+class LAResearch(models.Model):
+    """What we know about school collaboration in one local authority, and how we know it.
+
+    One per current LA. Its status is derived: `documented` when a published local
+    (not regional) partnership covers the LA, else `none_found` when research found none
+    (with the date), else `not_researched`. Curated from fixtures, corrected by moderators
+    through suggestions; every change is kept in its history.
+    """
+
+    class Status(models.TextChoices):
+        DOCUMENTED = "documented", "A local partnership is documented"
+        NONE_FOUND = "none_found", "Researched: no local partnership found"
+        NOT_RESEARCHED = "not_researched", "Not researched yet"
+
+    local_authority = models.OneToOneField(
+        LocalAuthority, on_delete=models.PROTECT, related_name="research"
+    )
+    summary = models.TextField(
+        blank=True, help_text="How schools collaborate there, from the sources; short."
+    )
+    la_functions = models.TextField(
+        "school-improvement functions the LA keeps",
+        blank=True,
+        help_text="Only where sources say.",
+    )
+    none_found_on = models.DateField(
+        "searched, none found on",
+        null=True,
+        blank=True,
+        help_text="When research looked for a local partnership and found none.",
+    )
+    sources = models.JSONField(
+        default=list, blank=True, help_text="[{url, title, accessed, checked, says}]"
+    )
+    last_verified = models.DateField(
+        null=True, blank=True, help_text="When the sources were last checked."
+    )
+    curated_hash = models.CharField(max_length=32, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = LAResearchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "LA research record"
+        ordering = ["local_authority__name"]
+
+    def __str__(self):
+        return f"Research record: {self.local_authority}"
+
+    @property
+    def status(self):
+        has_local = getattr(self, "has_local_partnership", None)
+        if has_local is None:
+            has_local = (
+                Partnership.objects.published()
+                .local()
+                .filter(local_authorities=self.local_authority_id)
+                .exists()
+            )
+        return research_status(has_local, self.none_found_on)
+
+    def get_status_display(self):
+        return self.Status(self.status).label
+
+    @property
+    def nothing_known(self):
+        """Not researched: the area page asks visitors what they know."""
+        return self.status == self.Status.NOT_RESEARCHED
+
+
+def research_status(has_local_partnership, none_found_on):
+    if has_local_partnership:
+        return LAResearch.Status.DOCUMENTED
+    if none_found_on:
+        return LAResearch.Status.NONE_FOUND
+    return LAResearch.Status.NOT_RESEARCHED
+
+
+# The research record's field groups: what the public sees and what it may propose.
+RESEARCH_PUBLIC_FIELDS = ["summary", "la_functions", "none_found_on", "sources", "last_verified"]
+RESEARCH_SUGGESTIBLE_FIELDS = ["summary", "la_functions", "none_found_on"]
+
+
+def research_values(research, fields=RESEARCH_SUGGESTIBLE_FIELDS):
+    """A research record's fields as plain JSON values (dates as ISO text)."""
+    values = {}
+    for name in fields:
+        value = getattr(research, name)
+        values[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return values
 
 
 def new_reference():
@@ -493,6 +651,7 @@ class Suggestion(models.Model):
         NEW = "new", "New partnership"
         AMENDMENT = "amendment", "Amendment"
         CLOSURE = "closure", "Report closed"
+        RESEARCH = "research", "LA research record"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending review"
@@ -504,6 +663,9 @@ class Suggestion(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, null=True, blank=True, related_name="suggestions"
+    )
+    research = models.ForeignKey(
+        LAResearch, on_delete=models.CASCADE, null=True, blank=True, related_name="suggestions"
     )
     proposed = models.JSONField(default=dict, help_text="Proposed values, by field.")
     baseline = models.JSONField(
@@ -535,7 +697,7 @@ class Suggestion(models.Model):
         ordering = ["created_at"]
 
     def __str__(self):
-        target = self.partnership or self.proposed.get("name", "")
+        target = self.partnership or self.research or self.proposed.get("name", "")
         return f"{self.reference}: {self.get_kind_display()} ({target})"
 
 

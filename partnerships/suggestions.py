@@ -1,4 +1,6 @@
-"""Public suggestions: what can be proposed, the form, and saving a submission.
+"""Public suggestions: what can be proposed, the forms, and saving a submission.
+
+Two targets: a partnership (new, amended or reported closed) and an LA's research record.
 
 A submission is saved before anything else happens; its emails go through the outbox
 (`partnerships.notifications`), so neither Redis nor the worker being down can lose it.
@@ -11,23 +13,22 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import (
-    MaxLengthValidator,
-    MaxValueValidator,
-    MinValueValidator,
-)
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from api_core.clients import client_ip
 from geodata.models import LocalAuthority
 from partnerships.models import (
+    RESEARCH_SUGGESTIBLE_FIELDS,
     SUGGESTIBLE_FIELDS,
+    LAResearch,
     Partnership,
     Suggestion,
     field_choices,
     is_list_field,
     partnership_values,
+    research_values,
 )
 from partnerships.notifications import queue_submission_emails
 from partnerships.tasks import send_outbox_soon
@@ -104,20 +105,10 @@ def lock_client(fingerprint):
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
-class SuggestionForm(forms.Form):
-    """The partnership's suggestible fields (built from the model), plus evidence and the
-    submitter."""
+class SubmissionForm(forms.Form):
+    """What every suggestion carries besides its proposed values: evidence, a comment, the
+    submitter, and a field only bots fill."""
 
-    action = forms.ChoiceField(
-        label="What would you like to do?",
-        choices=[
-            ("amendment", "Correct or add details"),
-            ("closure", "Report that this partnership has closed"),
-        ],
-        widget=forms.RadioSelect,
-        initial="amendment",
-        required=False,
-    )
     evidence_urls = forms.CharField(
         label="Evidence: links to public pages that show this",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -142,6 +133,40 @@ class SuggestionForm(forms.Form):
     # A field people never see; bots fill every field they find.
     fax_number = forms.CharField(label="Leave this field empty", required=False)
 
+    def clean_evidence_urls(self):
+        lines = [line.strip() for line in self.cleaned_data["evidence_urls"].splitlines()]
+        urls = [line for line in lines if line]
+        if len(urls) > MAX_EVIDENCE_URLS:
+            raise ValidationError(f"Give at most {MAX_EVIDENCE_URLS} links.")
+        for url in urls:
+            try:
+                validate_web_address(url)
+            except ValidationError:
+                raise ValidationError(
+                    f"“{url[:80]}” is not a web address (http:// or https://)."
+                ) from None
+        return urls
+
+    @property
+    def is_spam(self):
+        return bool(self.cleaned_data.get("fax_number"))
+
+
+class SuggestionForm(SubmissionForm):
+    """The partnership's suggestible fields (built from the model), plus evidence and the
+    submitter."""
+
+    action = forms.ChoiceField(
+        label="What would you like to do?",
+        choices=[
+            ("amendment", "Correct or add details"),
+            ("closure", "Report that this partnership has closed"),
+        ],
+        widget=forms.RadioSelect,
+        initial="amendment",
+        required=False,
+    )
+
     def __init__(self, *args, partnership=None, **kwargs):
         self.partnership = partnership
         if partnership is not None:
@@ -161,20 +186,6 @@ class SuggestionForm(forms.Form):
             self.fields["name"].required = True
             self.fields["summary"].required = True
 
-    def clean_evidence_urls(self):
-        lines = [line.strip() for line in self.cleaned_data["evidence_urls"].splitlines()]
-        urls = [line for line in lines if line]
-        if len(urls) > MAX_EVIDENCE_URLS:
-            raise ValidationError(f"Give at most {MAX_EVIDENCE_URLS} links.")
-        for url in urls:
-            try:
-                validate_web_address(url)
-            except ValidationError:
-                raise ValidationError(
-                    f"“{url[:80]}” is not a web address (http:// or https://)."
-                ) from None
-        return urls
-
     def clean(self):
         cleaned = super().clean()
         if (
@@ -189,10 +200,6 @@ class SuggestionForm(forms.Form):
                 "Nothing was changed. Change a field, or tell moderators what is wrong."
             )
         return cleaned
-
-    @property
-    def is_spam(self):
-        return bool(self.cleaned_data.get("fax_number"))
 
     def proposed_values(self):
         values = {}
@@ -223,29 +230,100 @@ SuggestionForm.base_fields = {
         labels=FORM_LABELS,
         formfield_callback=partnership_form_field,
     ),
-    **SuggestionForm.base_fields,
+    "action": SuggestionForm.base_fields["action"],
+    **SubmissionForm.base_fields,
+}
+
+
+class ResearchSuggestionForm(SubmissionForm):
+    """What people know about an LA: its research record's suggestible fields (from the
+    model), plus evidence and the submitter."""
+
+    def __init__(self, *args, research, **kwargs):
+        self.research = research
+        kwargs.setdefault("initial", {}).update(research_values(research))
+        super().__init__(*args, **kwargs)
+        self.fields["summary"].validators.append(MaxLengthValidator(SUMMARY_MAX))
+        self.fields["summary"].widget.attrs["maxlength"] = SUMMARY_MAX
+        self.fields["none_found_on"].validators.append(
+            MaxValueValidator(timezone.localdate(), "The date cannot be in the future.")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.proposed_changes() and not cleaned.get("comment"):
+            raise ValidationError(
+                "Nothing was changed. Change a field, or tell moderators what you know."
+            )
+        return cleaned
+
+    def proposed_changes(self):
+        current = research_values(self.research)
+        proposed = {}
+        for name in RESEARCH_SUGGESTIBLE_FIELDS:
+            value = self.cleaned_data.get(name)
+            value = value.isoformat() if hasattr(value, "isoformat") else value
+            if value != current[name]:
+                proposed[name] = value
+        return proposed
+
+
+ResearchSuggestionForm.base_fields = {
+    **forms.fields_for_model(
+        LAResearch,
+        fields=RESEARCH_SUGGESTIBLE_FIELDS,
+        labels={
+            "summary": "How schools work together there",
+            "la_functions": "School-improvement functions the council keeps",
+            "none_found_on": "Date you looked and found no local partnership (YYYY-MM-DD)",
+        },
+        formfield_callback=lambda field, **kwargs: field.formfield(required=False, **kwargs),
+    ),
+    **SubmissionForm.base_fields,
 }
 
 
 def submit(form, fingerprint):
-    """Save the suggestion and queue its emails, in one transaction; returns it. Raises
-    SuggestionLimitReached, saving nothing, when this client is over the limit."""
+    """Save the suggestion and queue its emails, in one transaction; returns it."""
     partnership = form.partnership
     if partnership is None:
         kind, proposed = Suggestion.Kind.NEW, form.proposed_changes()
     elif form.cleaned_data.get("action") == "closure":
-        kind, proposed = Suggestion.Kind.CLOSURE, {"status": Partnership.Status.CLOSED}
+        kind, proposed = Suggestion.Kind.CLOSURE, {"status": Partnership.Status.CEASED}
     else:
         kind, proposed = Suggestion.Kind.AMENDMENT, form.proposed_changes()
+    return save_suggestion(
+        form,
+        fingerprint,
+        kind=kind,
+        partnership=partnership,
+        proposed=proposed,
+        baseline=partnership_values(partnership) if partnership else {},
+    )
+
+
+def submit_research(form, fingerprint):
+    """Save a suggested change to an LA's research record; returns the suggestion."""
+    return save_suggestion(
+        form,
+        fingerprint,
+        kind=Suggestion.Kind.RESEARCH,
+        research=form.research,
+        proposed=form.proposed_changes(),
+        baseline=research_values(form.research),
+    )
+
+
+def save_suggestion(form, fingerprint, **target):
+    """The suggestion, with its evidence and submitter, and its emails queued, in one
+    transaction. Raises SuggestionLimitReached, saving nothing, when this client is over
+    the limit (checked under a lock, so parallel posts cannot all pass)."""
     with transaction.atomic():
         lock_client(fingerprint)
         if over_rate_limit(fingerprint):
             raise SuggestionLimitReached
         suggestion = Suggestion.objects.create(
-            kind=kind,
-            partnership=partnership,
-            proposed=proposed,
-            baseline=partnership_values(partnership) if partnership else {},
+            **target,
             evidence_urls=form.cleaned_data["evidence_urls"],
             comment=form.cleaned_data["comment"],
             submitter_name=form.cleaned_data["submitter_name"],

@@ -6,6 +6,7 @@ urlpatterns = [
     path("data/", views.data_page, name="data"),
     path("data/partnerships.csv", downloads.partnerships_csv, name="download-partnerships-csv"),
     path("data/memberships.csv", downloads.memberships_csv, name="download-memberships-csv"),
+    path("data/la-research.csv", downloads.research_csv, name="download-research-csv"),
     path(
         "data/partnerships.geojson",
         downloads.partnerships_geojson,
@@ -24,6 +25,7 @@ urlpatterns = [
         "suggest/received/<str:reference>/", views.suggestion_received, name="suggestion-received"
     ),
     path("areas/<str:code>/", views.area_detail, name="area"),
+    path("areas/<str:code>/research/suggest/", views.suggest_research, name="suggest-research"),
     path("schools/<int:urn>/", views.school_detail, name="school"),
     path("trusts/<int:uid>/", views.trust_detail, name="trust"),
 ]

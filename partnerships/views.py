@@ -19,27 +19,30 @@ from partnerships.api.serializers import AreaPartnershipSerializer
 from partnerships.changelog import public_changes
 from partnerships.coverage import coverage_of
 from partnerships.map_data import map_data, published_with_area_codes
-from partnerships.models import Membership, Partnership, Suggestion
+from partnerships.models import LAResearch, Membership, Partnership, Suggestion
 from partnerships.page_cache import rendered_once_per_data_version
 from partnerships.suggestions import (
     RATE_LIMIT,
+    ResearchSuggestionForm,
     SuggestionForm,
     SuggestionLimitReached,
     client_fingerprint,
     over_rate_limit,
     submit,
+    submit_research,
 )
 
 
 @rendered_once_per_data_version
 def map_page(request):
+    register = ImportRun.objects.register_state()
     return render(
         request,
         "partnerships/map.html",
         {
             "boundary_set": BoundarySet.objects.filter(is_active=True).first(),
-            "register": ImportRun.objects.register_state(),
-            "map_data": map_data(),
+            "register": register,
+            "map_data": map_data(register),
         },
     )
 
@@ -67,20 +70,43 @@ def partnership_detail(request, slug):
 def suggest(request, slug=None):
     """The public form: a new partnership, or an amendment or closure of one."""
     partnership = get_object_or_404(Partnership.objects.published(), slug=slug) if slug else None
+    return suggestion_form_page(
+        request, SuggestionForm, submit, {"partnership": partnership}, {"partnership": partnership}
+    )
+
+
+def suggest_research(request, code):
+    """The public form for what people know about an LA: its research record."""
+    research = get_object_or_404(
+        LAResearch.objects.select_related("local_authority").filter(
+            local_authority__in=LocalAuthority.objects.current()
+        ),
+        local_authority__ons_code=code,
+    )
+    return suggestion_form_page(
+        request,
+        ResearchSuggestionForm,
+        submit_research,
+        {"research": research},
+        {"research": research},
+    )
+
+
+def suggestion_form_page(request, form_class, save, target, context):
     fingerprint = client_fingerprint(request)
     if request.method == "POST":
         if over_rate_limit(fingerprint):
             return suggestion_limit_reached(request)
-        form = SuggestionForm(request.POST, partnership=partnership)
+        form = form_class(request.POST, **target)
         if form.is_valid():
             try:
-                suggestion = submit(form, fingerprint)
+                suggestion = save(form, fingerprint)
             except SuggestionLimitReached:
                 return suggestion_limit_reached(request)
             return redirect("suggestion-received", reference=suggestion.reference)
     else:
-        form = SuggestionForm(partnership=partnership)
-    return render(request, "partnerships/suggest.html", {"form": form, "partnership": partnership})
+        form = form_class(**target)
+    return render(request, "partnerships/suggest.html", {"form": form, **context})
 
 
 def suggestion_limit_reached(request):
@@ -120,12 +146,15 @@ def area_detail(request, code):
         "partnerships": AreaPartnershipSerializer(published_with_area_codes(), many=True).data,
     }
     landscape = school_landscape(area)
+    partnerships = area.partnerships.published().order_by("name")
     return render(
         request,
         "partnerships/area.html",
         {
             "area": area,
-            "partnerships": area.partnerships.published().order_by("name"),
+            "partnerships": partnerships.local(),
+            "regional_bodies": partnerships.regional(),
+            "research": LAResearch.objects.with_status().filter(local_authority=area).first(),
             "landscape": landscape,
             "coverage": coverage_of(area),
             "record_sources": record_sources(area),

@@ -2,22 +2,24 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from geodata.api.views import TrustViewSet
 from partnerships.api.views import (
-    LocalAuthorityWithCoverageViewSet,
+    LocalAuthorityWithPartnershipsViewSet,
     PartnershipViewSet,
     PostcodeView,
     SchoolWithPartnershipsViewSet,
     SearchView,
+    TrustWithPartnershipsViewSet,
 )
 
 app_name = "api"
 
 router = DefaultRouter()
-router.register("local-authorities", LocalAuthorityWithCoverageViewSet, basename="local-authority")
+router.register(
+    "local-authorities", LocalAuthorityWithPartnershipsViewSet, basename="local-authority"
+)
 router.register("partnerships", PartnershipViewSet, basename="partnership")
 router.register("schools", SchoolWithPartnershipsViewSet, basename="school")
-router.register("trusts", TrustViewSet, basename="trust")
+router.register("trusts", TrustWithPartnershipsViewSet, basename="trust")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),

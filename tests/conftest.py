@@ -10,6 +10,7 @@ from geodata.importers.gias import import_gias_file
 from geodata.importers.indicators import load_indicators, load_statistical_neighbours
 from geodata.importers.postcodes import load_postcodes
 from partnerships.curated import CURATED_FILE, load_curated_partnerships
+from partnerships.research import load_la_research
 from tests.factories import CASL, LEARN_SHEFFIELD
 from tests.geodata.gias_files import SAMPLE
 
@@ -64,6 +65,24 @@ def partnerships(boundaries, tmp_path):
 def curated(boundaries):
     """Every partnership of the bundled curated data set."""
     load_curated_partnerships(CURATED_FILE)
+
+
+@pytest.fixture
+def la_research(boundaries):
+    """The bundled LA research records (one for each of the 153 LAs)."""
+    return load_la_research()
+
+
+@pytest.fixture
+def moderator(django_user_model):
+    """A staff user in the Moderators group."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        "moderator", "moderator@example.org", "a-long-passphrase", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Test data shared by several test modules: real records as the research notes describe
 them, and what a browser posts to the suggestion form."""
 
-from partnerships.models import partnership_values
+from partnerships.models import partnership_values, research_values
 
 # Two real partnerships as the research notes describe them (sources as cited there).
 LEARN_SHEFFIELD = {
@@ -11,10 +11,14 @@ LEARN_SHEFFIELD = {
     "summary": "A school company owned about 80% by Sheffield schools and 20% by the city council.",
     "website": "https://www.learnsheffield.co.uk",
     "status": "active",
+    "evidence_year": 2025,
+    "last_verified": "2026-11-25",
+    "kind": "partnership",
     "la_role": "schools_and_la",
     "la_role_note": "",
     "scope": "one_la",
     "local_authorities": ["E08000039"],
+    "reach": "members_only",
     "founded_year": 2015,
     "legal_form": "school_company",
     "legal_form_detail": "company limited by guarantee without share capital, no. 09734238",
@@ -39,7 +43,9 @@ LEARN_SHEFFIELD = {
         {
             "url": "https://www.tes.com/magazine/analysis/general/what-are-area-based-education-partnerships",
             "title": "Tes: What are area-based education partnerships?",
-            "accessed": None,
+            "accessed": "2026-11-25",
+            "checked": True,
+            "says": "Learn Sheffield is a school company owned by schools and the council.",
         }
     ],
 }
@@ -51,6 +57,7 @@ CASL = {
     "summary": "An alliance of Cumbria's system leaders with three local alliances.",
     "website": "",
     "status": "unknown",
+    "evidence_year": 2019,
     "scope": "several_las",
     "local_authorities": ["E10000006"],
     "legal_form": "unincorporated_board",
@@ -65,6 +72,8 @@ CASL = {
             "url": "http://www.cumbriaalliance.org.uk/about-us/",
             "title": "CASL: about us",
             "accessed": None,
+            "checked": False,
+            "says": "",
         }
     ],
 }
@@ -96,5 +105,13 @@ def amendment(partnership, **changes):
         if value not in (None, "")
     }
     data.update(action="amendment", **SUBMITTER)
+    data.update(changes)
+    return data
+
+
+def research_amendment(research, **changes):
+    """The LA research form as a browser would post it: today's values, then the changes."""
+    data = {key: value for key, value in research_values(research).items() if value}
+    data.update(SUBMITTER)
     data.update(changes)
     return data

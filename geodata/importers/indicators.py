@@ -46,6 +46,12 @@ REGISTER_INDICATORS = {
 }
 
 
+# Indicators per km² are computed here from a count column over the area of the LA's
+# boundary as loaded (`LocalAuthority.area_km2`, shown beside them), so the density and the
+# area people read together agree; the file's own density used a different area.
+PER_KM2_OF_BOUNDARY = {"density"}
+
+
 class IndicatorImportError(Exception):
     pass
 
@@ -157,7 +163,9 @@ def load_indicators(definitions=DEFINITIONS, values=VALUES, dry_run=False):
     def apply(run):
         definitions_rows = read_csv(definitions, DEFINITION_COLUMNS)
         rows = read_csv(values, ["ons_code"])
-        authorities = {la.ons_code: la.pk for la in LocalAuthority.objects.current()}
+        current = LocalAuthority.objects.current()
+        authorities = {la.ons_code: la.pk for la in current}
+        area_km2 = {la.pk: la.area_km2 for la in current}
         codes = [row["ons_code"] or "" for row in rows]
         unknown = sorted(set(codes) - set(authorities))
         if unknown:
@@ -191,7 +199,12 @@ def load_indicators(definitions=DEFINITIONS, values=VALUES, dry_run=False):
                     ) from error
                 if not math.isfinite(number):
                     raise IndicatorImportError(f"{values} line {line}: {column} is not finite")
-                parsed[authorities[row["ons_code"]]] = number
+                authority = authorities[row["ons_code"]]
+                if definition["code"] in PER_KM2_OF_BOUNDARY:
+                    if not area_km2[authority]:
+                        continue
+                    number = round(number / area_km2[authority], 1)
+                parsed[authority] = number
             run.rows_read += len(rows)
             upsert_values(run, indicator, parsed)
 

@@ -6,9 +6,15 @@ from django.db.models import CharField, Func, Q, Value
 from django.db.models.functions import Concat
 from rest_framework.exceptions import ValidationError
 
-from geodata.api.filters import BBoxFilter, SchoolFilter, authorities_for
+from geodata.api.filters import BBoxFilter, SchoolFilter, TrustFilter, authorities_for
 from geodata.models import Region
-from partnerships.models import FILTERABLE_FIELDS, Partnership, field_choices, is_list_field
+from partnerships.models import (
+    FILTERABLE_FIELDS,
+    Membership,
+    Partnership,
+    field_choices,
+    is_list_field,
+)
 
 FUZZY_THRESHOLD = 0.3
 
@@ -133,3 +139,21 @@ class SchoolWithPartnershipFilter(SchoolFilter):
             Q(urn__in=members.filter(school__isnull=False).values("school_id"))
             | Q(trust_id__in=members.filter(trust__isnull=False).values("trust_id"))
         )
+
+
+class TrustWithPartnershipFilter(TrustFilter):
+    partnership_role = django_filters.CharFilter(
+        method="filter_partnership_role",
+        help_text="true: trusts that published local partnerships name as members (their "
+        "local engagement); false: the others.",
+    )
+
+    def filter_partnership_role(self, queryset, name, value):
+        if value not in ("true", "false"):
+            raise ValidationError({"partnership_role": [f"{value!r} is not true or false"]})
+        named = Membership.objects.filter(
+            partnership__in=Partnership.objects.published().local(), trust__isnull=False
+        ).values("trust_id")
+        if value == "true":
+            return queryset.filter(uid__in=named)
+        return queryset.exclude(uid__in=named)

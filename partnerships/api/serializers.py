@@ -1,4 +1,5 @@
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
@@ -6,13 +7,13 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 from geodata.api.serializers import LocalAuthorityDetailSerializer, LocalAuthoritySummary
 from geodata.postcodes import display_postcode
 from partnerships.coverage import coverage_of
-from partnerships.models import PUBLIC_FIELDS, Membership, Partnership, Source
+from partnerships.models import PUBLIC_FIELDS, LAResearch, Membership, Partnership, Source
 
 
 class SourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
-        fields = ["url", "title", "accessed"]
+        fields = ["url", "title", "accessed", "checked", "says"]
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -91,6 +92,11 @@ class MapPartnershipSerializer(AreaPartnershipSerializer):
     aka = serializers.ListField(source="also_known_as")
     focus = serializers.ListField(source="focus_areas")
     footprint = GeometryField(source="drawn_footprint", allow_null=True)
+    regional = serializers.BooleanField(
+        source="is_regional",
+        read_only=True,
+        help_text="A regional body: it includes its areas without being their local partnership.",
+    )
 
     class Meta(AreaPartnershipSerializer.Meta):
         fields = [
@@ -102,6 +108,8 @@ class MapPartnershipSerializer(AreaPartnershipSerializer):
             "la_role",
             "scope",
             "reach",
+            "regional",
+            "kind",
             "legal_form",
             "focus",
             "phases",
@@ -117,19 +125,6 @@ class CoverageSerializer(serializers.Serializer):
     named = serializers.IntegerField(help_text="Schools named as members, or via their trust.")
     reached_share = serializers.FloatField(allow_null=True)
     named_member_share = serializers.FloatField(allow_null=True)
-
-
-class LocalAuthorityCoverageSerializer(LocalAuthorityDetailSerializer):
-    coverage = serializers.SerializerMethodField(
-        help_text="Open state-funded schools; the share reached by at least one local "
-        "(not regional) published partnership, by its reach; the share named as members."
-    )
-
-    class Meta(LocalAuthorityDetailSerializer.Meta):
-        fields = [*LocalAuthorityDetailSerializer.Meta.fields, "coverage"]
-
-    def get_coverage(self, authority) -> CoverageSerializer:
-        return CoverageSerializer(coverage_of(authority)).data
 
 
 class PostcodeAuthoritySerializer(LocalAuthoritySummary):
@@ -170,3 +165,52 @@ class SearchResponseSerializer(serializers.Serializer):
     q = serializers.CharField()
     results = SearchResultSerializer(many=True)
     message = serializers.CharField(allow_null=True, help_text="Said when nothing is found.")
+
+
+class ResearchSourceSerializer(serializers.Serializer):
+    url = serializers.URLField()
+    title = serializers.CharField()
+    accessed = serializers.DateField(allow_null=True, default=None)
+    checked = serializers.BooleanField(default=False)
+    says = serializers.CharField(default="")
+
+
+class LAResearchSerializer(serializers.ModelSerializer):
+    """What we know about school collaboration in an LA; `status` is derived from the
+    published local partnerships (documented), else the research (none_found with the
+    date, or not_researched)."""
+
+    status = serializers.ChoiceField(choices=LAResearch.Status.choices, read_only=True)
+    sources = ResearchSourceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = LAResearch
+        fields = [
+            "status",
+            "summary",
+            "la_functions",
+            "none_found_on",
+            "sources",
+            "last_verified",
+        ]
+
+
+class LocalAuthorityWithPartnershipsSerializer(LocalAuthorityDetailSerializer):
+    """An LA's detail with what partnerships know of it: coverage and research."""
+
+    coverage = serializers.SerializerMethodField(
+        help_text="Open state-funded schools; the share reached by at least one local "
+        "(not regional) published partnership, by its reach; the share named as members."
+    )
+    research = serializers.SerializerMethodField()
+
+    class Meta(LocalAuthorityDetailSerializer.Meta):
+        fields = [*LocalAuthorityDetailSerializer.Meta.fields, "coverage", "research"]
+
+    def get_coverage(self, authority) -> CoverageSerializer:
+        return CoverageSerializer(coverage_of(authority)).data
+
+    @extend_schema_field(LAResearchSerializer(allow_null=True))
+    def get_research(self, authority):
+        research = LAResearch.objects.with_status().filter(local_authority=authority).first()
+        return LAResearchSerializer(research).data if research else None

@@ -7,8 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api_core.views import ConditionalListMixin, GeoJSONSwitchMixin
-from geodata.api.serializers import LocalAuthorityDetailSerializer
-from geodata.api.views import LocalAuthorityViewSet, SchoolViewSet
+from geodata.api.views import LocalAuthorityViewSet, SchoolViewSet, TrustViewSet
 from geodata.postcodes import (
     InvalidPostcode,
     PostcodeNotFound,
@@ -17,9 +16,13 @@ from geodata.postcodes import (
     normalise_postcode,
 )
 from partnerships import search
-from partnerships.api.filters import PartnershipFilter, SchoolWithPartnershipFilter
+from partnerships.api.filters import (
+    PartnershipFilter,
+    SchoolWithPartnershipFilter,
+    TrustWithPartnershipFilter,
+)
 from partnerships.api.serializers import (
-    LocalAuthorityCoverageSerializer,
+    LocalAuthorityWithPartnershipsSerializer,
     PartnershipFeatureSerializer,
     PartnershipSerializer,
     PostcodeSerializer,
@@ -50,17 +53,25 @@ class SchoolWithPartnershipsViewSet(SchoolViewSet):
     filterset_class = SchoolWithPartnershipFilter
 
 
-class LocalAuthorityWithCoverageViewSet(LocalAuthorityViewSet):
+class TrustWithPartnershipsViewSet(TrustViewSet):
+    __doc__ = (
+        TrustViewSet.__doc__
+        + " `partnership_role=true` lists trusts that published local partnerships name."
+    )
+    filterset_class = TrustWithPartnershipFilter
+
+
+class LocalAuthorityWithPartnershipsViewSet(LocalAuthorityViewSet):
     __doc__ = LocalAuthorityViewSet.__doc__ + (
-        " Detail adds `coverage`: open state-funded schools, the share reached by at least "
-        "one local partnership, and the share named as members."
+        " Detail adds `coverage` (open state-funded schools, the share reached by at least "
+        "one local partnership, the share named as members) and `research` (what we know "
+        "of school collaboration there)."
     )
 
     def get_serializer_class(self):
-        serializer = super().get_serializer_class()
-        if serializer is LocalAuthorityDetailSerializer:
-            return LocalAuthorityCoverageSerializer
-        return serializer
+        if self.action == "retrieve" and not self.is_geojson():
+            return LocalAuthorityWithPartnershipsSerializer
+        return super().get_serializer_class()
 
 
 @extend_schema(

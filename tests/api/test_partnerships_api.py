@@ -47,7 +47,7 @@ def test_no_personal_data_anywhere_in_the_api(client, partnerships):
     Suggestion.objects.create(
         kind="amendment",
         partnership=Partnership.objects.get(slug="learn-sheffield"),
-        proposed={"status": "closed"},
+        proposed={"status": "ceased"},
         submitter_name="Private Person",
         submitter_email="private@example.org",
     )
@@ -115,8 +115,9 @@ def test_bad_parameters_are_a_400_naming_them(client, partnerships, params, fiel
 
 def test_paging_has_a_documented_maximum(client, curated):
     body = client.get(URL, {"page_size": 5}).json()
-    assert body["count"] == 40 and len(body["results"]) == 5 and "page=2" in body["next"]
-    assert len(client.get(URL, {"page_size": 10000}).json()["results"]) == 40  # capped at 500
+    published = Partnership.objects.published().count()
+    assert body["count"] == published and len(body["results"]) == 5 and "page=2" in body["next"]
+    assert len(client.get(URL, {"page_size": 10000}).json()["results"]) == published  # cap 500
     response = client.get(URL, {"page": 99})
     assert response.status_code == 404 and response.json() == {"detail": "Invalid page."}
 
@@ -160,3 +161,34 @@ def test_list_query_count_does_not_grow_with_page_size(
         client.get(URL, {"page_size": page_size})
     with django_assert_num_queries(6):
         client.get(URL, {"page_size": page_size, "format": "geojson"})
+
+
+def test_trusts_can_be_filtered_to_those_with_local_partnership_roles(
+    client, partnerships, register
+):
+    from geodata.models import Trust
+    from partnerships.models import Membership
+
+    trust = Trust.objects.order_by("uid").first()
+    assert client.get("/api/v1/trusts/", {"partnership_role": "true"}).json()["count"] == 0
+    sheffield = Partnership.objects.get(slug="learn-sheffield")
+    Membership.objects.create(partnership=sheffield, kind="trust", trust=trust, name=trust.name)
+    body = client.get("/api/v1/trusts/", {"partnership_role": "true"}).json()
+    assert [t["uid"] for t in body["results"]] == [trust.uid]
+    others = client.get("/api/v1/trusts/", {"partnership_role": "false"}).json()
+    assert trust.uid not in [t["uid"] for t in others["results"]]
+    Partnership.objects.filter(pk=sheffield.pk).update(scope="regional")
+    assert client.get("/api/v1/trusts/", {"partnership_role": "true"}).json()["count"] == 0
+    bad = client.get("/api/v1/trusts/", {"partnership_role": "maybe"})
+    assert bad.status_code == 400 and "partnership_role" in bad.json()
+
+
+def test_partnerships_carry_kind_evidence_year_and_what_sources_say(client, partnerships):
+    sheffield = client.get(URL + "learn-sheffield/").json()
+    assert (sheffield["kind"], sheffield["evidence_year"]) == ("partnership", 2025)
+    assert sheffield["sources"][0]["checked"] is True and sheffield["sources"][0]["says"]
+    assert slugs(client, kind="partnership") == [
+        "cumbria-alliance-of-system-leaders",
+        "learn-sheffield",
+    ]
+    assert client.get(URL, {"kind": "club"}).status_code == 400

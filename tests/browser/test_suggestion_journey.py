@@ -23,7 +23,7 @@ def test_suggest_approve_and_see_it_published(
     page.get_by_role("link", name="Suggest a change, or report that it has closed").click()
     expect(page.get_by_label("Name of the partnership")).to_have_value("Learn Sheffield")
     no_serious_violations(page)
-    page.get_by_label("Status").select_option("dormant")
+    page.get_by_label("Status").select_option("ceased")
     page.get_by_label("Attendance").check()
     page.get_by_label("Evidence: links to public pages that show this").fill(
         "https://www.learnsheffield.co.uk/"
@@ -60,5 +60,5 @@ def test_suggest_approve_and_see_it_published(
     expect(page.locator(".change-log")).to_contain_text("Changed: Status, Focus areas")
     expect(page.locator("body")).not_to_contain_text("Sam Visitor")
     api = page.request.get(live_server.url + "/api/v1/partnerships/learn-sheffield/").json()
-    assert api["status"] == "dormant" and "attendance" in api["focus_areas"]
+    assert api["status"] == "ceased" and "attendance" in api["focus_areas"]
     assert "https://www.learnsheffield.co.uk/" in [s["url"] for s in api["sources"]]

@@ -52,7 +52,7 @@ def test_loading_again_changes_nothing(curated_file):
 def test_a_changed_record_updates_but_a_moderated_edit_is_kept(curated_file, admin_user):
     load_curated_partnerships(curated_file)
     casl = Partnership.objects.get(slug="cumbria-alliance-of-system-leaders")
-    casl.status = Partnership.Status.CLOSED
+    casl.status = Partnership.Status.CEASED
     casl._history_user = admin_user
     casl.save()
     curated_file.write_text(
@@ -65,7 +65,7 @@ def test_a_changed_record_updates_but_a_moderated_edit_is_kept(curated_file, adm
     assert report.kept_human_edits == ["cumbria-alliance-of-system-leaders"]
     assert Partnership.objects.get(slug="learn-sheffield").founded_year == 2016
     casl.refresh_from_db()
-    assert casl.status == Partnership.Status.CLOSED
+    assert casl.status == Partnership.Status.CEASED
     assert casl.summary == CASL["summary"]
 
 
@@ -143,3 +143,62 @@ def test_footprint_is_the_drawn_one_or_the_union_of_its_areas(curated_file):
     casl.drawn_footprint = MultiPolygon(kendal, srid=4326)
     casl.save()
     assert casl.footprint().equals(casl.drawn_footprint)
+
+
+def test_new_keys_are_stored_and_trusts_are_linked_by_census_name_once_known(curated_file):
+    trust = {
+        "kind": "trust",
+        "name": "STAR ACADEMIES",
+        "identifier": None,
+        "organisation_type": "",
+        "role": "lead partner",
+    }
+    sheffield = {**LEARN_SHEFFIELD, "members": [*LEARN_SHEFFIELD["members"], trust]}
+    curated_file.write_text(json.dumps([sheffield, CASL]))
+    report = load_curated_partnerships(curated_file)
+    assert report.unlinked_trust_members == 1
+    partnership = Partnership.objects.get(slug="learn-sheffield")
+    assert (partnership.kind, partnership.evidence_year) == ("partnership", 2025)
+    assert str(partnership.last_verified) == "2026-11-25"
+    assert partnership.members.count() == 1  # the LA; the trust waits for its register id
+    source = partnership.sources.get()
+    assert source.checked and source.says.startswith("Learn Sheffield")
+    assert str(source.accessed) == "2026-11-25"
+    # Once the register holds the trust, the next load links it (and only then).
+    from geodata.models import RecordSource, Trust, trust_name_key
+
+    Trust.objects.create(
+        uid=90_000_001,
+        name="Star Academies",
+        name_key=trust_name_key("Star Academies"),
+        record_source=RecordSource.CENSUS,
+    )
+    report = load_curated_partnerships(curated_file)
+    assert report.unlinked_trust_members == 0 and report.updated == ["learn-sheffield"]
+    assert partnership.members.get(kind="trust").trust_id == 90_000_001
+    again = load_curated_partnerships(curated_file)
+    assert again.updated == [] and "learn-sheffield" in again.unchanged
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"status": "active", "evidence_year": 2019}, "contradicts the status rule"),
+        ({"status": "unknown", "evidence_year": 2024}, "gives 'active'"),
+        ({"evidence_year": "recent"}, "is not a year"),
+        ({"last_verified": "25/11/2026"}, "is not a date"),
+        ({"kind": "club"}, "kind 'club' is not one of"),
+        ({"status": "dormant"}, "status 'dormant' is not one of"),
+    ],
+)
+def test_records_breaking_the_status_rule_or_new_keys_are_refused(curated_file, change, message):
+    curated_file.write_text(json.dumps([LEARN_SHEFFIELD, {**CASL, **change}]))
+    with pytest.raises(CommandError, match=message):
+        call_command("load_partnerships", str(curated_file))
+    assert not Partnership.objects.exists()
+
+
+def test_a_ceased_status_is_taken_as_the_sources_state_it(curated_file):
+    curated_file.write_text(json.dumps([{**CASL, "status": "ceased"}]))
+    load_curated_partnerships(curated_file)
+    assert Partnership.objects.get().status == "ceased"

@@ -31,10 +31,10 @@ def test_the_queue_lists_pending_suggestions_oldest_first(moderator_client, part
 def test_review_shows_current_and_proposed_values_side_by_side(moderator_client, partnerships):
     sheffield = Partnership.objects.get(slug="learn-sheffield")
     moderator_client.post(
-        "/partnerships/learn-sheffield/suggest/", amendment(sheffield, status="dormant")
+        "/partnerships/learn-sheffield/suggest/", amendment(sheffield, status="ceased")
     )
     html = moderator_client.get(review_url(Suggestion.objects.get())).content.decode()
-    assert "<td>Active</td>" in html and "<td>Dormant</td>" in html
+    assert "<td>Active</td>" in html and "<td>Ceased</td>" in html
     assert "Alex Example" in html and "Submitter Role Q7" in html
 
 
@@ -64,7 +64,7 @@ def test_approve_selected_fields_in_the_admin(moderator_client, partnerships):
     sheffield = Partnership.objects.get(slug="learn-sheffield")
     moderator_client.post(
         "/partnerships/learn-sheffield/suggest/",
-        amendment(sheffield, status="dormant", founded_year="2014"),
+        amendment(sheffield, status="ceased", founded_year="2014"),
     )
     suggestion = Suggestion.objects.get()
     response = moderator_client.post(
@@ -72,7 +72,7 @@ def test_approve_selected_fields_in_the_admin(moderator_client, partnerships):
     )
     assert "approved" in response.content.decode()
     sheffield.refresh_from_db()
-    assert (sheffield.status, sheffield.founded_year) == ("dormant", 2015)
+    assert (sheffield.status, sheffield.founded_year) == ("ceased", 2015)
     assert sheffield.history.latest().history_user.username == "mod"
 
 
@@ -97,23 +97,23 @@ def test_reject_and_spam_in_the_admin(moderator_client, partnerships):
 def test_a_conflict_is_shown_before_approving(moderator_client, partnerships):
     sheffield = Partnership.objects.get(slug="learn-sheffield")
     moderator_client.post(
-        "/partnerships/learn-sheffield/suggest/", amendment(sheffield, status="dormant")
+        "/partnerships/learn-sheffield/suggest/", amendment(sheffield, status="ceased")
     )
-    Partnership.objects.filter(pk=sheffield.pk).update(status="closed")
+    Partnership.objects.filter(pk=sheffield.pk).update(status="unknown")
     suggestion = Suggestion.objects.get()
     html = moderator_client.get(review_url(suggestion)).content.decode()
     assert "has changed since this suggestion was made" in html
-    assert "Status: was “Active” when suggested, is now “Closed”" in html
+    assert "Status: was “Active” when suggested, is now “Unknown”" in html
     response = moderator_client.post(
         review_url(suggestion), {"action": "approve", "fields": ["status"]}, follow=True
     )
     assert "Confirm that the suggestion should still be applied" in response.content.decode()
-    assert Partnership.objects.get(pk=sheffield.pk).status == "closed"
+    assert Partnership.objects.get(pk=sheffield.pk).status == "unknown"
     moderator_client.post(
         review_url(suggestion),
         {"action": "approve", "fields": ["status"], "accept_conflicts": "on"},
     )
-    assert Partnership.objects.get(pk=sheffield.pk).status == "dormant"
+    assert Partnership.objects.get(pk=sheffield.pk).status == "ceased"
 
 
 def test_moderators_have_only_the_permissions_they_need(moderator_client, partnerships):
@@ -141,7 +141,7 @@ def test_personal_data_never_reaches_public_pages(client, partnerships, admin_us
     from partnerships import moderation
 
     sheffield = Partnership.objects.get(slug="learn-sheffield")
-    client.post("/partnerships/learn-sheffield/suggest/", amendment(sheffield, status="dormant"))
+    client.post("/partnerships/learn-sheffield/suggest/", amendment(sheffield, status="ceased"))
     moderation.approve(Suggestion.objects.get().pk, admin_user)
     for url in ["/", "/partnerships/learn-sheffield/", "/areas/E08000019/"]:
         html = client.get(url).content.decode()

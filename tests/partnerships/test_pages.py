@@ -32,7 +32,9 @@ def test_map_embeds_published_partnerships_with_their_areas(client, partnerships
 def test_map_page_query_count_does_not_grow_with_partnerships(
     client, partnerships, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(9):  # 8, and one for the data version
+    # Data version (read twice), boundary set, register state (2), partnerships with their
+    # areas (2), regions, research statuses: none of them grows with the data.
+    with django_assert_max_num_queries(9):
         client.get("/")
     with django_assert_max_num_queries(1):  # unchanged data: the page as rendered before
         assert client.get("/").status_code == 200
@@ -52,7 +54,9 @@ def test_partnership_page_shows_everything_known_and_its_sources(client, partner
         "Sheffield City Council",
         "owner (about 20%)",
         "Tes: What are area-based education partnerships?",
-        "Not yet verified with the partnership",
+        "25 November 2026",
+        "(latest evidence of its work: 2025)",
+        "Learn Sheffield is a school company owned by schools and the council.",
         'href="/areas/E08000019/"',
     ]:
         assert text in html, text
@@ -165,3 +169,30 @@ def test_search_finds_schools_by_name_urn_and_postcode_and_trusts(client, regist
         "Example Multi-Academy Trust 3 (trust 9003)",
     ]
     assert labels("de") == []
+
+
+def test_regional_bodies_do_not_count_in_local_coverage(partnerships, register):
+    school = School.objects.open().state_funded().select_related("local_authority").first()
+    sheffield = Partnership.objects.get(slug="learn-sheffield")
+    Membership.objects.create(partnership=sheffield, kind="school", school=school, name=school.name)
+    assert coverage_by_authority()[school.local_authority.ons_code]["covered"] == 1
+    Partnership.objects.filter(pk=sheffield.pk).update(scope="regional")
+    assert coverage_by_authority()[school.local_authority.ons_code]["covered"] == 0
+
+
+def test_area_page_lists_regional_bodies_apart(client, partnerships):
+    Partnership.objects.filter(slug="learn-sheffield").update(scope="regional", kind="network")
+    html = client.get("/areas/E08000019/").content.decode()
+    assert "No local partnership is recorded here yet" in html
+    regional = html[html.index('id="regional-bodies"') :]
+    assert "Learn Sheffield" in regional[: regional.index("</ul>")]
+
+
+def test_trust_page_shows_the_partnerships_that_name_it(client, partnerships, register):
+    trust = Trust.objects.first()
+    sheffield = Partnership.objects.get(slug="learn-sheffield")
+    Membership.objects.create(
+        partnership=sheffield, kind="trust", trust=trust, name=trust.name, role="CEO on the board"
+    )
+    html = client.get(f"/trusts/{trust.uid}/").content.decode()
+    assert "/partnerships/learn-sheffield/" in html and "CEO on the board" in html

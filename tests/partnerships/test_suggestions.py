@@ -91,12 +91,12 @@ def test_an_amendment_records_only_what_changed_and_the_baseline(client, partner
     sheffield = Partnership.objects.get(slug="learn-sheffield")
     client.post(
         "/partnerships/learn-sheffield/suggest/",
-        amendment(sheffield, status="dormant", focus_areas=["school_improvement", "attendance"]),
+        amendment(sheffield, status="ceased", focus_areas=["school_improvement", "attendance"]),
     )
     suggestion = Suggestion.objects.get()
     assert suggestion.kind == Suggestion.Kind.AMENDMENT
     assert suggestion.proposed == {
-        "status": "dormant",
+        "status": "ceased",
         "focus_areas": ["attendance", "school_improvement"],
     }
     assert suggestion.baseline["status"] == "active"
@@ -117,7 +117,7 @@ def test_reporting_a_closure(client, partnerships):
     )
     suggestion = Suggestion.objects.get()
     assert suggestion.kind == Suggestion.Kind.CLOSURE
-    assert suggestion.proposed == {"status": "closed"}
+    assert suggestion.proposed == {"status": "ceased"}
 
 
 def test_the_honeypot_keeps_bots_out_quietly(client, partnerships):
@@ -201,7 +201,7 @@ def test_partial_approval_applies_only_the_chosen_fields(client, partnerships, m
     sheffield = Partnership.objects.get(slug="learn-sheffield")
     client.post(
         "/partnerships/learn-sheffield/suggest/",
-        amendment(sheffield, status="dormant", founded_year="2014"),
+        amendment(sheffield, status="ceased", founded_year="2014"),
     )
     suggestion = Suggestion.objects.get()
     moderation.approve(suggestion.pk, moderator, fields=["founded_year"])
@@ -236,19 +236,19 @@ def test_spam_changes_nothing(client, partnerships, moderator):
 
 def test_a_stale_suggestion_shows_the_conflict_before_approval(client, partnerships, moderator):
     sheffield = Partnership.objects.get(slug="learn-sheffield")
-    client.post("/partnerships/learn-sheffield/suggest/", amendment(sheffield, status="dormant"))
+    client.post("/partnerships/learn-sheffield/suggest/", amendment(sheffield, status="ceased"))
     suggestion = Suggestion.objects.get()
-    sheffield.status = "closed"
+    sheffield.status = "unknown"
     sheffield.save()
     conflicts = [c for c in moderation.review(suggestion) if c.conflict]
     assert [(c.field, c.baseline, c.current, c.proposed) for c in conflicts] == [
-        ("status", "active", "closed", "dormant")
+        ("status", "active", "unknown", "ceased")
     ]
     with pytest.raises(moderation.ModerationError, match="changed after this suggestion"):
         moderation.approve(suggestion.pk, moderator)
-    assert Partnership.objects.get(slug="learn-sheffield").status == "closed"
+    assert Partnership.objects.get(slug="learn-sheffield").status == "unknown"
     moderation.approve(suggestion.pk, moderator, accept_conflicts=True)
-    assert Partnership.objects.get(slug="learn-sheffield").status == "dormant"
+    assert Partnership.objects.get(slug="learn-sheffield").status == "ceased"
 
 
 def test_an_invalid_result_is_refused_whole(client, partnerships, moderator):

@@ -21,3 +21,4 @@ class Command(BaseCommand):
             call_command("load_census_baseline", **out)
         call_command("load_postcodes", **out)
         call_command("load_partnerships", **out)
+        call_command("load_la_research", **out)

@@ -18,6 +18,11 @@ class Command(BaseCommand):
             f"Partnerships: {len(report.created)} created, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged."
         )
+        if report.unlinked_trust_members:
+            self.stdout.write(
+                f"{report.unlinked_trust_members} trust members named by census name only "
+                "were not linked (no register identifier)."
+            )
         if report.kept_human_edits:
             self.stdout.write(
                 "Kept moderated edits (curated record not applied): "

@@ -1,0 +1,190 @@
+"""LA research records: the curated loader, the derived status, the area page, the API,
+the open data, and suggestions moderated like partnership changes."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from geodata.models import LocalAuthority
+from partnerships import moderation
+from partnerships.models import LAResearch, Partnership, Suggestion
+from partnerships.research import load_la_research
+from tests.factories import research_amendment
+
+pytestmark = pytest.mark.django_db
+STOCKPORT, MERTON, SHEFFIELD = "E08000007", "E09000024", "E08000019"
+
+
+def research(code):
+    return LAResearch.objects.with_status().get(local_authority__ons_code=code)
+
+
+def test_every_current_la_gets_a_record_and_the_status_is_derived(partnerships, la_research):
+    assert len(la_research.created) == 153 == LAResearch.objects.count()
+    stockport = research(STOCKPORT)
+    assert stockport.status == "none_found" and str(stockport.none_found_on) == "2026-11-01"
+    assert stockport.sources[0]["accessed"] == "2026-11-25" and stockport.sources[0]["checked"]
+    assert research(MERTON).status == "not_researched"
+    assert research(SHEFFIELD).status == "documented"  # Learn Sheffield is published
+    Partnership.objects.filter(slug="learn-sheffield").update(published=False)
+    assert research(SHEFFIELD).status == "not_researched"  # derived, never stale
+
+
+def test_a_regional_body_does_not_make_an_area_documented(partnerships, la_research):
+    Partnership.objects.filter(slug="learn-sheffield").update(scope="regional")
+    assert research(SHEFFIELD).status == "not_researched"
+
+
+def test_loading_again_writes_nothing_and_keeps_a_moderators_edit(
+    boundaries, la_research, admin_user, tmp_path
+):
+    history = LAResearch.history.count()
+    again = load_la_research()
+    assert len(again.unchanged) == 153 and not again.created and not again.updated
+    assert LAResearch.history.count() == history
+    merton = research(MERTON)
+    merton.summary = "A moderator's correction."
+    merton._history_user = admin_user
+    merton.save()
+    path = tmp_path / "la_research.json"
+    path.write_text(json.dumps([{"ons_code": MERTON, "summary": "Changed upstream."}]))
+    report = load_la_research(path)
+    assert report.kept_human_edits == [MERTON]
+    assert research(MERTON).summary == "A moderator's correction."
+
+
+@pytest.mark.parametrize(
+    "record, message",
+    [
+        ({"ons_code": "E06999999"}, "no current local authority has the code 'E06999999'"),
+        ({"ons_code": MERTON, "none_found_on": "last year"}, "is not a date"),
+        ({"ons_code": MERTON, "sources": [{"url": "ftp://x"}]}, r"source without an http\(s\)"),
+        ({"ons_code": MERTON, "sources": [{"url": "https://x", "notes": ""}]}, "other than"),
+    ],
+)
+def test_bad_research_files_are_refused_and_nothing_is_written(
+    boundaries, tmp_path, record, message
+):
+    path = tmp_path / "la_research.json"
+    path.write_text(json.dumps([{"ons_code": STOCKPORT}, record]))
+    with pytest.raises(CommandError, match=message):
+        call_command("load_la_research", str(path))
+    assert not LAResearch.objects.exists()
+
+
+def test_area_page_shows_research_and_asks_when_nothing_is_known(client, partnerships, la_research):
+    html = client.get(f"/areas/{STOCKPORT}/").content.decode()
+    assert "Researched: no local partnership found" in html
+    assert "Schools Strategy" in html and "searched on 1 November 2026" in html
+    assert 'id="research-ask"' not in html
+    html = client.get(f"/areas/{MERTON}/").content.decode()
+    assert "Not researched yet" in html
+    assert 'id="research-ask"' in html and f"/areas/{MERTON}/research/suggest/" in html
+
+
+def test_api_la_detail_carries_research(client, partnerships, la_research):
+    body = client.get(f"/api/v1/local-authorities/{STOCKPORT}/").json()
+    assert body["research"]["status"] == "none_found"
+    assert body["research"]["last_verified"] == "2026-11-25"
+    assert body["research"]["sources"][0]["url"].startswith("https://democracy.stockport")
+    assert "Schools Strategy" in body["research"]["summary"]
+    assert client.get(f"/api/v1/local-authorities/{SHEFFIELD}/").json()["research"]["status"] == (
+        "documented"
+    )
+
+
+def test_research_csv_has_every_la_with_its_derived_status(client, partnerships, la_research):
+    response = client.get("/data/la-research.csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 153
+    by_code = {row["la_code"]: row for row in rows}
+    assert by_code[STOCKPORT]["status"] == "none_found"
+    assert by_code[STOCKPORT]["sources_accessed"] == "2026-11-25;2026-11-25"
+    assert by_code[SHEFFIELD]["status"] == "documented"
+    assert by_code[MERTON]["status"] == "not_researched" and rows[0]["licence"].startswith("CC BY")
+
+
+def test_map_data_gives_what_we_know_per_area(client, partnerships, la_research):
+    from partnerships.map_data import map_data
+
+    data = map_data()
+    assert data["research"][STOCKPORT] == "none_found"
+    assert data["research"][SHEFFIELD] == "documented"
+    assert ["not_researched", "Not researched yet"] in data["research_statuses"]
+
+
+def suggest(client, code, **values):
+    data = research_amendment(research(code), **values)
+    return client.post(f"/areas/{code}/research/suggest/", data)
+
+
+def test_a_research_suggestion_is_moderated_and_kept_over_the_next_load(
+    client, moderator, partnerships, la_research
+):
+    response = suggest(
+        client,
+        MERTON,
+        summary="Merton's schools meet in termly clusters.",
+        evidence_urls="https://example.org/merton-clusters",
+    )
+    assert response.status_code == 302
+    suggestion = Suggestion.objects.get()
+    assert suggestion.kind == "research" and suggestion.research.local_authority.name == "Merton"
+    assert suggestion.proposed == {"summary": "Merton's schools meet in termly clusters."}
+    client.force_login(moderator)
+    review = client.get(f"/admin/partnerships/suggestion/{suggestion.pk}/change/")
+    html = review.content.decode()
+    assert "Merton" in html and "termly clusters" in html and 'value="summary"' in html
+    client.post(
+        f"/admin/partnerships/suggestion/{suggestion.pk}/change/",
+        {"action": "approve", "fields": ["summary"]},
+    )
+    merton = research(MERTON)
+    assert merton.summary == "Merton's schools meet in termly clusters."
+    assert merton.sources[-1]["url"] == "https://example.org/merton-clusters"
+    assert merton.last_verified is not None
+    assert merton.history.first().history_user == moderator
+    assert Suggestion.objects.get().status == "approved"
+    load_la_research()
+    assert research(MERTON).summary == "Merton's schools meet in termly clusters."
+
+
+def test_a_research_suggestion_can_be_rejected_and_conflicts_need_confirming(
+    client, moderator, partnerships, la_research
+):
+    suggest(client, MERTON, none_found_on="2026-11-20")
+    suggest(client, MERTON, summary="Another view.")
+    first, second = Suggestion.objects.order_by("pk")
+    moderation.reject(second.pk, moderator, "No evidence given.")
+    merton = research(MERTON)
+    merton.none_found_on = "2026-10-01"
+    merton.save()
+    with pytest.raises(moderation.ModerationError, match="research record changed"):
+        moderation.approve(first.pk, moderator)
+    moderation.approve(first.pk, moderator, accept_conflicts=True)
+    assert str(research(MERTON).none_found_on) == "2026-11-20"
+    assert research(MERTON).status == "none_found"
+
+
+@pytest.mark.parametrize(
+    "values, field, message",
+    [
+        ({"none_found_on": "2999-01-01"}, "none_found_on", "cannot be in the future"),
+        ({"none_found_on": "soon"}, "none_found_on", "Enter a valid date"),
+        ({}, None, "Nothing was changed"),
+    ],
+)
+def test_bad_research_suggestions_get_clear_errors(client, la_research, values, field, message):
+    response = suggest(client, MERTON, **values)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Suggestion.objects.exists()
+
+
+def test_only_current_las_have_a_research_form(client, la_research):
+    assert client.get("/areas/E99999999/research/suggest/").status_code == 404
+    assert client.get(f"/areas/{MERTON}/research/suggest/").status_code == 200
+    assert LocalAuthority.objects.current().count() == 153
