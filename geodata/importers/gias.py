@@ -2,8 +2,8 @@
 
 Shaped like MapIt's postcode import: the file is streamed once, each row checked in
 Python (coordinates transformed and placed in England a batch at a time, as arrays),
-and the accepted rows COPYed, each with a content hash (md5 of its values' repr: no
-per-row JSON), into a temporary staging table; then a few set-based SQL statements find
+and the accepted rows COPYed, each with a content hash (md5 of the raw text it is read
+from: no per-row JSON), into a temporary staging table; then a few set-based SQL statements find
 the new and changed rows in one pass and insert or update only those, all in one
 transaction: the whole file is applied or nothing is. Importing the same file twice
 writes nothing. Schools an extract lacks are kept and marked `missing_since`.
