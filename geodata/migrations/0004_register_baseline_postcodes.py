@@ -3,19 +3,6 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-# Django adds a varchar_pattern_ops ("_like") index to every CharField key; postcodes are
-# only ever looked up by equality, so it would double the index storage for nothing.
-DROP_POSTCODE_LIKE_INDEX = """
-DO $$
-DECLARE name text;
-BEGIN
-    FOR name IN SELECT indexname FROM pg_indexes
-                WHERE tablename = 'geodata_postcode' AND right(indexname, 5) = '_like' LOOP
-        EXECUTE 'DROP INDEX ' || quote_ident(name);
-    END LOOP;
-END $$;
-"""
-
 
 def fill_trust_name_keys(apps, schema_editor):
     from geodata.models import trust_name_key
