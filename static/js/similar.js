@@ -1,23 +1,20 @@
 /* "Areas like this" on the area page: our indicators (adjustable) or DfE's neighbours,
    values side by side with small bars, the overlap between the two methods, and the
    partnerships in those areas. Similar areas are also outlined on the page's map. */
-(function () {
-  "use strict";
-  const configElement = document.getElementById("similar-config");
-  if (!configElement) return;
-  const config = JSON.parse(configElement.textContent);
+
+import { escapeHtml, fillUrl, readJson } from "./common.js";
+
+const config = readJson("similar-config");
+if (config) start(config);
+
+function start(config) {
+  const section = document.getElementById("similar");
   const form = document.getElementById("similar-form");
   const weightsBody = form.querySelector(".weights tbody");
   const summary = document.getElementById("similar-summary");
   const results = document.getElementById("similar-results");
   const partnershipList = document.getElementById("similar-partnerships");
   const WEIGHTS = [0.5, 1, 2, 3];
-
-  function escapeHtml(text) {
-    const span = document.createElement("span");
-    span.textContent = text == null ? "" : String(text);
-    return span.innerHTML;
-  }
 
   function format(value, unit) {
     if (value == null) return "not available";
@@ -83,7 +80,7 @@
           })
           .join("");
         return (
-          `<tr><th scope="row"><a href="/areas/${escapeHtml(result.local_authority.ons_code)}/">${escapeHtml(result.local_authority.name)}</a></th>` +
+          `<tr><th scope="row"><a href="${escapeHtml(fillUrl(section.dataset.areaUrl, result.local_authority.ons_code))}">${escapeHtml(result.local_authority.name)}</a></th>` +
           `<td>${escapeHtml(dfe ? result.closeness : result.distance.toFixed(2))}</td>${cells}</tr>`
         );
       })
@@ -137,4 +134,4 @@
   });
   renderWeights(config.defaults);
   load();
-})();
+}
