@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import TemplateView
 
 from partnerships import downloads, views
 
@@ -17,6 +18,16 @@ urlpatterns = [
         name="download-local-authorities-geojson",
     ),
     path("", views.map_page, name="map"),
+    path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
+    path("about/similar-areas/", views.method_page, name="method"),
+    path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
+    path(
+        "accessibility/",
+        TemplateView.as_view(template_name="pages/accessibility.html"),
+        name="accessibility",
+    ),
+    path("contact/", TemplateView.as_view(template_name="pages/contact.html"), name="contact"),
+    path("data/api/", views.api_guide, name="api-guide"),
     path("partnerships/<slug:slug>/", views.partnership_detail, name="partnership"),
     path("partnerships/<slug:slug>/suggest/", views.suggest, name="suggest-amendment"),
     path("suggest/", views.suggest, name="suggest"),

@@ -1,8 +1,10 @@
 import json
 
+from django.conf import settings
 from django.db.models import Prefetch, Q
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import reverse
 
 from geodata.landscape import school_landscape
@@ -258,3 +260,27 @@ def data_page(request):
     from partnerships.downloads import LICENCE
 
     return render(request, "partnerships/data.html", {"licences": LICENCE})
+
+
+def method_page(request):
+    """How similar areas are found, from the indicators and default weights in use."""
+    indicators = [
+        {"indicator": indicator, "weight": DEFAULT_WEIGHTS.get(indicator.code)}
+        for indicator in Indicator.objects.order_by("group", "name")
+    ]
+    indicators.sort(key=lambda row: (-(row["weight"] or 0), row["indicator"].name))
+    return render(request, "pages/method.html", {"indicators": indicators})
+
+
+def api_guide(request):
+    """How to use the API: keys, limits, links; the rates come from the settings in force."""
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    return render(
+        request, "pages/api.html", {"anon_rate": rates["anon"], "key_rate": rates["api_key"]}
+    )
+
+
+def server_error(request):
+    """The 500 page: rendered without the request's context processors or any database
+    access, so it still shows when the database is what failed."""
+    return HttpResponseServerError(loader.get_template("500.html").render())

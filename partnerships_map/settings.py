@@ -261,6 +261,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 MODERATORS_GROUP = "Moderators"
 MODERATOR_EMAILS = env_list("MODERATOR_EMAILS")
 SUGGESTION_RETENTION_DAYS = int(os.environ.get("SUGGESTION_RETENTION_DAYS", "90"))
+# Where the public pages (contact, privacy, accessibility) tell people to write; optional.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")
 CELERY_BEAT_SCHEDULE["send-outbox"] = {
     "task": "partnerships.tasks.send_outbox",
     "schedule": 60.0,

@@ -36,3 +36,63 @@ export function baseMap(element, config, options) {
   }
   return map;
 }
+
+/* A link to the suggestion form, pre-filled with the given areas. */
+export function suggestUrl(base, codes) {
+  const params = new URLSearchParams();
+  for (const code of codes || []) params.append("la", code);
+  const query = params.toString();
+  return query ? `${base}?${query}` : base;
+}
+
+export function isPhone() {
+  return window.matchMedia("(max-width: 700px)").matches;
+}
+
+/* Sortable tables: each column header gets a button; the order survives re-rendering of the
+   body because sortRows is called again after every render. Numbers sort as numbers. */
+export function makeSortable(table, onSort) {
+  const headers = Array.from(table.querySelectorAll("thead th"));
+  headers.forEach((th, index) => {
+    if (th.dataset.sortable === "false" || th.querySelector("button")) return;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "sort-button";
+    button.innerHTML = th.innerHTML;
+    th.innerHTML = "";
+    th.appendChild(button);
+    button.addEventListener("click", function () {
+      const ascending = !(table.dataset.sortColumn === String(index) && table.dataset.sortDir === "ascending");
+      table.dataset.sortColumn = String(index);
+      table.dataset.sortDir = ascending ? "ascending" : "descending";
+      sortRows(table);
+      if (onSort) onSort();
+    });
+  });
+}
+
+export function sortRows(table) {
+  const column = table.dataset.sortColumn;
+  if (column == null) return;
+  const index = Number(column);
+  const direction = table.dataset.sortDir === "descending" ? -1 : 1;
+  table.querySelectorAll("thead th").forEach((th, i) => {
+    if (i === index) th.setAttribute("aria-sort", table.dataset.sortDir);
+    else th.removeAttribute("aria-sort");
+  });
+  const body = table.tBodies[0];
+  const keyOf = (row) => {
+    const cell = row.cells[index];
+    return cell ? (cell.dataset.sort != null ? cell.dataset.sort : cell.textContent.trim()) : "";
+  };
+  const rows = Array.from(body.rows);
+  rows.sort((a, b) => {
+    const x = keyOf(a);
+    const y = keyOf(b);
+    const nx = parseFloat(x);
+    const ny = parseFloat(y);
+    const numeric = !Number.isNaN(nx) && !Number.isNaN(ny) && /^[-\d.]/.test(x) && /^[-\d.]/.test(y);
+    return direction * (numeric ? nx - ny : x.localeCompare(y, "en-GB"));
+  });
+  for (const row of rows) body.appendChild(row);
+}

@@ -20,12 +20,13 @@ export function partnershipsIn(code, list) {
   return list.filter((p) => p.las.includes(code));
 }
 
+function regionOf(app, code) {
+  const area = app.areaByCode.get(code);
+  return area && area.region ? area.region.code : "";
+}
+
 export function filtered(app) {
-  const regionOf = (code) => {
-    const area = app.areaByCode.get(code);
-    return area && area.region ? area.region.code : "";
-  };
-  return app.data.partnerships.filter((p) => matches(p, app.store.state, regionOf));
+  return app.data.partnerships.filter((p) => matches(p, app.store.state, (code) => regionOf(app, code)));
 }
 
 export function bindFilters(app, form, areaSelect) {
@@ -50,15 +51,28 @@ export function bindFilters(app, form, areaSelect) {
     };
   }
 
-  form.addEventListener("change", () => app.store.update(readForm()));
+  /* Choosing an LA in the Area filter selects and zooms to it, as a click on the map does;
+     choosing a region zooms to the region. */
+  form.addEventListener("change", function (event) {
+    const values = readForm();
+    if (event.target === areaSelect) {
+      const code = values.area;
+      const isArea = code && !code.startsWith("E12");
+      const state = app.store.state;
+      const la = isArea ? code : code && state.la && regionOf(app, state.la) !== code ? "" : state.la;
+      app.store.update(Object.assign(values, { la: la, p: isArea ? "" : state.p, like: false }), { zoom: Boolean(code) });
+    } else {
+      app.store.update(values);
+    }
+  });
   form.addEventListener("submit", (event) => event.preventDefault());
   document.getElementById("clear-filters").addEventListener("click", function () {
-    app.store.update({ area: "", role: [], focus: "", phase: "", scope: "", legal: "", status: "" });
-    writeForm();
+    const state = app.store.state;
+    // An LA chosen in the Area filter was selected with it: clearing the filter clears both.
+    const la = state.la && state.la === state.area ? "" : state.la;
+    app.store.update({ area: "", la: la, role: [], focus: "", phase: "", scope: "", legal: "", status: "" });
   });
-  app.store.subscribe((options) => {
-    if (options.fromHistory) writeForm();
-  });
+  app.store.subscribe(writeForm);
 
   function addAreaOptions() {
     for (const area of app.areas) areaSelect.add(new Option(area.name, area.ons_code));

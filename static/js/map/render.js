@@ -1,6 +1,6 @@
 /* Drawing the state: area shading and outlines, legend, results list, tables, details. */
 
-import { escapeHtml, fillUrl, plural } from "../common.js";
+import { escapeHtml, fillUrl, isPhone, makeSortable, plural, sortRows, suggestUrl } from "../common.js";
 import { filtered, partnershipsIn } from "./filters.js";
 
 const COUNT_COLOURS = ["#f2f2f2", "#c6dbef", "#6baed6", "#2171b5", "#08306b"];
@@ -20,6 +20,10 @@ export function createRenderer(app) {
   const resultsCount = document.getElementById("results-count");
   const legend = document.getElementById("legend");
   const tableView = document.getElementById("table-view");
+  const resultsHeading = document.getElementById("results-heading");
+  const partnershipTable = document.getElementById("partnership-table");
+  const areaTable = document.getElementById("area-table");
+  const siteTitle = document.title;
   const { labels } = app;
   let footprintLayer = null;
   let similarCodes = new Set();
@@ -27,6 +31,8 @@ export function createRenderer(app) {
 
   const areaName = (code) => (app.areaByCode.get(code) || { name: code }).name;
   const areaUrl = (code) => fillUrl(app.urls.area, code);
+  const suggestLink = (codes, text) =>
+    `<a href="${escapeHtml(suggestUrl(app.urls.suggest, codes))}">${text}</a>`;
 
   function fillFor(code, list) {
     const state = app.store.state;
@@ -92,16 +98,29 @@ export function createRenderer(app) {
         [COUNT_COLOURS[4], "4 or more"],
       ];
     }
+    const outlines = [];
+    if (state.la) outlines.push(["selected", `Selected area: ${areaName(state.la)}`]);
+    if (state.p && app.partnershipsBySlug.get(state.p)) {
+      outlines.push(["partnership", `Areas of ${app.partnershipsBySlug.get(state.p).name}`]);
+    }
+    if (state.like && similarFor === state.la && similarCodes.size) outlines.push(["alike", "Areas like the selected one"]);
     legend.innerHTML =
-      "<ul>" +
+      '<h2 class="legend-title">Key</h2><ul>' +
       items
         .map(([colour, text]) => `<li><span class="swatch" style="background:${colour}"></span>${escapeHtml(text)}</li>`)
         .join("") +
+      outlines.map(([kind, text]) => `<li><span class="outline outline-${kind}"></span>${escapeHtml(text)}</li>`).join("") +
       "</ul>";
   }
 
   function renderResults(list) {
     const state = app.store.state;
+    if (state.la && app.areaByCode.get(state.la)) {
+      list = partnershipsIn(state.la, list);
+      resultsHeading.textContent = `Partnerships in ${areaName(state.la)}`;
+    } else {
+      resultsHeading.textContent = "Partnerships";
+    }
     resultsCount.textContent = `${list.length} of ${app.data.partnerships.length} partnerships match.`;
     resultsList.innerHTML = "";
     for (const partnership of list) {
@@ -127,8 +146,8 @@ export function createRenderer(app) {
     body.innerHTML = list
       .map(
         (p) =>
-          `<tr${p.slug === state.p ? ' class="selected"' : ""}><th scope="row"><a href="${escapeHtml(p.url)}">${escapeHtml(p.name)}</a> ` +
-          `<button type="button" class="link-button small" data-select="${escapeHtml(p.slug)}">Show on map</button></th>` +
+          `<tr${p.slug === state.p ? ' class="selected"' : ""}><th scope="row" data-sort="${escapeHtml(p.name)}"><a href="${escapeHtml(p.url)}">${escapeHtml(p.name)}</a> ` +
+          `<button type="button" class="link-button small" data-select="${escapeHtml(p.slug)}">Show <span class="visually-hidden">${escapeHtml(p.name)} </span>on map</button></th>` +
           `<td>${escapeHtml(p.las.map(areaName).join(", "))}</td>` +
           `<td>${escapeHtml(labels.la_role[p.la_role] || "Not known")}</td>` +
           `<td>${escapeHtml(labels.scope[p.scope] || "")}</td>` +
@@ -142,19 +161,34 @@ export function createRenderer(app) {
       .map((a) => {
         const here = partnershipsIn(a.ons_code, list);
         return (
-          `<tr><th scope="row"><a href="${escapeHtml(areaUrl(a.ons_code))}">${escapeHtml(a.name)}</a></th>` +
+          `<tr><th scope="row" data-sort="${escapeHtml(a.name)}"><a href="${escapeHtml(areaUrl(a.ons_code))}">${escapeHtml(a.name)}</a> ` +
+          `<button type="button" class="link-button small" data-select-area="${escapeHtml(a.ons_code)}">Show <span class="visually-hidden">${escapeHtml(a.name)} </span>on map</button></th>` +
           `<td>${escapeHtml(a.region ? a.region.name : "")}</td>` +
-          `<td>${here.length ? here.map((p) => `<a href="${escapeHtml(p.url)}">${escapeHtml(p.name)}</a>`).join(", ") : "None found"}</td></tr>`
+          `<td data-sort="${here.length}">${
+            here.length
+              ? here.map((p) => `<a href="${escapeHtml(p.url)}">${escapeHtml(p.name)}</a>`).join(", ")
+              : suggestLink([a.ons_code], `None known: suggest one<span class="visually-hidden"> in ${escapeHtml(a.name)}</span>`)
+          }</td></tr>`
         );
       })
       .join("");
+    sortRows(partnershipTable);
+    sortRows(areaTable);
   }
+
+  makeSortable(partnershipTable);
+  makeSortable(areaTable);
 
   tableView.addEventListener("click", function (event) {
     const button = event.target.closest("[data-select]");
     if (button) {
-      app.selectPartnership(button.dataset.select);
       showViewAndRecord("map");
+      app.selectPartnership(button.dataset.select);
+    }
+    const area = event.target.closest("[data-select-area]");
+    if (area) {
+      showViewAndRecord("map");
+      app.selectArea(area.dataset.selectArea, { zoom: true, focus: true });
     }
   });
 
@@ -203,7 +237,9 @@ export function createRenderer(app) {
       details.innerHTML =
         describeArea(area) +
         `<h3>${here.length ? `${plural(here.length, "partnership")} here` : "No partnership found here"}</h3>` +
-        (here.length ? partnershipButtons(here) : "") +
+        (here.length
+          ? partnershipButtons(here) + `<p>${suggestLink([area.ons_code], `Know of another in ${escapeHtml(area.name)}? Tell us about it`)}</p>`
+          : `<p>${suggestLink([area.ons_code], `Know of one in ${escapeHtml(area.name)}? Tell us about it`)}; moderators check every suggestion.</p>`) +
         similarSection(list) +
         `<p><a href="${escapeHtml(areaUrl(area.ons_code))}">The local landscape of ${escapeHtml(area.name)}</a></p>` +
         '<button type="button" class="secondary" data-clear-selection>Clear selection</button>';
@@ -224,10 +260,11 @@ export function createRenderer(app) {
     const codes = [...similarCodes];
     const there = list.filter((p) => p.las.some((code) => similarCodes.has(code)));
     return (
-      '<h3>Areas like this</h3><p class="meta">By deprivation, language, density and outcomes (outlined on the map); compare on the area page.</p><ol>' +
+      '<h3>Areas like this</h3><p class="meta">The areas closest on deprivation, language, density and pupil outcomes, outlined in dashed blue on the map. ' +
+      `<a href="${escapeHtml(app.urls.method)}">How similar areas are found</a>; compare them on the area page.</p><ol>` +
       codes.map((code) => `<li><button type="button" class="link-button" data-area="${escapeHtml(code)}">${escapeHtml(areaName(code))}</button></li>`).join("") +
       "</ol><h3>Partnerships in areas like this</h3>" +
-      (there.length ? partnershipButtons(there) : "<p>None recorded yet.</p>")
+      (there.length ? partnershipButtons(there) : `<p>None recorded yet. ${suggestLink(codes, "Know of one? Tell us about it")}.</p>`)
     );
   }
 
@@ -237,7 +274,7 @@ export function createRenderer(app) {
       .then((body) => {
         similarFor = code;
         similarCodes = new Set(body.results.map((r) => r.local_authority.ons_code));
-        if (app.store.state.la === code) render({});
+        if (app.store.state.la === code) render({ zoomSimilar: true });
       })
       .catch(() => {
         similarFor = code;
@@ -246,10 +283,13 @@ export function createRenderer(app) {
   }
 
   details.addEventListener("click", function (event) {
-    if (event.target.closest("[data-clear-selection]")) app.store.update({ p: "", la: "", like: false });
+    if (event.target.closest("[data-clear-selection]")) {
+      const state = app.store.state;
+      app.store.update({ p: "", la: "", like: false, area: state.area === state.la ? "" : state.area });
+    }
     if (event.target.closest("[data-like]")) app.store.update({ like: true });
     const area = event.target.closest("[data-area]");
-    if (area) app.selectArea(area.dataset.area, true);
+    if (area) app.selectArea(area.dataset.area, { zoom: true, focus: true });
     const choice = event.target.closest("[data-partnership]");
     if (choice) app.selectPartnership(choice.dataset.partnership);
   });
@@ -271,14 +311,22 @@ export function createRenderer(app) {
     for (const [code, layer] of app.layersByCode) layer.setStyle(styleFor(code, list));
     const selected = state.la && app.layersByCode.get(state.la);
     if (selected) selected.bringToFront();
-    if (options.zoom) zoomToSelection();
+    if (options.zoomSimilar) zoomTo([state.la, ...similarCodes]);
+    else if (options.zoom) zoomToSelection();
   }
 
   function zoomToSelection() {
     const state = app.store.state;
-    let bounds = null;
     const partnership = state.p && app.partnershipsBySlug.get(state.p);
-    const codes = partnership ? partnership.las : state.la ? [state.la] : [];
+    if (partnership) return zoomTo(partnership.las);
+    if (state.la) return zoomTo([state.la]);
+    if (state.area.startsWith("E12")) {
+      return zoomTo(app.areas.filter((a) => a.region && a.region.code === state.area).map((a) => a.ons_code));
+    }
+  }
+
+  function zoomTo(codes) {
+    let bounds = null;
     for (const code of codes) {
       const layer = app.layersByCode.get(code);
       if (!layer) continue;
@@ -315,9 +363,18 @@ export function createRenderer(app) {
     renderTable(list);
     renderDetails(list);
     if (options.fromHistory) showView(app.store.state.view);
+    document.title = selectionTitle() + siteTitle;
     mapElement.dataset.selected = app.store.state.la;
     mapElement.dataset.partnership = app.store.state.p;
     mapElement.dataset.matching = String(list.length);
+  }
+
+  function selectionTitle() {
+    const state = app.store.state;
+    const partnership = state.p && app.partnershipsBySlug.get(state.p);
+    if (partnership) return `${partnership.name}: `;
+    if (state.la && app.areaByCode.get(state.la)) return `${areaName(state.la)}: `;
+    return "";
   }
 
   function tooltip(code) {

@@ -1,5 +1,6 @@
-/* The search box: areas and partnerships matched in the page, schools and trusts from the
-   server; an accessible combobox (arrow keys, Enter, Escape). */
+/* The search box: areas and partnerships matched in the page; areas, postcodes, schools and
+   trusts from the server ({kind, label, url, la} results, a message when nothing is found);
+   an accessible combobox (arrow keys, Enter, Escape) whose outcome is shown on screen. */
 
 export function normalise(text) {
   return text.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^a-z0-9]+/g, " ").trim();
@@ -40,7 +41,12 @@ export function bindSearch(app, searchUrl) {
   let options = [];
   let active = -1;
   let serverResults = [];
+  let serverMessage = "";
   let searchTimer = null;
+
+  function say(text) {
+    searchStatus.textContent = text;
+  }
 
   function renderOptions() {
     searchResults.innerHTML = "";
@@ -64,13 +70,19 @@ export function bindSearch(app, searchUrl) {
     else searchInput.removeAttribute("aria-activedescendant");
   }
 
-  function refreshOptions() {
-    options = localMatches(app, searchInput.value).concat(serverResults);
+  function refreshOptions(answered) {
+    const local = localMatches(app, searchInput.value);
+    const localAreas = new Set(local.filter((o) => o.kind === "area").map((o) => o.code));
+    // An area the page already found is not listed twice.
+    const remote = serverResults.filter((r) => !(r.kind === "area" && localAreas.has(r.la)));
+    options = local.concat(remote);
     active = options.length ? Math.min(Math.max(active, 0), options.length - 1) : -1;
     renderOptions();
-    searchStatus.textContent = searchInput.value.trim()
-      ? `${options.length} result${options.length === 1 ? "" : "s"}.`
-      : "";
+    const query = searchInput.value.trim();
+    if (!query) say("");
+    else if (options.length) say(`${options.length} result${options.length === 1 ? "" : "s"}.`);
+    else if (answered || query.length < 3) say(serverMessage || `No results for “${query}”.`);
+    else say("Searching…");
   }
 
   function closeOptions() {
@@ -83,11 +95,12 @@ export function bindSearch(app, searchUrl) {
     const option = options[index];
     if (!option) return;
     closeOptions();
-    if (option.kind === "area") {
-      const name = (app.areaByCode.get(option.code) || { name: option.code }).name;
-      searchInput.value = name;
-      app.selectArea(option.code, true);
-      searchStatus.textContent = `Showing ${name}.`;
+    const code = option.kind === "area" && option.code ? option.code : option.la;
+    if ((option.kind === "area" || option.kind === "postcode") && app.areaByCode.has(code)) {
+      const name = app.areaByCode.get(code).name;
+      searchInput.value = option.kind === "postcode" ? option.label : name;
+      app.selectArea(code, { zoom: true });
+      say(option.kind === "postcode" ? `Showing ${name}, where ${option.label} is.` : `Showing ${name}.`);
     } else if (option.kind === "partnership") {
       searchInput.value = app.partnershipsBySlug.get(option.slug).name;
       app.selectPartnership(option.slug);
@@ -98,6 +111,7 @@ export function bindSearch(app, searchUrl) {
 
   searchInput.addEventListener("input", function () {
     serverResults = [];
+    serverMessage = "";
     active = 0;
     refreshOptions();
     window.clearTimeout(searchTimer);
@@ -107,11 +121,12 @@ export function bindSearch(app, searchUrl) {
         fetch(`${searchUrl}?q=${encodeURIComponent(query)}`)
           .then((response) => (response.ok ? response.json() : { results: [] }))
           .then((body) => {
-            if (body.q !== searchInput.value.trim()) return;
-            serverResults = body.results;
-            refreshOptions();
+            if (body.q !== undefined && body.q !== searchInput.value.trim()) return;
+            serverResults = body.results || [];
+            serverMessage = body.message || "";
+            refreshOptions(true);
           })
-          .catch(() => {});
+          .catch(() => refreshOptions(true));
       }, 200);
     }
   });
@@ -128,7 +143,7 @@ export function bindSearch(app, searchUrl) {
     } else if (event.key === "Enter") {
       if (!options.length) options = localMatches(app, searchInput.value);
       if (options.length) choose(active >= 0 ? active : 0);
-      else searchStatus.textContent = "Nothing matches that name or code.";
+      else say(serverMessage || "Nothing matches that name or code.");
       event.preventDefault();
     } else if (event.key === "Escape") {
       closeOptions();
