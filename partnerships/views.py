@@ -124,7 +124,9 @@ def suggest(request, slug=None):
             suggestion = submit(form, fingerprint)
             return redirect("suggestion-received", reference=suggestion.reference)
     else:
-        form = SuggestionForm(partnership=partnership)
+        # "Know of one here?" links pre-fill the areas: /suggest/?la=E09000007&la=...
+        initial = {} if partnership else {"local_authorities": request.GET.getlist("la")}
+        form = SuggestionForm(partnership=partnership, initial=initial)
     return render(request, "partnerships/suggest.html", {"form": form, "partnership": partnership})
 
 
