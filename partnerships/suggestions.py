@@ -81,6 +81,35 @@ def blank_choice(choices, label):
     return [("", label), *choices]
 
 
+# Specific messages, in the GOV.UK style: say what to do, name the field.
+ERROR_MESSAGES = {
+    "name": {"required": "Enter the name of the partnership"},
+    "summary": {"required": "Say what the partnership is and does"},
+    "website": {
+        "invalid": "Enter the website's address in the correct format, like https://www.example.org"
+    },
+    "local_authorities": {
+        "invalid_choice": "Choose the local authorities from the list (%(value)s is not one)",
+    },
+    "founded_year": {
+        "invalid": "Enter the year founded as a number, like 2016",
+        "min_value": "The year founded must be 1900 or later",
+        "max_value": "The year founded must be this year or earlier",
+    },
+    "declared_member_count": {
+        "invalid": "Enter the number of members as a whole number, like 12",
+        "min_value": "The number of members must be 0 or more",
+        "max_value": "The number of members must be 100,000 or fewer",
+    },
+    "submitter_name": {"required": "Enter your name"},
+    "submitter_email": {
+        "required": "Enter your email address",
+        "invalid": "Enter an email address in the correct format, like name@example.org",
+    },
+}
+CHOICE_MESSAGE = {"invalid_choice": "Choose one of the options given (%(value)s is not one)"}
+
+
 class SuggestionForm(forms.Form):
     """Structured fields matching the partnership model, plus evidence and the submitter."""
 
@@ -120,7 +149,7 @@ class SuggestionForm(forms.Form):
         queryset=LocalAuthority.objects.current().order_by("name"),
         to_field_name="ons_code",
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-typeahead": "local authorities"}),
         help_text="Hold Ctrl (or Cmd) to choose several.",
     )
     founded_year = forms.IntegerField(label="Year founded", min_value=1900, required=False)
@@ -185,6 +214,13 @@ class SuggestionForm(forms.Form):
         if partnership is not None:
             kwargs.setdefault("initial", {}).update(partnership_values(partnership))
         super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ChoiceField):
+                field.error_messages.update(CHOICE_MESSAGE)
+            if getattr(field, "max_length", None):
+                limit = f"{field.label} must be %(limit_value)d characters or fewer"
+                field.error_messages["max_length"] = limit
+            field.error_messages.update(ERROR_MESSAGES.get(name, {}))
         this_year = timezone.localdate().year
         self.fields["founded_year"].validators.append(MaxValueValidator(this_year))
         self.fields["founded_year"].widget.attrs["max"] = this_year
@@ -215,7 +251,7 @@ class SuggestionForm(forms.Form):
             and not cleaned.get("local_authorities")
             and not self.errors.get("local_authorities")
         ):
-            self.add_error("local_authorities", "Choose at least one local authority.")
+            self.add_error("local_authorities", "Choose at least one local authority")
         amending = self.partnership is not None and cleaned.get("action") != "closure"
         if amending and not self.proposed_changes() and not cleaned.get("comment"):
             raise ValidationError(
