@@ -195,12 +195,15 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Read-only open data: local authorities, area-based education partnerships, "
         "schools and trusts. Published data only; no personal data. Anonymous use is "
-        "rate-limited; ask for an API key for more. Partnership data: CC BY 4.0; "
-        "boundaries and register data: Open Government Licence v3.0."
+        "rate-limited; [how to get an API key, and the limits](/data/api/). "
+        "Partnership data: CC BY 4.0; boundaries and register data: Open Government "
+        "Licence v3.0."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
+    # Deep links put a link inside each operation's button (axe: nested-interactive).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
