@@ -1,6 +1,7 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
+from geodata import downloads as register_downloads
 from partnerships import downloads, views
 
 urlpatterns = [
@@ -16,6 +17,10 @@ urlpatterns = [
         "data/local-authorities.geojson",
         downloads.local_authorities_geojson,
         name="download-local-authorities-geojson",
+    ),
+    path("data/schools.csv", register_downloads.schools_csv, name="download-schools-csv"),
+    path(
+        "data/schools.geojson", register_downloads.schools_geojson, name="download-schools-geojson"
     ),
     path("", views.map_page, name="map"),
     path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),

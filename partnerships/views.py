@@ -259,9 +259,18 @@ def search(request):
 
 
 def data_page(request):
+    from geodata.downloads import REGISTER_LICENCE
     from partnerships.downloads import LICENCE
+    from partnerships.open_data import describe_downloads
 
-    return render(request, "partnerships/data.html", {"licences": LICENCE})
+    return render(
+        request,
+        "partnerships/data.html",
+        {
+            "licences": {**LICENCE, "register": REGISTER_LICENCE},
+            "files": describe_downloads(request),
+        },
+    )
 
 
 def method_page(request):
