@@ -308,7 +308,7 @@ if ENVIRONMENT == "production":
         MIDDLEWARE.index("django.middleware.gzip.GZipMiddleware") + 1,
         "whitenoise.middleware.WhiteNoiseMiddleware",
     )
-    STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    STORAGES["staticfiles"]["BACKEND"] = "partnerships_map.storage.StaticFilesStorage"
     ALLOWED_HOSTS.append("127.0.0.1")  # the container's own health check
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
