@@ -59,7 +59,10 @@ export function bindFilters(app, form, areaSelect) {
       const code = values.area;
       const isArea = code && !code.startsWith("E12");
       const state = app.store.state;
-      const la = isArea ? code : code && state.la && regionOf(app, state.la) !== code ? "" : state.la;
+      let la = state.la;
+      if (isArea) la = code;
+      else if (!code && state.la === state.area) la = ""; // it was chosen with the filter
+      else if (code && state.la && regionOf(app, state.la) !== code) la = ""; // outside the region
       app.store.update(Object.assign(values, { la: la, p: isArea ? "" : state.p, like: false }), { zoom: Boolean(code) });
     } else {
       app.store.update(values);
