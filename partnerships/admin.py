@@ -79,13 +79,50 @@ class AgeFilter(admin.SimpleListFilter):
         return queryset
 
 
+class QueueStatusFilter(admin.SimpleListFilter):
+    """The queue opens on what needs a decision: pending, unless another status (or all)
+    is chosen. Keeps the `status__exact` parameter of the default filter."""
+
+    title = "status"
+    parameter_name = "status__exact"
+
+    def lookups(self, request, model_admin):
+        return [*Suggestion.Status.choices, ("all", "All statuses")]
+
+    def value(self):
+        return super().value() or Suggestion.Status.PENDING
+
+    def queryset(self, request, queryset):
+        return queryset if self.value() == "all" else queryset.filter(status=self.value())
+
+    def choices(self, changelist):
+        for value, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(value),
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": title,
+            }
+
+
+def list_items(change):
+    """For a list field, each item marked kept, added or removed, so that one change inside
+    a long list stands out in the review."""
+    current, proposed = change.current, change.proposed
+    if not isinstance(current, list) and not isinstance(proposed, list):
+        return None
+    current, proposed = current or [], proposed or []
+    items = [(item, "kept" if item in proposed else "removed") for item in current]
+    items += [(item, "added") for item in proposed if item not in current]
+    return [{"text": moderation.display(change.field, [i]), "state": s} for i, s in items]
+
+
 @admin.register(Suggestion)
 class SuggestionAdmin(admin.ModelAdmin):
     """The moderation queue: oldest pending first; each suggestion opens as a review page
     with the current and proposed values side by side."""
 
     list_display = ["reference", "kind", "target", "status", "created_at", "age"]
-    list_filter = ["status", "kind", AgeFilter]
+    list_filter = [QueueStatusFilter, "kind", AgeFilter]
     search_fields = [
         "reference",
         "partnership__name",
@@ -128,6 +165,8 @@ class SuggestionAdmin(admin.ModelAdmin):
                 raise PermissionDenied
             return self.moderate(request, suggestion)
         changes = moderation.review(suggestion)
+        for change in changes:
+            change.items = None if change.is_new else list_items(change)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

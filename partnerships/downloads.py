@@ -145,6 +145,7 @@ def partnerships_geojson(request):
     return geojson_response("partnerships.geojson", collection["features"], "partnerships")
 
 
+@throttled_like_the_api
 def research_csv(request):
     """One row per current LA: what we know of school collaboration there (its research
     record), the status derived as on the area page."""

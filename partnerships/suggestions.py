@@ -65,7 +65,7 @@ def partnership_form_field(model_field, **kwargs):
         return forms.ModelMultipleChoiceField(
             queryset=LocalAuthority.objects.current().order_by("name"),
             to_field_name="ons_code",
-            widget=forms.SelectMultiple(attrs={"size": 8}),
+            widget=forms.SelectMultiple(attrs={"size": 8, "data-typeahead": "local authorities"}),
             help_text="Hold Ctrl (or Cmd) to choose several.",
             **kwargs,
         )
@@ -105,6 +105,35 @@ def lock_client(fingerprint):
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
+# Specific messages, in the GOV.UK style: say what to do, name the field.
+ERROR_MESSAGES = {
+    "name": {"required": "Enter the name of the partnership"},
+    "summary": {"required": "Say what the partnership is and does"},
+    "website": {
+        "invalid": "Enter the website's address in the correct format, like https://www.example.org"
+    },
+    "local_authorities": {
+        "invalid_choice": "Choose the local authorities from the list (%(value)s is not one)",
+    },
+    "founded_year": {
+        "invalid": "Enter the year founded as a number, like 2016",
+        "min_value": "The year founded must be 1900 or later",
+        "max_value": "The year founded must be this year or earlier",
+    },
+    "declared_member_count": {
+        "invalid": "Enter the number of members as a whole number, like 12",
+        "min_value": "The number of members must be 0 or more",
+        "max_value": "The number of members must be 100,000 or fewer",
+    },
+    "submitter_name": {"required": "Enter your name"},
+    "submitter_email": {
+        "required": "Enter your email address",
+        "invalid": "Enter an email address in the correct format, like name@example.org",
+    },
+}
+CHOICE_MESSAGE = {"invalid_choice": "Choose one of the options given (%(value)s is not one)"}
+
+
 class SubmissionForm(forms.Form):
     """What every suggestion carries besides its proposed values: evidence, a comment, the
     submitter, and a field only bots fill."""
@@ -132,6 +161,16 @@ class SubmissionForm(forms.Form):
     )
     # A field people never see; bots fill every field they find.
     fax_number = forms.CharField(label="Leave this field empty", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ChoiceField):
+                field.error_messages.update(CHOICE_MESSAGE)
+            if getattr(field, "max_length", None) or name == "summary":
+                limit = f"{field.label} must be %(limit_value)d characters or fewer"
+                field.error_messages["max_length"] = limit
+            field.error_messages.update(ERROR_MESSAGES.get(name, {}))
 
     def clean_evidence_urls(self):
         lines = [line.strip() for line in self.cleaned_data["evidence_urls"].splitlines()]
@@ -172,6 +211,13 @@ class SuggestionForm(SubmissionForm):
         if partnership is not None:
             kwargs.setdefault("initial", {}).update(partnership_values(partnership))
         super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ChoiceField):
+                field.error_messages.update(CHOICE_MESSAGE)
+            if getattr(field, "max_length", None):
+                limit = f"{field.label} must be %(limit_value)d characters or fewer"
+                field.error_messages["max_length"] = limit
+            field.error_messages.update(ERROR_MESSAGES.get(name, {}))
         this_year = timezone.localdate().year
         self.fields["founded_year"].validators += [
             MinValueValidator(1900),
@@ -193,7 +239,7 @@ class SuggestionForm(SubmissionForm):
             and not cleaned.get("local_authorities")
             and not self.errors.get("local_authorities")
         ):
-            self.add_error("local_authorities", "Choose at least one local authority.")
+            self.add_error("local_authorities", "Choose at least one local authority")
         amending = self.partnership is not None and cleaned.get("action") != "closure"
         if amending and not self.proposed_changes() and not cleaned.get("comment"):
             raise ValidationError(

@@ -1,5 +1,7 @@
 from django.urls import path
+from django.views.generic import TemplateView
 
+from geodata import downloads as register_downloads
 from partnerships import downloads, views
 
 urlpatterns = [
@@ -17,7 +19,21 @@ urlpatterns = [
         downloads.local_authorities_geojson,
         name="download-local-authorities-geojson",
     ),
+    path("data/schools.csv", register_downloads.schools_csv, name="download-schools-csv"),
+    path(
+        "data/schools.geojson", register_downloads.schools_geojson, name="download-schools-geojson"
+    ),
     path("", views.map_page, name="map"),
+    path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
+    path("about/similar-areas/", views.method_page, name="method"),
+    path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
+    path(
+        "accessibility/",
+        TemplateView.as_view(template_name="pages/accessibility.html"),
+        name="accessibility",
+    ),
+    path("contact/", TemplateView.as_view(template_name="pages/contact.html"), name="contact"),
+    path("data/api/", views.api_guide, name="api-guide"),
     path("partnerships/<slug:slug>/", views.partnership_detail, name="partnership"),
     path("partnerships/<slug:slug>/suggest/", views.suggest, name="suggest-amendment"),
     path("suggest/", views.suggest, name="suggest"),

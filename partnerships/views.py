@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import reverse
 
 from geodata.landscape import record_sources, school_landscape
@@ -70,8 +72,12 @@ def partnership_detail(request, slug):
 def suggest(request, slug=None):
     """The public form: a new partnership, or an amendment or closure of one."""
     partnership = get_object_or_404(Partnership.objects.published(), slug=slug) if slug else None
+    target = {"partnership": partnership}
+    if partnership is None:
+        # "Know of one here?" links pre-fill the areas: /suggest/?la=E09000007&la=...
+        target["initial"] = {"local_authorities": request.GET.getlist("la")}
     return suggestion_form_page(
-        request, SuggestionForm, submit, {"partnership": partnership}, {"partnership": partnership}
+        request, SuggestionForm, submit, target, {"partnership": partnership}
     )
 
 
@@ -213,6 +219,40 @@ def trust_detail(request, uid):
 
 @rendered_once_per_data_version
 def data_page(request):
+    from geodata.downloads import REGISTER_LICENCE
     from partnerships.downloads import LICENCE
+    from partnerships.open_data import describe_downloads
 
-    return render(request, "partnerships/data.html", {"licences": LICENCE})
+    return render(
+        request,
+        "partnerships/data.html",
+        {
+            "licences": {**LICENCE, "register": REGISTER_LICENCE},
+            "files": describe_downloads(request),
+        },
+    )
+
+
+@rendered_once_per_data_version
+def method_page(request):
+    """How similar areas are found, from the indicators and default weights in use."""
+    indicators = [
+        {"indicator": indicator, "weight": DEFAULT_WEIGHTS.get(indicator.code)}
+        for indicator in Indicator.objects.order_by("group", "name")
+    ]
+    indicators.sort(key=lambda row: (-(row["weight"] or 0), row["indicator"].name))
+    return render(request, "pages/method.html", {"indicators": indicators})
+
+
+def api_guide(request):
+    """How to use the API: keys, limits, links; the rates come from the settings in force."""
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    return render(
+        request, "pages/api.html", {"anon_rate": rates["anon"], "key_rate": rates["api_key"]}
+    )
+
+
+def server_error(request):
+    """The 500 page: rendered without the request's context processors or any database
+    access, so it still shows when the database is what failed."""
+    return HttpResponseServerError(loader.get_template("500.html").render())

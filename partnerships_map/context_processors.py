@@ -4,11 +4,14 @@ from geodata.views import boundaries_url
 
 
 def map_settings(request):
-    """Basemap configuration every map page needs, from settings (and so the environment)."""
+    """Basemap configuration every map page needs, and the contact details and retention
+    period the public pages state, from settings (and so the environment)."""
     return {
         "map_config": {
             "tileUrl": settings.MAP_TILE_URL,
             "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
         },
         "boundaries_url": boundaries_url(request),
+        "contact_email": settings.CONTACT_EMAIL,
+        "retention_days": settings.SUGGESTION_RETENTION_DAYS,
     }

@@ -199,7 +199,7 @@ STORAGES = {
     # Hashed, compressed copies made by collectstatic (scripts/run, the Docker image);
     # tests and the development server (DEBUG) use the source files as they are.
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "partnerships_map.storage.StaticFilesStorage"
         if not DEBUG and ENVIRONMENT != "test"
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
@@ -277,12 +277,15 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Read-only open data: local authorities, area-based education partnerships, "
         "schools and trusts. Published data only; no personal data. Anonymous use is "
-        "rate-limited; ask for an API key for more. Partnership data: CC BY 4.0; "
-        "boundaries and register data: Open Government Licence v3.0."
+        "rate-limited; [how to get an API key, and the limits](/data/api/). "
+        "Partnership data: CC BY 4.0; boundaries and register data: Open Government "
+        "Licence v3.0."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
+    # Deep links put a link inside each operation's button (axe: nested-interactive).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
@@ -353,6 +356,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 MODERATORS_GROUP = "Moderators"
 MODERATOR_EMAILS = env_list("MODERATOR_EMAILS")
 SUGGESTION_RETENTION_DAYS = int(os.environ.get("SUGGESTION_RETENTION_DAYS", "90"))
+# Where the public pages (contact, privacy, accessibility) tell people to write; optional.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")
 CELERY_BEAT_SCHEDULE["send-outbox"] = {
     "task": "partnerships.tasks.send_outbox",
     "schedule": 60.0,

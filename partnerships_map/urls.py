@@ -4,6 +4,8 @@ from django.urls import include, path
 from geodata.views import local_authority_boundaries
 from partnerships_map.health import healthz
 
+handler500 = "partnerships.views.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("partnerships_map.api_urls")),

@@ -1,18 +1,15 @@
 /* A small map on a page: the local authorities named in data-codes, highlighted, and an
    optional point (a school). Boundaries come from the same cached API as the main map.
    Areas announced by a "similar-areas" event are outlined too. */
-(function () {
-  "use strict";
-  const element = document.getElementById("area-map");
-  if (!element) return;
-  const config = JSON.parse(document.getElementById("map-config").textContent);
+
+import { baseMap, readJson } from "./common.js";
+
+const element = document.getElementById("area-map");
+if (element) start(element);
+
+function start(element) {
   const codes = new Set(JSON.parse(element.dataset.codes || "[]"));
-  const map = L.map(element, { zoomSnap: 0.25, scrollWheelZoom: false });
-  map.setView([52.8, -1.6], 6);
-  map.attributionControl.setPrefix(false);
-  if (config.tileUrl) {
-    L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
-  }
+  const map = baseMap(element, readJson("map-config"), { scrollWheelZoom: false });
   let layers = null;
   let similar = new Set();
 
@@ -59,4 +56,4 @@
       element.dataset.loaded = String(highlighted.getLayers().length);
       if (similar.size) document.dispatchEvent(new CustomEvent("similar-areas", { detail: [...similar] }));
     });
-})();
+}

@@ -1,22 +1,53 @@
 /* "Areas like this" on the area page: our indicators (adjustable) or DfE's neighbours,
    values side by side with small bars, the overlap between the two methods, and the
-   partnerships in those areas. Similar areas are also outlined on the page's map. */
-(function () {
-  "use strict";
-  const configElement = document.getElementById("similar-config");
-  if (!configElement) return;
-  const config = JSON.parse(configElement.textContent);
+   partnerships in those areas. Similar areas are also outlined on the page's map. The method,
+   indicators and weights chosen are kept in the page's URL, so a comparison can be shared. */
+
+import { escapeHtml, fillUrl, readJson, suggestUrl } from "./common.js";
+
+const config = readJson("similar-config");
+if (config) start(config);
+
+function start(config) {
+  const section = document.getElementById("similar");
   const form = document.getElementById("similar-form");
   const weightsBody = form.querySelector(".weights tbody");
   const summary = document.getElementById("similar-summary");
   const results = document.getElementById("similar-results");
   const partnershipList = document.getElementById("similar-partnerships");
+  const weightControls = document.getElementById("similar-weights");
+  const dfeNote = document.getElementById("similar-dfe-note");
   const WEIGHTS = [0.5, 1, 2, 3];
 
-  function escapeHtml(text) {
-    const span = document.createElement("span");
-    span.textContent = text == null ? "" : String(text);
-    return span.innerHTML;
+  /* The choice recorded in the URL, if any: ?method=dfe&indicators=a,b&weights=2,1 */
+  function weightsFromUrl() {
+    const params = new URLSearchParams(window.location.search);
+    if (params.get("method") === "dfe" || params.get("method") === "indicators") {
+      form.elements.method.value = params.get("method");
+    }
+    const codes = (params.get("indicators") || "").split(",").filter(Boolean);
+    const values = (params.get("weights") || "").split(",");
+    const known = new Set(config.indicators.map((i) => i.code));
+    const weights = {};
+    codes.forEach((code, index) => {
+      const weight = Number(values[index]);
+      if (known.has(code)) weights[code] = WEIGHTS.includes(weight) ? weight : 1;
+    });
+    return Object.keys(weights).length ? weights : config.defaults;
+  }
+
+  function recordInUrl(params) {
+    const url = new URL(window.location.href);
+    for (const key of ["method", "indicators", "weights"]) url.searchParams.set(key, params.get(key));
+    url.hash = "similar";
+    window.history.replaceState(null, "", url);
+  }
+
+  /* DfE's list is published as it is: our indicators and weights do not change it. */
+  function reflectMethod() {
+    const dfe = form.elements.method.value === "dfe";
+    weightControls.disabled = dfe;
+    dfeNote.hidden = !dfe;
   }
 
   function format(value, unit) {
@@ -32,7 +63,7 @@
       .map((indicator) => {
         const weight = weights[indicator.code];
         const options = WEIGHTS.map(
-          (w) => `<option value="${w}"${w === (weight || 1) ? " selected" : ""}>${w}</option>`
+          (w) => `<option value="${w}"${w === Number(weight || 1) ? " selected" : ""}>${w}</option>`
         ).join("");
         const id = `use-${indicator.code}`;
         return (
@@ -71,7 +102,7 @@
       max[indicator.code] = Math.max(...values, 0);
     }
     const head =
-      `<tr><th scope="col">Area</th><th scope="col">${dfe ? "DfE closeness" : "Distance"}</th>` +
+      `<tr><th scope="col">Area</th><th scope="col">${dfe ? "DfE closeness" : 'Distance <span class="meta">(0 = identical)</span>'}</th>` +
       shown.map((i) => `<th scope="col">${escapeHtml(i.name)}<br><span class="meta">here: ${escapeHtml(format(i.value, i.unit))}</span></th>`).join("") +
       "</tr>";
     const rows = body.results
@@ -83,15 +114,20 @@
           })
           .join("");
         return (
-          `<tr><th scope="row"><a href="/areas/${escapeHtml(result.local_authority.ons_code)}/">${escapeHtml(result.local_authority.name)}</a></th>` +
+          `<tr><th scope="row"><a href="${escapeHtml(fillUrl(section.dataset.areaUrl, result.local_authority.ons_code))}">${escapeHtml(result.local_authority.name)}</a></th>` +
           `<td>${escapeHtml(dfe ? result.closeness : result.distance.toFixed(2))}</td>${cells}</tr>`
         );
       })
       .join("");
+    const explanation = dfe
+      ? "DfE's closeness band says how close DfE judges each neighbour, from “Extremely close” to “Not close”. The figures beside it are ours, for comparison."
+      : `Distance is the typical difference between the two areas across the indicators chosen, in units of the usual spread between areas (each indicator “standardised”): 0 means identical; smaller means more alike. <a href="${escapeHtml(section.dataset.methodUrl)}">How similar areas are found</a>.`;
     results.innerHTML =
+      `<p class="hint">${explanation}</p>` +
+      `<div class="table-scroll" role="region" aria-label="Areas most like ${escapeHtml(body.local_authority.name)}" tabindex="0">` +
       `<table class="similar-table"><caption>${body.results.length} areas most like ${escapeHtml(body.local_authority.name)}` +
       (dfe ? ", as DfE's statistical neighbours" : ", by the indicators chosen (smaller distance = more alike)") +
-      `</caption><thead>${head}</thead><tbody>${rows}</tbody></table>`;
+      `</caption><thead>${head}</thead><tbody>${rows}</tbody></table></div>`;
     summary.textContent = dfe
       ? `${body.overlap.count} of DfE's ${body.overlap.of} neighbours are also among the ${body.overlap.of} areas our indicators find.`
       : `${body.overlap.count} of these ${body.overlap.of} areas are also among DfE's statistical neighbours.`;
@@ -99,7 +135,7 @@
     const found = config.partnerships.filter((p) => p.las.some((code) => codes.has(code)));
     partnershipList.innerHTML = found.length
       ? found.map((p) => `<li><a href="${escapeHtml(p.url)}">${escapeHtml(p.name)}</a></li>`).join("")
-      : "<li>No partnership is recorded in these areas yet.</li>";
+      : `<li>No partnership is recorded in these areas yet. <a href="${escapeHtml(suggestUrl(section.dataset.suggestUrl, [...codes]))}">Know of one? Tell us about it</a>.</li>`;
     document.dispatchEvent(new CustomEvent("similar-areas", { detail: [...codes] }));
     results.dataset.loaded = String(body.results.length);
   }
@@ -115,6 +151,7 @@
     }
     params.set("indicators", codes.join(","));
     params.set("weights", codes.map((code) => weights[code]).join(","));
+    recordInUrl(params);
     summary.textContent = "Finding similar areas…";
     fetch(`${config.url}?${params}`)
       .then((response) => response.json().then((body) => ({ ok: response.ok, body: body })))
@@ -130,11 +167,15 @@
       });
   }
 
-  form.addEventListener("change", load);
+  form.addEventListener("change", function () {
+    reflectMethod();
+    load();
+  });
   document.getElementById("similar-reset").addEventListener("click", function () {
     renderWeights(config.defaults);
     load();
   });
-  renderWeights(config.defaults);
+  renderWeights(weightsFromUrl());
+  reflectMethod();
   load();
-})();
+}

@@ -109,8 +109,8 @@ def test_table_view_offers_the_same_without_a_pointer(map_page):
     expect(table).to_contain_text("Cumberland, Westmorland and Furness")
     expect(map_page.locator("#area-table tbody tr")).to_have_count(153)
     assert "view=table" in map_page.url
-    # Keyboard only: tab to a row's button and select it.
-    button = table.get_by_role("button", name="Show on map").first
+    # Keyboard only: tab to a row's button (each named for its row) and select it.
+    button = table.get_by_role("button", name="Show Learn Sheffield on map", exact=True)
     button.focus()
     map_page.keyboard.press("Enter")
     expect(map_page.locator("#map")).to_be_visible()

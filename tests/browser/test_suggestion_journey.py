@@ -29,7 +29,7 @@ def test_suggest_approve_and_see_it_published(
         "https://www.learnsheffield.co.uk/"
     )
     page.get_by_role("button", name="Send suggestion").click()
-    expect(page.locator(".error-summary")).to_contain_text("Your name: This field is required.")
+    expect(page.locator(".error-summary")).to_contain_text("Enter your name")
     page.get_by_label("Your name").fill("Sam Visitor")
     page.get_by_label("Your email address").fill("sam@example.org")
     page.get_by_role("button", name="Send suggestion").click()

@@ -49,24 +49,34 @@ def test_a_new_partnership_suggestion_is_saved_and_acknowledged(client, partners
 @pytest.mark.parametrize(
     "change, field, message",
     [
-        ({"name": ""}, "name", "This field is required."),
-        ({"submitter_email": "not-an-email"}, "submitter_email", "Enter a valid email address."),
+        ({"name": ""}, "name", "Enter the name of the partnership"),
+        ({"submitter_name": ""}, "submitter_name", "Enter your name"),
+        (
+            {"submitter_email": "not-an-email"},
+            "submitter_email",
+            "Enter an email address in the correct format",
+        ),
         ({"evidence_urls": "see the council site"}, "evidence_urls", "is not a web address"),
         (
             {"evidence_urls": "\n".join(f"https://e.org/{i}" for i in range(11))},
             "evidence_urls",
             "at most 10",
         ),
-        ({"founded_year": "2999"}, "founded_year", "less than or equal to"),
-        ({"local_authorities": ["E06999999"]}, "local_authorities", "Select a valid choice"),
+        ({"founded_year": "2999"}, "founded_year", "must be this year or earlier"),
+        ({"founded_year": "soon"}, "founded_year", "as a number, like 2016"),
+        (
+            {"local_authorities": ["E06999999"]},
+            "local_authorities",
+            "from the list (E06999999 is not one)",
+        ),
         ({"local_authorities": []}, "local_authorities", "Choose at least one"),
-        ({"comment": "x" * 5001}, "comment", "at most 5000 characters"),
-        ({"website": "javascript:alert(1)"}, "website", "Enter a valid URL."),
-        ({"website": "ftp://example.org/"}, "website", "starting with http:// or https://"),
-        ({"website": 'https://example.org/"><script>'}, "website", "no spaces or quotes"),
+        ({"comment": "x" * 5001}, "comment", "must be 5000 characters or fewer"),
+        ({"website": "javascript:alert(1)"}, "website", "in the correct format"),
+        ({"website": "ftp://example.org/"}, "website", "in the correct format"),
+        ({"website": 'https://example.org/"><script>'}, "website", "in the correct format"),
         ({"evidence_urls": "ftp://example.org/a"}, "evidence_urls", "is not a web address"),
         ({"evidence_urls": 'https://e.org/"><script>'}, "evidence_urls", "is not a web address"),
-        ({"la_role": "council_run"}, "la_role", "Select a valid choice"),
+        ({"la_role": "council_run"}, "la_role", "Choose one of the options given"),
     ],
 )
 def test_bad_input_gets_a_clear_error_per_field_and_nothing_is_saved(

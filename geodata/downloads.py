@@ -1,0 +1,99 @@
+"""The school register as open data files: open schools, CSV and GeoJSON, each carrying the
+register's licence (DfE Get Information About Schools, Open Government Licence v3.0)."""
+
+import csv
+import io
+import json
+
+from django.http import HttpResponse
+
+from geodata.models import School
+
+REGISTER_LICENCE = {
+    "licence": "Open Government Licence v3.0 "
+    "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/)",
+    "attribution": "Contains public sector information licensed under the Open Government "
+    "Licence v3.0. Source: Department for Education, Get Information About Schools.",
+}
+REGISTER_LICENCE_LINK = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+
+SCHOOL_COLUMNS = [
+    "urn",
+    "name",
+    "la_code",
+    "la_name",
+    "establishment_type",
+    "type_group",
+    "phase",
+    "status",
+    "statutory_low_age",
+    "statutory_high_age",
+    "number_of_pupils",
+    "trust_uid",
+    "trust_name",
+    "postcode",
+    "town",
+    "latitude",
+    "longitude",
+]
+
+
+def open_schools():
+    return School.objects.open().select_related("local_authority", "trust").order_by("urn")
+
+
+def school_values(school):
+    location = school.location
+    return [
+        school.urn,
+        school.name,
+        school.local_authority.ons_code,
+        school.local_authority.name,
+        school.establishment_type,
+        school.type_group,
+        school.phase,
+        school.status,
+        school.statutory_low_age if school.statutory_low_age is not None else "",
+        school.statutory_high_age if school.statutory_high_age is not None else "",
+        school.number_of_pupils if school.number_of_pupils is not None else "",
+        school.trust_id or "",
+        school.trust.name if school.trust else "",
+        school.postcode,
+        school.town,
+        round(location.y, 6) if location else "",
+        round(location.x, 6) if location else "",
+    ]
+
+
+def attach(response, filename):
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Link"] = f'<{REGISTER_LICENCE_LINK}>; rel="license"'
+    return response
+
+
+def schools_csv(request):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([*SCHOOL_COLUMNS, "licence", "attribution"])
+    licence = [REGISTER_LICENCE["licence"], REGISTER_LICENCE["attribution"]]
+    for school in open_schools():
+        writer.writerow([*school_values(school), *licence])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    return attach(response, "schools.csv")
+
+
+def schools_geojson(request):
+    features = []
+    for school in open_schools():
+        values = dict(zip(SCHOOL_COLUMNS, school_values(school), strict=True))
+        del values["latitude"], values["longitude"]
+        location = school.location
+        geometry = (
+            {"type": "Point", "coordinates": [round(location.x, 6), round(location.y, 6)]}
+            if location
+            else None
+        )
+        features.append({"type": "Feature", "geometry": geometry, "properties": values})
+    body = {"type": "FeatureCollection", **REGISTER_LICENCE, "features": features}
+    response = HttpResponse(json.dumps(body), content_type="application/geo+json")
+    return attach(response, "schools.geojson")

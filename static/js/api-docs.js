@@ -1,0 +1,14 @@
+  /* Swagger UI leaves the value controls of parameters without a name: give each the name of
+     its parameter, whenever Swagger (re)draws them. */
+  new MutationObserver(function () {
+    document.querySelectorAll("tr[data-param-name]").forEach(function (row) {
+      row.querySelectorAll("select, input, textarea").forEach(function (control) {
+        if (!control.getAttribute("aria-label") && !control.labels?.length) {
+          control.setAttribute("aria-label", row.dataset.paramName + " (" + row.dataset.paramIn + " parameter)");
+        }
+      });
+    });
+    document.querySelectorAll(".response-control-media-type select, .content-type-wrapper select, .servers select").forEach(function (control) {
+      if (!control.getAttribute("aria-label") && !control.labels?.length) control.setAttribute("aria-label", "Media type");
+    });
+  }).observe(document.getElementById("swagger-ui"), { childList: true, subtree: true });
