@@ -80,7 +80,7 @@ def fuzz(operation):
 def real_identifiers():
     """Every stored object's path, so each answer with real data is checked, not only the
     ones fuzzing happens to draw."""
-    from geodata.models import LocalAuthority, School, Trust
+    from geodata.models import LocalAuthority, Postcode, School, Trust
     from partnerships.models import Partnership
 
     return {
@@ -93,11 +93,16 @@ def real_identifiers():
         ],
         "/schools/{urn}/": [{"urn": urn} for urn in School.objects.values_list("urn", flat=True)],
         "/trusts/{uid}/": [{"uid": uid} for uid in Trust.objects.values_list("uid", flat=True)],
+        "/postcodes/{postcode}/": [
+            {"postcode": postcode}
+            for postcode in Postcode.objects.values_list("postcode", flat=True)
+        ]
+        + [{"postcode": "ZZ9 9ZZ"}, {"postcode": "not a postcode"}],
     }
 
 
 def test_fuzzing_the_api_finds_no_server_error_and_answers_match_the_schema(
-    curated, register, indicators, unthrottled, connection_kept_across_requests
+    curated, register, indicators, postcodes, unthrottled, connection_kept_across_requests
 ):
     """Bounded (EXAMPLES_PER_OPERATION per operation, fixtures loaded once) to stay
     within CI's time; every real object's detail and every list are checked in JSON and
@@ -111,7 +116,7 @@ def test_fuzzing_the_api_finds_no_server_error_and_answers_match_the_schema(
         formats = ["json"]
         if "format" in {parameter.name for parameter in operation.iter_parameters()}:
             formats.append("geojson")
-        for parameters in identifiers.get(path, [{}]):
+        for parameters in identifiers.get(path, [{}]):  # a path's parameters must be listed
             for format_ in formats:
                 query = {"format": format_} if len(formats) > 1 else {}
                 case = operation.Case(path_parameters=parameters, query=query)
