@@ -176,3 +176,29 @@ def last_success(source, exclude=None):
     if exclude is not None:
         runs = runs.exclude(pk=exclude.pk)
     return runs.order_by("-started_at").first()
+
+
+def refuse_implausible_counts(run, *, force=False, max_rejected_share=0.20, max_row_drop=0.20):
+    """The rails every register file passes, on the rows it *accepted*: some were; not more
+    than `max_rejected_share` rejected; not more than `max_row_drop` fewer accepted than the
+    last successful run of the source. `force` overrides the last two, never the first."""
+    accepted = run.rows_read - run.rejected
+    if not accepted:
+        raise RunRefused(
+            f"none of the file's {run.rows_read} rows could be imported (see the rejected rows)"
+        )
+    if run.rejected > run.rows_read * max_rejected_share and not force:
+        raise RunRefused(
+            f"{run.rejected} of the file's {run.rows_read} rows were rejected, more than "
+            f"{max_rejected_share:.0%} (see the rejected rows); use --force to import the rest "
+            "anyway"
+        )
+    previous = last_success(run.source, exclude=run)
+    if previous and not force:
+        previous_accepted = previous.rows_read - previous.rejected
+        if accepted < previous_accepted * (1 - max_row_drop):
+            raise RunRefused(
+                f"the file has {accepted} rows that could be imported, more than "
+                f"{max_row_drop:.0%} fewer than the {previous_accepted} of the last successful "
+                "import: refused as probably incomplete (use --force to import it anyway)"
+            )

@@ -332,30 +332,12 @@ SUGGESTIBLE_FIELDS = [
 CURATED_FIELDS = [
     name for name in PUBLIC_FIELDS if name not in {"slug", "local_authorities", "updated_at"}
 ]
-# The columns of the open-data download, in order (areas as codes and names).
+# The columns of the open-data download (areas as codes and names): the public fields but
+# the long texts, which the page and the API carry.
 DOWNLOADABLE_FIELDS = [
-    "slug",
-    "name",
-    "also_known_as",
-    "kind",
-    "status",
-    "evidence_year",
-    "la_role",
-    "scope",
-    "reach",
-    "local_authorities",
-    "founded_year",
-    "legal_form",
-    "legal_form_detail",
-    "funding_models",
-    "governance",
-    "focus_areas",
-    "phases",
-    "declared_member_count",
-    "website",
-    "evidence",
-    "last_verified",
-    "updated_at",
+    name
+    for name in PUBLIC_FIELDS
+    if name not in {"summary", "la_role_note", "declared_member_count_note", "unverified_notes"}
 ]
 # Fields people filter by, under their public parameter names (API and map alike).
 FILTERABLE_FIELDS = {

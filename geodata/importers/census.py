@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from pyproj import Transformer
 
-from geodata.import_runs import applied, last_success, readable, recorded_run
+from geodata.import_runs import applied, readable, recorded_run, refuse_implausible_counts
 from geodata.importers.register_files import (
     RegisterFileError,
     read_rows,
@@ -227,20 +227,10 @@ class CensusLoad:
             ok = math.isfinite(x) and math.isfinite(y)
             values["location"] = f"SRID=4326;POINT({x:.6f} {y:.6f})" if ok else None
 
-    def check_counts(self, valid, force):
-        if not valid:
-            raise RegisterFileError("the file has no importable rows")
-        if self.run.rejected > MAX_REJECTED_SHARE * self.run.rows_read:
-            raise RegisterFileError(
-                f"{self.run.rejected} of {self.run.rows_read} rows are not valid census rows "
-                f"(more than {MAX_REJECTED_SHARE:.0%}); first: {self.run.errors[:3]}"
-            )
-        previous = last_success(ImportRun.Source.SCHOOL_CENSUS, exclude=self.run)
-        if previous and not force and self.run.rows_read < previous.rows_read * (1 - MAX_ROW_DROP):
-            raise RegisterFileError(
-                f"the file has {self.run.rows_read} rows, more than {MAX_ROW_DROP:.0%} fewer "
-                f"than the {previous.rows_read} of the last load (use --force to load it)"
-            )
+    def check_counts(self, force):
+        refuse_implausible_counts(
+            self.run, force=force, max_rejected_share=MAX_REJECTED_SHARE, max_row_drop=MAX_ROW_DROP
+        )
 
     def stage(self, cursor, rows):
         columns = ", ".join(f"{name} {kind}" for name, kind in STAGING_COLUMNS)
@@ -377,14 +367,14 @@ class CensusLoad:
 
     def apply(self, force):
         rows = self.read()
-        self.check_counts(rows, force)
+        self.check_counts(force)
         with applied(self.run), connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [ADVISORY_LOCK_ID])
             if not cursor.fetchone()[0]:
                 raise RegisterFileError("a register import is running; try again later")
             self.stage(cursor, rows)
             self.resolve_authorities(cursor)
-            self.check_counts(rows, force)
+            self.check_counts(force)
             self.save_trusts(cursor)
             self.upsert(cursor)
         valid = self.run.rows_read - self.run.rejected

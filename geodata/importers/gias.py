@@ -27,7 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from pyproj import Transformer
 
-from geodata.import_runs import applied, readable, recorded_run
+from geodata.import_runs import applied, readable, recorded_run, refuse_implausible_counts
 from geodata.importers.register_files import (
     RegisterFileError,
     extract_date_from_name,
@@ -381,37 +381,13 @@ class Importer:
             )
 
     def check_accepted_rows(self):
-        run = self.run
-        accepted = run.rows_read - run.rejected
-        if run.rows_read and not accepted:
-            raise RegisterFileError(
-                f"none of the file's {run.rows_read} rows could be imported (see the rejected "
-                "rows): it is not an extract of English establishments"
-            )
-        if run.rejected > run.rows_read * MAX_REJECTED_SHARE and not self.force:
-            raise RegisterFileError(
-                f"{run.rejected} of the file's {run.rows_read} rows were rejected, more than "
-                f"{MAX_REJECTED_SHARE:.0%} (see the rejected rows); use --force to import "
-                "the rest anyway"
-            )
-        previous = (
-            ImportRun.objects.filter(
-                source=ImportRun.Source.GIAS_ESTABLISHMENTS, status=ImportRun.Status.SUCCEEDED
-            )
-            .order_by("-started_at")
-            .first()
+        refuse_implausible_counts(
+            self.run,
+            force=self.force,
+            max_rejected_share=MAX_REJECTED_SHARE,
+            max_row_drop=MAX_ROW_DROP,
         )
-        if previous and not self.force:
-            previous_accepted = previous.rows_read - previous.rejected
-            if accepted < previous_accepted * (1 - MAX_ROW_DROP):
-                raise RegisterFileError(
-                    f"the file has {accepted} rows that could be imported, more than "
-                    f"{MAX_ROW_DROP:.0%} fewer than the {previous_accepted} of the last "
-                    "successful import: refused as probably incomplete (use --force to "
-                    "import it anyway)"
-                )
 
-    # -- reading -------------------------------------------------------------------
     def reject(self, line, urn, error):
         self.run.rejected += 1
         if len(self.run.errors) < MAX_RECORDED_ERRORS:

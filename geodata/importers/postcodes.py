@@ -16,7 +16,13 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
-from geodata.import_runs import applied, last_success, readable, recorded_run
+from geodata.import_runs import (
+    applied,
+    last_success,
+    readable,
+    recorded_run,
+    refuse_implausible_counts,
+)
 from geodata.importers.register_files import (
     RegisterFileError,
     decoded_lines,
@@ -141,20 +147,10 @@ class PostcodeLoad:
                 return None
         return postcode, dfe, terminated
 
-    def check_counts(self, staged, force):
-        if not staged:
-            raise RegisterFileError("the file has no English postcodes to load")
-        if self.run.rejected > MAX_REJECTED_SHARE * self.run.rows_read:
-            raise RegisterFileError(
-                f"{self.run.rejected} of {self.run.rows_read} rows cannot be loaded (more than "
-                f"{MAX_REJECTED_SHARE:.0%}); first: {self.run.errors[:3]}"
-            )
-        previous = last_success(ImportRun.Source.POSTCODES, exclude=self.run)
-        if previous and not force and self.run.rows_read < previous.rows_read * (1 - MAX_ROW_DROP):
-            raise RegisterFileError(
-                f"the file has {self.run.rows_read} rows, more than {MAX_ROW_DROP:.0%} fewer "
-                f"than the {previous.rows_read} of the last load (use --force to load it)"
-            )
+    def check_counts(self, force):
+        refuse_implausible_counts(
+            self.run, force=force, max_rejected_share=MAX_REJECTED_SHARE, max_row_drop=MAX_ROW_DROP
+        )
 
     def stage(self, cursor):
         # ON COMMIT DROP does not fire when the load runs inside an outer transaction.
@@ -200,7 +196,7 @@ class PostcodeLoad:
     def apply(self, force):
         with applied(self.run), connection.cursor() as cursor:
             staged = self.stage(cursor)
-            self.check_counts(staged, force)
+            self.check_counts(force)
             self.run.created, self.run.updated = self.upsert(cursor)
             self.run.unchanged = staged - self.run.created - self.run.updated
         self.run.message = (

@@ -76,9 +76,9 @@ def test_dry_run_writes_nothing(boundaries):
     "content, reason",
     [
         ("postcode,la\nS1 2HE,E08000019\n", "neither the bundled columns"),
-        ("pc,utla\nS1 2HE,E08000019\nNW1 8DP,X99\n", "cannot be loaded"),
+        ("pc,utla\nS1 2HE,E08000019\nNW1 8DP,X99\n", "rows were rejected"),
         ('pc,utla\nS1 2HE,E08000019\n"NW1 8DP,E09000007\n', "truncated or malformed"),
-        ("pc,utla\n", "no English postcodes"),
+        ("pc,utla\n", "could be imported"),
         ("<!doctype html><html></html>", "neither the bundled columns"),
     ],
 )
