@@ -152,7 +152,8 @@ def test_keyboard_skips_the_list_selects_areas_and_sorts_the_table(page, live_se
 
 
 def BOUNDARIES(url):
-    return "/api/v1/local-authorities/" in url and "format=geojson" in url
+    """The map's own versioned boundaries (geodata.views.boundaries_url)."""
+    return "/map-data/local-authorities.geojson" in url
 
 
 def test_map_loads_visibly_and_has_a_scale_a_key_and_print_and_share(
