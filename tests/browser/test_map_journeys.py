@@ -91,7 +91,7 @@ def test_area_filter_selects_and_zooms_like_a_click_and_the_list_follows(
 
 def test_an_area_with_no_partnership_invites_a_suggestion_for_it(page, live_server, partnerships):
     open_map(page, live_server.url + f"/?la={RUTLAND}")
-    expect(page.locator("#details")).to_contain_text("No partnership found here")
+    expect(page.locator("#details")).to_contain_text("No local partnership found here")
     invite = page.get_by_role("link", name="Know of one in Rutland? Tell us about it")
     expect(invite).to_have_attribute("href", f"/suggest/?la={RUTLAND}")
     invite.click()
@@ -152,7 +152,8 @@ def test_keyboard_skips_the_list_selects_areas_and_sorts_the_table(page, live_se
 
 
 def BOUNDARIES(url):
-    return "/api/v1/local-authorities/" in url and "format=geojson" in url
+    """The map's own versioned boundaries (geodata.views.boundaries_url)."""
+    return "/map-data/local-authorities.geojson" in url
 
 
 def test_map_loads_visibly_and_has_a_scale_a_key_and_print_and_share(

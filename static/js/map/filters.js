@@ -11,13 +11,21 @@ export function matches(partnership, filter, regionOf) {
   if (filter.focus && !partnership.focus.includes(filter.focus)) return false;
   if (filter.phase && !partnership.phases.includes(filter.phase)) return false;
   if (filter.scope && partnership.scope !== filter.scope) return false;
+  if (filter.reach && partnership.reach !== filter.reach) return false;
+  if (filter.kind && partnership.kind !== filter.kind) return false;
   if (filter.legal && partnership.legal_form !== filter.legal) return false;
   if (filter.status && partnership.status !== filter.status) return false;
   return true;
 }
 
-export function partnershipsIn(code, list) {
-  return list.filter((p) => p.las.includes(code));
+/* Regional bodies include an area without being its local partnership (issue 11): they
+   never shade or count as local coverage, and are shown apart. */
+export function localIn(code, list) {
+  return list.filter((p) => !p.regional && p.las.includes(code));
+}
+
+export function regionalIn(code, list) {
+  return list.filter((p) => p.regional && p.las.includes(code));
 }
 
 function regionOf(app, code) {
@@ -29,25 +37,26 @@ export function filtered(app) {
   return app.data.partnerships.filter((p) => matches(p, app.store.state, (code) => regionOf(app, code)));
 }
 
+/* The filters chosen from a drop-down list, by their names in the form and the URL. */
+const SELECTS = ["focus", "phase", "scope", "reach", "kind", "legal", "status"];
+
 export function bindFilters(app, form, areaSelect) {
   function writeForm() {
     const state = app.store.state;
     areaSelect.value = state.area;
     for (const box of form.querySelectorAll('input[name="role"]')) box.checked = state.role.includes(box.value);
-    for (const name of ["focus", "phase", "scope", "legal", "status"]) form.elements[name].value = state[name];
+    for (const name of SELECTS) form.elements[name].value = state[name];
     for (const radio of form.querySelectorAll('input[name="shade"]')) radio.checked = radio.value === state.shade;
+    form.elements.regional.checked = state.regional;
   }
 
   function readForm() {
     return {
       area: areaSelect.value,
       role: Array.from(form.querySelectorAll('input[name="role"]:checked')).map((box) => box.value),
-      focus: form.elements.focus.value,
-      phase: form.elements.phase.value,
-      scope: form.elements.scope.value,
-      legal: form.elements.legal.value,
-      status: form.elements.status.value,
+      ...Object.fromEntries(SELECTS.map((name) => [name, form.elements[name].value])),
       shade: form.querySelector('input[name="shade"]:checked').value,
+      regional: form.elements.regional.checked,
     };
   }
 
@@ -73,7 +82,8 @@ export function bindFilters(app, form, areaSelect) {
     const state = app.store.state;
     // An LA chosen in the Area filter was selected with it: clearing the filter clears both.
     const la = state.la && state.la === state.area ? "" : state.la;
-    app.store.update({ area: "", la: la, role: [], focus: "", phase: "", scope: "", legal: "", status: "" });
+    const cleared = Object.fromEntries(SELECTS.map((name) => [name, ""]));
+    app.store.update(Object.assign(cleared, { area: "", la: la, role: [] }));
   });
   app.store.subscribe(writeForm);
 

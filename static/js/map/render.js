@@ -1,7 +1,7 @@
 /* Drawing the state: area shading and outlines, legend, results list, tables, details. */
 
 import { escapeHtml, fillUrl, isPhone, makeSortable, plural, sortRows, suggestUrl } from "../common.js";
-import { filtered, partnershipsIn } from "./filters.js";
+import { filtered, localIn, regionalIn } from "./filters.js";
 
 const COUNT_COLOURS = ["#f2f2f2", "#c6dbef", "#6baed6", "#2171b5", "#08306b"];
 const ROLE_COLOURS = {
@@ -12,6 +12,9 @@ const ROLE_COLOURS = {
 };
 const COVERAGE_COLOURS = ["#f7fcf5", "#c7e9c0", "#74c476", "#238b45", "#00441b"];
 const ROLE_UNKNOWN = "#bdbdbd";
+const RESEARCH_COLOURS = { documented: "#009E73", none_found: "#E69F00", not_researched: "#d9d9d9" };
+const NO_RECORD = "#ffffff";
+const REGIONAL_COLOUR = "#5e3c99";
 
 export function createRenderer(app) {
   const mapElement = document.getElementById("map");
@@ -26,6 +29,10 @@ export function createRenderer(app) {
   const siteTitle = document.title;
   const { labels } = app;
   let footprintLayer = null;
+  let regionalLayer = null;
+  let regionalKey = "";
+  const researchLabels = Object.fromEntries(app.data.research_statuses || []);
+  const researchOf = (code) => (app.data.research || {})[code] || "";
   let similarCodes = new Set();
   let similarFor = "";
 
@@ -36,7 +43,8 @@ export function createRenderer(app) {
 
   function fillFor(code, list) {
     const state = app.store.state;
-    const here = partnershipsIn(code, list);
+    const here = localIn(code, list);
+    if (state.shade === "research") return RESEARCH_COLOURS[researchOf(code)] || NO_RECORD;
     if (state.shade === "role") {
       const roles = new Set(here.map((p) => p.la_role).filter(Boolean));
       if (!roles.size) return here.length ? ROLE_UNKNOWN : COUNT_COLOURS[0];
@@ -75,7 +83,7 @@ export function createRenderer(app) {
         [ROLE_COLOURS.la_coordinating, labels.la_role.la_coordinating],
         [ROLE_COLOURS.mixed, "Partnerships with different LA roles"],
         [ROLE_UNKNOWN, "LA role not known"],
-        [COUNT_COLOURS[0], "No partnership found"],
+        [COUNT_COLOURS[0], "No local partnership found"],
       ];
     } else if (state.shade === "coverage") {
       if (!app.data.coverage) {
@@ -89,9 +97,12 @@ export function createRenderer(app) {
         [COVERAGE_COLOURS[3], "60–80%"],
         [COVERAGE_COLOURS[4], "80% or more"],
       ];
+    } else if (state.shade === "research") {
+      items = Object.keys(RESEARCH_COLOURS).map((status) => [RESEARCH_COLOURS[status], researchLabels[status] || status]);
+      if (app.areas.some((area) => !researchOf(area.ons_code))) items.push([NO_RECORD, "No research record yet"]);
     } else {
       items = [
-        [COUNT_COLOURS[0], "No partnership found"],
+        [COUNT_COLOURS[0], "No local partnership found"],
         [COUNT_COLOURS[1], "1 partnership"],
         [COUNT_COLOURS[2], "2 partnerships"],
         [COUNT_COLOURS[3], "3 partnerships"],
@@ -104,19 +115,27 @@ export function createRenderer(app) {
       outlines.push(["partnership", `Areas of ${app.partnershipsBySlug.get(state.p).name}`]);
     }
     if (state.like && similarFor === state.la && similarCodes.size) outlines.push(["alike", "Areas like the selected one"]);
+    if (state.regional) outlines.push(["regional", "Included in a regional body (not counted as local)"]);
+    const note =
+      state.shade === "research"
+        ? '<p class="legend-note">What research has found in each area; the filters do not change it.</p>'
+        : state.shade === "coverage"
+          ? ""
+          : '<p class="legend-note">Regional bodies are not counted.</p>';
     legend.innerHTML =
       '<h2 class="legend-title">Key</h2><ul>' +
       items
         .map(([colour, text]) => `<li><span class="swatch" style="background:${colour}"></span>${escapeHtml(text)}</li>`)
         .join("") +
       outlines.map(([kind, text]) => `<li><span class="outline outline-${kind}"></span>${escapeHtml(text)}</li>`).join("") +
-      "</ul>";
+      "</ul>" +
+      note;
   }
 
   function renderResults(list) {
     const state = app.store.state;
     if (state.la && app.areaByCode.get(state.la)) {
-      list = partnershipsIn(state.la, list);
+      list = localIn(state.la, list);
       resultsHeading.textContent = `Partnerships in ${areaName(state.la)}`;
     } else {
       resultsHeading.textContent = "Partnerships";
@@ -134,7 +153,7 @@ export function createRenderer(app) {
       button.addEventListener("click", () => app.selectPartnership(partnership.slug));
       const where = document.createElement("span");
       where.className = "meta";
-      where.textContent = ` ${partnership.las.map(areaName).join(", ")}`;
+      where.textContent = `${partnership.regional ? " Regional body:" : ""} ${partnership.las.map(areaName).join(", ")}`;
       item.append(button, where);
       resultsList.appendChild(item);
     }
@@ -159,7 +178,8 @@ export function createRenderer(app) {
     const areaBody = document.querySelector("#area-table tbody");
     areaBody.innerHTML = app.areas
       .map((a) => {
-        const here = partnershipsIn(a.ons_code, list);
+        const here = localIn(a.ons_code, list);
+        const regional = regionalIn(a.ons_code, list);
         return (
           `<tr><th scope="row" data-sort="${escapeHtml(a.name)}"><a href="${escapeHtml(areaUrl(a.ons_code))}">${escapeHtml(a.name)}</a> ` +
           `<button type="button" class="link-button small" data-select-area="${escapeHtml(a.ons_code)}">Show <span class="visually-hidden">${escapeHtml(a.name)} </span>on map</button></th>` +
@@ -168,7 +188,8 @@ export function createRenderer(app) {
             here.length
               ? here.map((p) => `<a href="${escapeHtml(p.url)}">${escapeHtml(p.name)}</a>`).join(", ")
               : suggestLink([a.ons_code], `None known: suggest one<span class="visually-hidden"> in ${escapeHtml(a.name)}</span>`)
-          }</td></tr>`
+          }</td>` +
+          `<td data-sort="${regional.length}">${regional.map((p) => `<a href="${escapeHtml(p.url)}">${escapeHtml(p.name)}</a>`).join(", ")}</td></tr>`
         );
       })
       .join("");
@@ -208,7 +229,9 @@ export function createRenderer(app) {
       `<dt>ONS code</dt><dd>${escapeHtml(area.ons_code)}</dd>` +
       `<dt>DfE LA code</dt><dd>${escapeHtml(area.dfe_code)}</dd>` +
       `<dt>Type</dt><dd>${escapeHtml(area.la_type_name)}</dd>` +
-      `<dt>Region</dt><dd>${escapeHtml(area.region ? area.region.name : "")}</dd></dl>`
+      `<dt>Region</dt><dd>${escapeHtml(area.region ? area.region.name : "")}</dd>` +
+      (researchOf(area.ons_code) ? `<dt>What we know</dt><dd>${escapeHtml(researchLabels[researchOf(area.ons_code)])}</dd>` : "") +
+      "</dl>"
     );
   }
 
@@ -219,9 +242,13 @@ export function createRenderer(app) {
       details.innerHTML =
         `<h2>${escapeHtml(partnership.name)}</h2>` +
         (partnership.aka.length ? `<p class="meta">Also known as ${escapeHtml(partnership.aka.join(", "))}</p>` : "") +
+        (partnership.regional
+          ? '<p class="meta">A regional body: it includes these areas without being their local partnership.</p>'
+          : "") +
         `<p>${escapeHtml(partnership.summary)}</p>` +
         "<dl>" +
         `<dt>Areas</dt><dd>${partnership.las.map((code) => `<a href="${escapeHtml(areaUrl(code))}">${escapeHtml(areaName(code))}</a>`).join(", ")}</dd>` +
+        `<dt>Kind</dt><dd>${escapeHtml(labels.kind[partnership.kind] || "Not known")}</dd>` +
         `<dt>Role of the LA</dt><dd>${escapeHtml(labels.la_role[partnership.la_role] || "Not known")}</dd>` +
         `<dt>Legal form</dt><dd>${escapeHtml(labels.legal_form[partnership.legal_form] || "Not known")}</dd>` +
         `<dt>Status</dt><dd>${escapeHtml(labels.status[partnership.status])}</dd>` +
@@ -233,13 +260,18 @@ export function createRenderer(app) {
     if (state.la) {
       const area = app.areaByCode.get(state.la);
       if (!area) return;
-      const here = partnershipsIn(state.la, list);
+      const here = localIn(state.la, list);
+      const regional = regionalIn(state.la, list);
       details.innerHTML =
         describeArea(area) +
-        `<h3>${here.length ? `${plural(here.length, "partnership")} here` : "No partnership found here"}</h3>` +
+        `<h3>${here.length ? `${plural(here.length, "partnership")} here` : "No local partnership found here"}</h3>` +
         (here.length
           ? partnershipButtons(here) + `<p>${suggestLink([area.ons_code], `Know of another in ${escapeHtml(area.name)}? Tell us about it`)}</p>`
           : `<p>${suggestLink([area.ons_code], `Know of one in ${escapeHtml(area.name)}? Tell us about it`)}; moderators check every suggestion.</p>`) +
+        (regional.length
+          ? '<h3>Regional bodies that include this area</h3><p class="meta">Not counted as local partnerships.</p>' +
+            partnershipButtons(regional)
+          : "") +
         similarSection(list) +
         `<p><a href="${escapeHtml(areaUrl(area.ons_code))}">The local landscape of ${escapeHtml(area.name)}</a></p>` +
         '<button type="button" class="secondary" data-clear-selection>Clear selection</button>';
@@ -258,7 +290,7 @@ export function createRenderer(app) {
       return '<p class="meta">Finding areas like this…</p>';
     }
     const codes = [...similarCodes];
-    const there = list.filter((p) => p.las.some((code) => similarCodes.has(code)));
+    const there = list.filter((p) => !p.regional && p.las.some((code) => similarCodes.has(code)));
     return (
       '<h3>Areas like this</h3><p class="meta">The areas closest on deprivation, language, density and pupil outcomes, outlined in dashed blue on the map. ' +
       `<a href="${escapeHtml(app.urls.method)}">How similar areas are found</a>; compare them on the area page.</p><ol>` +
@@ -309,10 +341,61 @@ export function createRenderer(app) {
     }
     if (!app.areaLayer) return;
     for (const [code, layer] of app.layersByCode) layer.setStyle(styleFor(code, list));
+    renderRegionalLayer(list);
     const selected = state.la && app.layersByCode.get(state.la);
     if (selected) selected.bringToFront();
     if (options.zoomSimilar) zoomTo([state.la, ...similarCodes]);
     else if (options.zoom) zoomToSelection();
+  }
+
+  /* The regional bodies' areas, hatched and outlined over the shading, when asked for:
+     one non-interactive layer, rebuilt only when the set of areas changes. */
+  function renderRegionalLayer(list) {
+    const codes = app.store.state.regional
+      ? [...new Set(list.filter((p) => p.regional).flatMap((p) => p.las))].filter((code) => app.layersByCode.has(code)).sort()
+      : [];
+    const key = codes.join(",");
+    if (key === regionalKey) return;
+    regionalKey = key;
+    if (regionalLayer) {
+      regionalLayer.remove();
+      regionalLayer = null;
+    }
+    if (!codes.length) return;
+    addHatchPattern();
+    const features = codes.map((code) => app.layersByCode.get(code).feature);
+    regionalLayer = L.geoJSON(
+      { type: "FeatureCollection", features: features },
+      {
+        interactive: false,
+        style: { color: REGIONAL_COLOUR, weight: 2, dashArray: "6 4", fillColor: "url(#regional-hatch)", fillOpacity: 1 },
+      }
+    ).addTo(app.map);
+    regionalLayer.eachLayer((layer) => {
+      layer.getElement().dataset.regional = layer.feature.properties.ons_code;
+    });
+  }
+
+  function addHatchPattern() {
+    const svg = app.map.getPanes().overlayPane.querySelector("svg");
+    if (!svg || svg.querySelector("#regional-hatch")) return;
+    const ns = "http://www.w3.org/2000/svg";
+    const defs = svg.querySelector("defs") || svg.insertBefore(document.createElementNS(ns, "defs"), svg.firstChild);
+    const pattern = document.createElementNS(ns, "pattern");
+    pattern.id = "regional-hatch";
+    pattern.setAttribute("patternUnits", "userSpaceOnUse");
+    pattern.setAttribute("width", "8");
+    pattern.setAttribute("height", "8");
+    pattern.setAttribute("patternTransform", "rotate(45)");
+    const line = document.createElementNS(ns, "line");
+    line.setAttribute("x1", "0");
+    line.setAttribute("y1", "0");
+    line.setAttribute("x2", "0");
+    line.setAttribute("y2", "8");
+    line.setAttribute("stroke", REGIONAL_COLOUR);
+    line.setAttribute("stroke-width", "2");
+    pattern.appendChild(line);
+    defs.appendChild(pattern);
   }
 
   function zoomToSelection() {
@@ -378,7 +461,14 @@ export function createRenderer(app) {
   }
 
   function tooltip(code) {
-    return `${escapeHtml(areaName(code))}: ${plural(partnershipsIn(code, filtered(app)).length, "partnership")}`;
+    const list = filtered(app);
+    const regional = regionalIn(code, list).length;
+    const research = app.store.state.shade === "research" && researchOf(code);
+    return (
+      `${escapeHtml(areaName(code))}: ${plural(localIn(code, list).length, "partnership")}` +
+      (regional ? `, ${plural(regional, "regional body", "regional bodies")}` : "") +
+      (research ? `. ${escapeHtml(researchLabels[research])}` : "")
+    );
   }
 
   return { render, showView, styleFor: (code) => styleFor(code, filtered(app)), tooltip, areaName, details };

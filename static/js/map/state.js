@@ -1,6 +1,7 @@
 /* The map's state lives in the URL: shareable, and the back button works. */
 
-const LIST_KEYS = ["area", "focus", "phase", "scope", "legal", "status"];
+const LIST_KEYS = ["area", "focus", "phase", "scope", "reach", "kind", "legal", "status"];
+export const SHADES = ["count", "role", "coverage", "research"];
 
 export function readState(search) {
   const params = new URLSearchParams(search);
@@ -10,9 +11,12 @@ export function readState(search) {
     focus: params.get("focus") || "",
     phase: params.get("phase") || "",
     scope: params.get("scope") || "",
+    reach: params.get("reach") || "",
+    kind: params.get("kind") || "",
     legal: params.get("legal") || "",
     status: params.get("status") || "",
-    shade: params.get("shade") || "count",
+    shade: SHADES.includes(params.get("shade")) ? params.get("shade") : "count",
+    regional: params.get("regional") === "1",
     view: params.get("view") || "map",
     p: params.get("p") || "",
     la: params.get("la") || "",
@@ -27,6 +31,7 @@ export function stateToQuery(state, pathname) {
   }
   for (const role of state.role) params.append("role", role);
   if (state.shade !== "count") params.set("shade", state.shade);
+  if (state.regional) params.set("regional", "1");
   if (state.view !== "map") params.set("view", state.view);
   if (state.p) params.set("p", state.p);
   if (state.la) params.set("la", state.la);

@@ -1,0 +1,134 @@
+"""The map with the bundled curated data and research (issue 11 items 4 and 5): regional
+bodies apart from local partnerships, the "What we know" shading, and the kind filter."""
+
+import pytest
+from playwright.sync_api import expect
+
+from partnerships.models import Partnership
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+STOCKPORT, SHEFFIELD, MERTON = "E08000007", "E08000019", "E09000024"
+GM_BOARD = "Greater Manchester School Improvement Partnership Board"
+NO_LOCAL = "#f2f2f2"
+
+
+def open_map(page, url):
+    page.goto(url)
+    expect(page.locator("#map")).to_have_attribute("data-loaded", "153")
+
+
+def path(page, code):
+    return page.locator(f'#map path[data-code="{code}"]')
+
+
+def test_a_regional_body_is_not_local_but_can_be_shown_as_its_own_layer(
+    device_page, live_server, curated, la_research, no_serious_violations
+):
+    page = device_page
+    open_map(page, live_server.url + f"/?la={STOCKPORT}")
+    # The GM board includes Stockport, yet Stockport is neither shaded nor counted.
+    expect(path(page, STOCKPORT)).to_have_attribute("fill", NO_LOCAL)
+    expect(path(page, SHEFFIELD)).to_have_attribute("fill", "#c6dbef")  # Learn Sheffield
+    details = page.locator("#details")
+    expect(details).to_contain_text("No local partnership found here")
+    expect(details).to_contain_text("Regional bodies that include this area")
+    expect(details.get_by_role("button", name=GM_BOARD)).to_be_visible()
+    expect(page.locator("#results li")).to_have_count(0)
+    expect(page.locator("#legend")).to_contain_text("Regional bodies are not counted.")
+
+    regional = page.locator(f'#map path[data-regional="{STOCKPORT}"]')
+    expect(regional).to_have_count(0)
+    page.get_by_label("Show regional bodies").check()
+    expect(regional).to_have_count(1)
+    expect(regional).to_have_attribute("fill", "url(#regional-hatch)")
+    expect(page.locator("#regional-hatch")).to_be_attached()
+    expect(page.locator('#map path[data-regional="E08000001"]')).to_have_count(1)  # Bolton
+    expect(page.locator(f'#map path[data-regional="{SHEFFIELD}"]')).to_have_count(0)
+    expect(page.locator("#legend")).to_contain_text("Included in a regional body")
+    expect(path(page, STOCKPORT)).to_have_attribute("fill", NO_LOCAL)  # still not local
+    assert "regional=1" in page.url
+    no_serious_violations(page)
+
+    # The layer follows the filters: a filter that leaves no regional body clears it.
+    page.get_by_label("Kind of body").select_option("network")
+    expect(page.locator("#map path[data-regional]")).to_have_count(12)  # Schools North East
+    expect(regional).to_have_count(0)
+    page.get_by_label("Show regional bodies").uncheck()
+    expect(page.locator("#map path[data-regional]")).to_have_count(0)
+
+    # Selecting the regional body from the area's details outlines its areas.
+    page.get_by_label("Kind of body").select_option("")
+    details.get_by_role("button", name=GM_BOARD).click()
+    expect(details.locator("h2")).to_have_text(GM_BOARD)
+    expect(details).to_contain_text("A regional body")
+    expect(path(page, STOCKPORT)).to_have_attribute("stroke-width", "3")
+
+
+def test_what_we_know_shading_follows_the_research_records(
+    device_page, live_server, curated, la_research, no_serious_violations
+):
+    page = device_page
+    open_map(page, live_server.url + "/")
+    page.get_by_label("What we know").check()
+    expect(path(page, STOCKPORT)).to_have_attribute("fill", "#E69F00")  # none found
+    expect(path(page, SHEFFIELD)).to_have_attribute("fill", "#009E73")  # documented
+    expect(path(page, MERTON)).to_have_attribute("fill", "#d9d9d9")  # not researched
+    legend = page.locator("#legend")
+    for label in (
+        "A local partnership is documented",
+        "Researched: no local partnership found",
+        "Not researched yet",
+    ):
+        expect(legend).to_contain_text(label)
+    expect(legend).not_to_contain_text("No research record yet")
+    assert "shade=research" in page.url
+    no_serious_violations(page)
+
+    # The shading is what research found, not what the filters let through.
+    page.get_by_label("Status").select_option("ceased")
+    expect(path(page, SHEFFIELD)).to_have_attribute("fill", "#009E73")
+    page.get_by_role("combobox", name="Search").fill("Stockport")
+    page.get_by_role("combobox", name="Search").press("Enter")
+    expect(page.locator("#details")).to_contain_text("Researched: no local partnership found")
+
+    fresh = page.context.new_page()
+    open_map(fresh, live_server.url + "/?shade=research")
+    expect(fresh.get_by_label("What we know")).to_be_checked()
+    expect(path(fresh, STOCKPORT)).to_have_attribute("fill", "#E69F00")
+    fresh.close()
+
+
+def test_what_we_know_says_when_no_research_record_is_loaded(page, live_server, partnerships):
+    open_map(page, live_server.url + "/?shade=research")
+    expect(path(page, STOCKPORT)).to_have_attribute("fill", "#ffffff")
+    expect(page.locator("#legend")).to_contain_text("No research record yet")
+
+
+def test_kind_and_reach_filters_narrow_the_list(page, live_server, curated):
+    open_map(page, live_server.url + "/")
+    published = Partnership.objects.published()
+    total = published.count()
+    programmes = published.filter(kind="programme")
+    expect(page.locator("#results-count")).to_have_text(f"{total} of {total} partnerships match.")
+
+    page.get_by_label("Kind of body").select_option(label="Programme")
+    expect(page.locator("#results li")).to_have_count(programmes.count())
+    expect(page.locator("#results-count")).to_have_text(
+        f"{programmes.count()} of {total} partnerships match."
+    )
+    for programme in programmes:
+        expect(page.locator("#results")).to_contain_text(programme.name)
+    assert "kind=programme" in page.url
+
+    page.get_by_label("Kind of body").select_option("")
+    page.get_by_label("Schools reached").select_option(label="A named set of schools")
+    named = published.filter(reach="named_schools").count()
+    assert 0 < named < total
+    expect(page.locator("#results li")).to_have_count(named)
+    assert "reach=named_schools" in page.url
+
+    page.get_by_role("button", name="Clear filters").click()
+    expect(page.locator("#results li")).to_have_count(total)
+    expect(page.get_by_label("Kind of body")).to_have_value("")
+    expect(page.get_by_label("Schools reached")).to_have_value("")
