@@ -15,8 +15,8 @@ import threading
 from dataclasses import dataclass
 
 import numpy
-from django.db.models import Count, Max
 
+from geodata.data_version import current_data_version
 from geodata.models import Indicator, IndicatorValue, LocalAuthority, StatisticalNeighbour
 
 # Chosen to agree as far as a readable set can with DfE's statistical neighbours (51% mean
@@ -64,9 +64,8 @@ _lock = threading.Lock()
 
 
 def data_version():
-    return tuple(
-        IndicatorValue.objects.aggregate(n=Count("pk"), changed=Max("updated_at")).values()
-    )
+    """The matrix is rebuilt when the data version moves (indicators, values, areas)."""
+    return current_data_version()
 
 
 def robust_z(column):
@@ -86,7 +85,11 @@ def matrix():
     if cached and cached.version == version:
         return cached
     with _lock:
-        authorities = list(LocalAuthority.objects.current().order_by("ons_code"))
+        authorities = list(
+            LocalAuthority.objects.current()
+            .defer("boundary", "display_geometry")
+            .order_by("ons_code")
+        )
         indicators = list(Indicator.objects.order_by("code"))
         index = {la.pk: row for row, la in enumerate(authorities)}
         column = {indicator.code: col for col, indicator in enumerate(indicators)}
@@ -191,7 +194,9 @@ def similar_by_indicators(authority, weights, n=10):
     distance, diffs = distances(m, weights, [row])
     distance, diff = distance[0], diffs[0]
     order = nearest(m, distance, n)
-    by_id = LocalAuthority.objects.in_bulk([m.authority_ids[i] for i in order])
+    by_id = LocalAuthority.objects.defer("boundary", "display_geometry").in_bulk(
+        [m.authority_ids[i] for i in order]
+    )
     indicators = {indicator.code: indicator for indicator in m.indicators}
     results = []
     for rank, i in enumerate(order, start=1):
@@ -220,9 +225,11 @@ def similar_by_indicators(authority, weights, n=10):
 
 
 def dfe_neighbours(authority, n=10):
-    neighbours = StatisticalNeighbour.objects.filter(local_authority=authority).select_related(
-        "neighbour__region"
-    )[:n]
+    neighbours = (
+        StatisticalNeighbour.objects.filter(local_authority=authority)
+        .select_related("neighbour__region")
+        .defer("neighbour__boundary", "neighbour__display_geometry")[:n]
+    )
     return [
         {"rank": sn.rank, "local_authority": sn.neighbour, "closeness": sn.closeness}
         for sn in neighbours
@@ -253,19 +260,20 @@ def agreement_with_dfe(weights=None, n=10, neighbours=None):
     return sum(overlaps) / len(overlaps) if overlaps else None
 
 
-def value_of(authority, code):
-    m = matrix()
+def value_of(authority, code, m=None):
+    m = m or matrix()
     value = m.values[m.index[authority.pk], m.column[code]]
     return None if numpy.isnan(value) else float(value)
 
 
-def comparison(reference, other, weights):
+def comparison(reference, other, weights, m=None):
     """Values side by side (for DfE's neighbours, which come without our distances)."""
+    m = m or matrix()
     return [
         {
             "indicator": code,
-            "value": value_of(other, code),
-            "reference_value": value_of(reference, code),
+            "value": value_of(other, code, m),
+            "reference_value": value_of(reference, code, m),
         }
         for code in weights
     ]
@@ -305,13 +313,14 @@ def similar_areas_report(authority, method="indicators", indicators=None, weight
         raise SimilarityError("method", "must be 'indicators' or 'dfe'")
     n = parse_count(n)
     weights = parse_weights(indicators, weights)
+    m = matrix()
     found = similar_by_indicators(authority, weights, n)
     dfe = dfe_neighbours(authority, n)
     ours = {result["local_authority"].ons_code for result in found["results"]}
     theirs = {result["local_authority"].ons_code for result in dfe}
     if method == "dfe":
         results = [
-            {**result, "comparison": comparison(authority, result["local_authority"], weights)}
+            {**result, "comparison": comparison(authority, result["local_authority"], weights, m)}
             for result in dfe
         ]
     else:
@@ -326,7 +335,7 @@ def similar_areas_report(authority, method="indicators", indicators=None, weight
                 "unit": indicator.unit,
                 "year": indicator.year,
                 "weight": weights[indicator.code],
-                "value": value_of(authority, indicator.code),
+                "value": value_of(authority, indicator.code, m),
             }
             for indicator in found["indicators"]
         ],

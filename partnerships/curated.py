@@ -87,6 +87,20 @@ def validate(record, index):
     for key in ("slug", "name", "summary", "scope", "sources"):
         if not record.get(key):
             raise CuratedDataError(f"{where}: {key} is required")
+    too_long = [
+        f"{key} ({len(value)} characters, at most {limit})"
+        for holder, model, keys in [
+            (record, Partnership, CURATED_FIELDS),
+            *((member, Membership, ["name", "role"]) for member in record.get("members", [])),
+            *((source, Source, ["url", "title"]) for source in record["sources"]),
+        ]
+        for key in keys
+        if isinstance(value := holder.get(key), str)
+        and (limit := model._meta.get_field(key).max_length)
+        and len(value) > limit
+    ]
+    if too_long:
+        raise CuratedDataError(f"{where}: too long: {', '.join(too_long)}")
     for key in CURATED_FIELDS:
         allowed = [value for value, _ in field_choices(key)]
         if not allowed or key not in record:

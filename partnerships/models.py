@@ -456,7 +456,7 @@ class Membership(models.Model):
     organisation_type = models.CharField(
         max_length=30, choices=OrganisationType.choices, blank=True
     )
-    role = models.CharField(max_length=100, blank=True)
+    role = models.CharField(max_length=300, blank=True)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
 

@@ -68,7 +68,12 @@ class LocalAuthorityViewSet(
 
     def resolve_code(self, request, code):
         """The authority a code names, or the response to give instead (300, redirect)."""
-        matches = list(LocalAuthority.objects.current().resolve(code).order_by("name"))
+        matches = list(
+            LocalAuthority.objects.current()
+            .resolve(code)
+            .defer("boundary", "display_geometry")
+            .order_by("name")
+        )
         if not matches:
             raise NotFound(f"No local authority has the code {code!r}.")
         if len(matches) > 1:

@@ -48,14 +48,14 @@ def test_suggest_approve_and_see_it_published(
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("link", name=reference).click()
     changes = page.locator("#changes")
-    expect(changes).to_contain_text("Dormant")
+    expect(changes).to_contain_text("Ceased")
     expect(changes).to_contain_text("Attendance")
     page.get_by_role("button", name="Approve the ticked fields").click()
     expect(page.locator(".messagelist")).to_contain_text(f"{reference} approved")
 
     # The public page and the API show it, with a change log and no personal data.
     page.goto(live_server.url + "/partnerships/learn-sheffield/")
-    expect(page.locator("dl.facts")).to_contain_text("Dormant")
+    expect(page.locator("dl.facts")).to_contain_text("Ceased")
     expect(page.locator(".tags")).to_contain_text("Attendance")
     expect(page.locator(".change-log")).to_contain_text("Changed: Status, Focus areas")
     expect(page.locator("body")).not_to_contain_text("Sam Visitor")

@@ -81,6 +81,11 @@ def test_a_changed_record_updates_but_a_moderated_edit_is_kept(curated_file, adm
             r"url 'ftp://example.org/a' is not a web address \(http:// or https://\)",
         ),
         ({"website": 'https://example.org/"><script>'}, "website .* is not a web address"),
+        (
+            {"members": [{"kind": "organisation", "name": "A body", "role": "r" * 301}]},
+            r"too long: role \(301 characters, at most 300\)",
+        ),
+        ({"name": "n" * 201}, r"too long: name \(201 characters, at most 200\)"),
     ],
 )
 def test_bad_records_are_refused_and_nothing_is_written(curated_file, change, message):

@@ -175,9 +175,9 @@ def test_regional_bodies_do_not_count_in_local_coverage(partnerships, register):
     school = School.objects.open().state_funded().select_related("local_authority").first()
     sheffield = Partnership.objects.get(slug="learn-sheffield")
     Membership.objects.create(partnership=sheffield, kind="school", school=school, name=school.name)
-    assert coverage_by_authority()[school.local_authority.ons_code]["covered"] == 1
+    assert coverage_by_authority()[school.local_authority.ons_code]["named"] == 1
     Partnership.objects.filter(pk=sheffield.pk).update(scope="regional")
-    assert coverage_by_authority()[school.local_authority.ons_code]["covered"] == 0
+    assert coverage_by_authority()[school.local_authority.ons_code]["named"] == 0
 
 
 def test_area_page_lists_regional_bodies_apart(client, partnerships):
