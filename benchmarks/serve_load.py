@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 CLIENTS = 16
 BURST_CLIENTS = 64
+WARM_SECONDS = 3
 SERVER = "scripts/serve (gunicorn, production settings), as scripts/run starts it"
 FLOOR = ("static file (floor)", "/static/css/site.css")
 RANDOM_WEIGHTS_PATH = (
@@ -118,12 +119,16 @@ def start_server(port, static_root):
     raise SystemExit("scripts/serve did not start")
 
 
-def warm(url):
-    """Every worker answers once or more; a benchmark of a redirect or an error is no benchmark."""
+def warm(url, script):
+    """Check the URL answers 200 (a benchmark of a redirect or an error is no benchmark),
+    then keep every worker busy with it for a while, unmeasured: sequential requests may
+    all reach the same worker, leaving the others to build their per-process caches
+    during the measurement."""
     for _ in range(12):
         response = requests.get(url, timeout=60, headers={"Accept-Encoding": "gzip"})
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code}, not 200")
+    hammer(url, WARM_SECONDS, script, CLIENTS)
 
 
 WRK_REPORT = """
@@ -185,8 +190,8 @@ def main(seconds):
             floor = None
             for kind, name, path in [("floor", *FLOOR), *targets]:
                 url = base + path
-                warm(url)
                 lua = random_script if path == RANDOM_WEIGHTS_PATH else script
+                warm(url, lua)
                 count, p50, _p95, p99, duration, errors = hammer(url, seconds, lua, CLIENTS)
                 if not count:
                     print(f"| {name} | 0 | | | | | {errors} | no answer within the run ✘ |")
