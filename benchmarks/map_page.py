@@ -7,7 +7,10 @@ Needs the product running (e.g. `scripts/run`) with the bundled data loaded:
 "Interactive" is the moment the page has drawn every LA and wired the filters
 (`#map[data-loaded]`), measured from navigation start in headless Chromium with a cold
 cache for each run. A filter change is timed in the page from the change event to the end
-of the synchronous re-render of list, table and map.
+of the synchronous re-render of list, table and map. The page's weight over the wire is
+the sum of the Resource Timing `transferSize` of the document and of everything it loaded
+from the site itself (compressed as Chromium asks for it, headers included; map tiles
+from the internet are left out: they fail offline and are not the site's weight).
 """
 
 import statistics
@@ -40,8 +43,15 @@ FILTER_TIMING = """
 """
 
 
+WIRE_BYTES = """
+() => [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")]
+  .filter((entry) => new URL(entry.name).origin === location.origin)
+  .reduce((total, entry) => total + entry.transferSize, 0)
+"""
+
+
 def main(url, runs):
-    interactive, filters = [], []
+    interactive, filters, wire = [], [], []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         for _ in range(runs):
@@ -52,6 +62,8 @@ def main(url, runs):
             interactive.append(
                 page.evaluate("performance.getEntriesByName('map-interactive')[0].startTime")
             )
+            page.wait_for_load_state("networkidle")
+            wire.append(page.evaluate(WIRE_BYTES))
             filters.extend(page.evaluate(FILTER_TIMING))
             partnerships = page.evaluate(
                 "JSON.parse(document.getElementById('map-data').textContent).partnerships.length"
@@ -62,6 +74,7 @@ def main(url, runs):
     print(
         f"interactive (ms): median {statistics.median(interactive):.0f}, max {max(interactive):.0f}"
     )
+    print(f"over the wire, cold cache (KB): median {statistics.median(wire) / 1024:.0f}")
     print(f"filter change (ms): median {statistics.median(filters):.1f}, max {max(filters):.1f}")
 
 
