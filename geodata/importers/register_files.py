@@ -62,7 +62,9 @@ def refuse_unreadable(path):
         with open_binary(path) as handle:
             start = handle.read(SNIFF_BYTES)
     except (OSError, EOFError) as error:  # a corrupt gzip file
-        raise RegisterFileError(f"cannot read the file: {error}") from error
+        raise RegisterFileError(
+            f"cannot read the file (it is truncated or corrupt): {error}"
+        ) from error
     if not start.strip():
         raise RegisterFileError("the file is empty")
     for signature, what in SIGNATURES:

@@ -192,11 +192,14 @@ def test_api_unknown_area_is_404(client, indicators):
     assert client.get(URL.format("E06999999")).status_code == 404
 
 
-def test_register_indicators_are_derived_after_an_import(boundaries):
+def test_register_indicators_are_derived_after_an_import(
+    boundaries, django_capture_on_commit_callbacks
+):
     from geodata.importers.gias import import_gias_file
     from tests.geodata.gias_files import SAMPLE
 
-    import_gias_file(SAMPLE)
+    with django_capture_on_commit_callbacks(execute=True):  # derived once the import commits
+        import_gias_file(SAMPLE)
     greenwich = la("Greenwich")
     values = {
         value.indicator.code: value.value
