@@ -2,7 +2,7 @@
    optional point (a school). Boundaries come from the same cached API as the main map.
    Areas announced by a "similar-areas" event are outlined too. */
 
-import { baseMap, readJson } from "./common.js";
+import { baseMap, fitView, readJson } from "./common.js";
 
 const element = document.getElementById("area-map");
 if (element) start(element);
@@ -31,7 +31,7 @@ function start(element) {
       const code = layer.feature.properties.ons_code;
       if (codes.has(code) || similar.has(code)) shown.addLayer(layer);
     });
-    if (shown.getLayers().length) map.fitBounds(shown.getBounds(), { padding: [15, 15] });
+    if (shown.getLayers().length) fitView(map, shown.getBounds(), { padding: [15, 15] });
     element.dataset.similar = String(similar.size);
   });
 
@@ -52,7 +52,7 @@ function start(element) {
         marker.addTo(map);
         highlighted.addLayer(marker);
       }
-      if (highlighted.getLayers().length) map.fitBounds(highlighted.getBounds(), { maxZoom: 11, padding: [15, 15] });
+      if (highlighted.getLayers().length) fitView(map, highlighted.getBounds(), { maxZoom: 11, padding: [15, 15] });
       element.dataset.loaded = String(highlighted.getLayers().length);
       if (similar.size) document.dispatchEvent(new CustomEvent("similar-areas", { detail: [...similar] }));
     });

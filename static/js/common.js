@@ -37,6 +37,23 @@ export function baseMap(element, config, options) {
   return map;
 }
 
+/* Fit the map to bounds, the latest request winning. Leaflet drops a zoom asked for while a
+   zoom animation runs (it only checks its private _animatingZoom), so a choice made just
+   after the page's first fit, or quickly one after another, would leave the map elsewhere. */
+const pendingFits = new WeakMap();
+export function fitView(map, bounds, options) {
+  const pending = pendingFits.get(map);
+  if (pending) map.off("zoomend", pending);
+  pendingFits.delete(map);
+  if (!map._animatingZoom) return map.fitBounds(bounds, options);
+  const fit = () => {
+    pendingFits.delete(map);
+    map.fitBounds(bounds, options);
+  };
+  pendingFits.set(map, fit);
+  map.once("zoomend", fit);
+}
+
 /* A link to the suggestion form, pre-filled with the given areas. */
 export function suggestUrl(base, codes) {
   const params = new URLSearchParams();

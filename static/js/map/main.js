@@ -1,7 +1,7 @@
 /* The national map: LAs shaded by partnerships, filters, list and table views, search,
    selection, and a URL that holds it all. This module wires the others together. */
 
-import { baseMap, escapeHtml, isPhone, readJson } from "../common.js";
+import { baseMap, escapeHtml, fitView, isPhone, readJson } from "../common.js";
 import { bindFilters } from "./filters.js";
 import { createRenderer } from "./render.js";
 import { bindSearch } from "./search.js";
@@ -85,7 +85,7 @@ fetch(mapElement.dataset.geojsonUrl, { headers: { Accept: "application/geo+json"
     app.areaLayer.eachLayer((layer) => {
       layer.getElement().dataset.code = layer.feature.properties.ons_code;
     });
-    app.map.fitBounds(app.areaLayer.getBounds(), { padding: [10, 10] });
+    fitView(app.map, app.areaLayer.getBounds(), { padding: [10, 10] });
     renderer.render({ zoom: true });
     mapElement.removeAttribute("aria-busy");
     document.getElementById("map-loading").hidden = true;

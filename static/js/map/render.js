@@ -1,6 +1,6 @@
 /* Drawing the state: area shading and outlines, legend, results list, tables, details. */
 
-import { escapeHtml, fillUrl, isPhone, makeSortable, plural, sortRows, suggestUrl } from "../common.js";
+import { escapeHtml, fillUrl, fitView, isPhone, makeSortable, plural, sortRows, suggestUrl } from "../common.js";
 import { filtered, localIn, regionalIn } from "./filters.js";
 
 const COUNT_COLOURS = ["#f2f2f2", "#c6dbef", "#6baed6", "#2171b5", "#08306b"];
@@ -417,7 +417,7 @@ export function createRenderer(app) {
         ? bounds.extend(layer.getBounds())
         : L.latLngBounds(layer.getBounds().getSouthWest(), layer.getBounds().getNorthEast());
     }
-    if (bounds) app.map.fitBounds(bounds, { maxZoom: 9, padding: [20, 20] });
+    if (bounds) fitView(app.map, bounds, { maxZoom: 9, padding: [20, 20] });
   }
 
   function showView(view) {
