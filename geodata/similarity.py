@@ -49,23 +49,27 @@ class SimilarityError(ValueError):
 
 @dataclass
 class Matrix:
-    version: tuple
+    """Everything an answer needs, read once per data version: the indicator values and
+    their robust z-scores, each current authority's summary (as the API shows it), and
+    DfE's neighbours. A request then runs no query beyond the data version."""
+
+    version: int
     authority_ids: list
-    index: dict
+    index: dict  # authority pk -> row
+    row_of_code: dict  # ONS code -> row
     codes: list
+    areas: list  # row -> the authority's summary
     indicators: list
     column: dict
     values: numpy.ndarray
     z: numpy.ndarray
+    dfe: dict  # row -> [{"rank", "local_authority" (summary), "closeness"}] by rank
 
+
+SUMMARY_FIELDS = ("ons_code", "dfe_code", "name", "la_type")
 
 _cache = {}
 _lock = threading.Lock()
-
-
-def data_version():
-    """The matrix is rebuilt when the data version moves (indicators, values, areas)."""
-    return current_data_version()
 
 
 def robust_z(column):
@@ -79,21 +83,24 @@ def robust_z(column):
     return (column - median) / spread
 
 
-def matrix():
-    version = data_version()
+def matrix(version=None):
+    """The matrix of the data version (given, or read), rebuilt when it moves."""
+    version = current_data_version() if version is None else version
     cached = _cache.get("matrix")
     if cached and cached.version == version:
         return cached
     with _lock:
-        authorities = list(
-            LocalAuthority.objects.current()
-            .defer("boundary", "display_geometry")
+        summaries = {
+            row["id"]: row
+            for row in LocalAuthority.objects.current()
             .order_by("ons_code")
-        )
+            .values("id", *SUMMARY_FIELDS)
+        }
+        authority_ids = list(summaries)
+        index = {pk: row for row, pk in enumerate(authority_ids)}
         indicators = list(Indicator.objects.order_by("code"))
-        index = {la.pk: row for row, la in enumerate(authorities)}
         column = {indicator.code: col for col, indicator in enumerate(indicators)}
-        values = numpy.full((len(authorities), len(indicators)), numpy.nan)
+        values = numpy.full((len(authority_ids), len(indicators)), numpy.nan)
         indicator_column = {indicator.pk: col for col, indicator in enumerate(indicators)}
         for authority_id, indicator_id, value in IndicatorValue.objects.values_list(
             "local_authority_id", "indicator_id", "value"
@@ -112,28 +119,57 @@ def matrix():
             if values.size
             else values
         )
+        areas = [{field: summaries[pk][field] for field in SUMMARY_FIELDS} for pk in authority_ids]
         built = Matrix(
             version=version,
-            authority_ids=[la.pk for la in authorities],
+            authority_ids=authority_ids,
             index=index,
-            codes=[la.ons_code for la in authorities],
+            row_of_code={area["ons_code"]: row for row, area in enumerate(areas)},
+            codes=[area["ons_code"] for area in areas],
+            areas=areas,
             indicators=indicators,
             column=column,
             values=values,
             z=z,
+            dfe=dfe_lists(index, areas),
         )
         _cache["matrix"] = built
         return built
 
 
-def parse_weights(indicator_codes=None, weights=None):
+def dfe_lists(index, areas):
+    """DfE's neighbours of each current authority, by rank (a neighbour no longer current
+    is shown as DfE lists it)."""
+    lists = {}
+    neighbours = StatisticalNeighbour.objects.filter(local_authority_id__in=index).order_by(
+        "local_authority_id", "rank"
+    )
+    former = {}
+    for authority_id, neighbour_id, rank, closeness in neighbours.values_list(
+        "local_authority_id", "neighbour_id", "rank", "closeness"
+    ):
+        if neighbour_id in index:
+            summary = areas[index[neighbour_id]]
+        else:
+            if neighbour_id not in former:
+                former[neighbour_id] = LocalAuthority.objects.values(*SUMMARY_FIELDS).get(
+                    pk=neighbour_id
+                )
+            summary = former[neighbour_id]
+        lists.setdefault(index[authority_id], []).append(
+            {"rank": rank, "local_authority": summary, "closeness": closeness}
+        )
+    return lists
+
+
+def parse_weights(indicator_codes=None, weights=None, m=None):
     """{code: weight} from the API's comma-separated lists, or the default set."""
     if not indicator_codes:
         if weights:
             raise SimilarityError("weights", "weights need the indicators they apply to")
         return dict(DEFAULT_WEIGHTS)
     codes = [code.strip() for code in indicator_codes.split(",") if code.strip()]
-    known = set(Indicator.objects.values_list("code", flat=True))
+    known = (m or matrix()).column
     unknown = [code for code in codes if code not in known]
     if unknown:
         raise SimilarityError(
@@ -186,54 +222,50 @@ def nearest(m, distance_row, n):
     )[:n]
 
 
-def similar_by_indicators(authority, weights, n=10):
+def row_of(m, authority):
+    """The matrix row of an authority, given as a LocalAuthority or its ONS code."""
+    return m.row_of_code[authority] if isinstance(authority, str) else m.index[authority.pk]
+
+
+def number(value):
+    return None if numpy.isnan(value) else float(value)
+
+
+def similar_by_indicators(authority, weights, n=10, m=None):
     """The n authorities nearest to `authority`, with distances and the values compared."""
-    m = matrix()
-    row = m.index[authority.pk]
+    m = m or matrix()
+    row = row_of(m, authority)
     columns = [m.column[code] for code in weights]
     distance, diffs = distances(m, weights, [row])
     distance, diff = distance[0], diffs[0]
-    order = nearest(m, distance, n)
-    by_id = LocalAuthority.objects.defer("boundary", "display_geometry").in_bulk(
-        [m.authority_ids[i] for i in order]
-    )
-    indicators = {indicator.code: indicator for indicator in m.indicators}
     results = []
-    for rank, i in enumerate(order, start=1):
-        comparison = []
-        for position, (code, col) in enumerate(zip(weights, columns, strict=True)):
-            value, reference = m.values[i, col], m.values[row, col]
-            comparison.append(
-                {
-                    "indicator": code,
-                    "value": None if numpy.isnan(value) else float(value),
-                    "reference_value": None if numpy.isnan(reference) else float(reference),
-                    "standardised_difference": None
-                    if numpy.isnan(diff[i, position])
-                    else round(float(diff[i, position]), 3),
-                }
-            )
+    for rank, i in enumerate(nearest(m, distance, n), start=1):
+        comparison = [
+            {
+                "indicator": code,
+                "value": number(m.values[i, col]),
+                "reference_value": number(m.values[row, col]),
+                "standardised_difference": None
+                if numpy.isnan(diff[i, position])
+                else round(float(diff[i, position]), 3),
+            }
+            for position, (code, col) in enumerate(zip(weights, columns, strict=True))
+        ]
         results.append(
             {
                 "rank": rank,
-                "local_authority": by_id[m.authority_ids[i]],
+                "local_authority": m.areas[i],
                 "distance": round(float(distance[i]), 4),
                 "comparison": comparison,
             }
         )
-    return {"indicators": [indicators[code] for code in weights], "results": results}
+    return {"results": results}
 
 
-def dfe_neighbours(authority, n=10):
-    neighbours = (
-        StatisticalNeighbour.objects.filter(local_authority=authority)
-        .select_related("neighbour__region")
-        .defer("neighbour__boundary", "neighbour__display_geometry")[:n]
-    )
-    return [
-        {"rank": sn.rank, "local_authority": sn.neighbour, "closeness": sn.closeness}
-        for sn in neighbours
-    ]
+def dfe_neighbours(authority, n=10, m=None):
+    """DfE's statistical neighbours of `authority`, by rank."""
+    m = m or matrix()
+    return (m.dfe.get(row_of(m, authority)) or [])[:n]
 
 
 def dfe_neighbour_rows(m, n=10):
@@ -262,18 +294,17 @@ def agreement_with_dfe(weights=None, n=10, neighbours=None):
 
 def value_of(authority, code, m=None):
     m = m or matrix()
-    value = m.values[m.index[authority.pk], m.column[code]]
-    return None if numpy.isnan(value) else float(value)
+    return number(m.values[row_of(m, authority), m.column[code]])
 
 
-def comparison(reference, other, weights, m=None):
+def comparison(reference, other, weights, m):
     """Values side by side (for DfE's neighbours, which come without our distances)."""
-    m = m or matrix()
+    row, other_row = row_of(m, reference), m.row_of_code.get(other["ons_code"])
     return [
         {
             "indicator": code,
-            "value": value_of(other, code, m),
-            "reference_value": value_of(reference, code, m),
+            "value": None if other_row is None else number(m.values[other_row, m.column[code]]),
+            "reference_value": number(m.values[row, m.column[code]]),
         }
         for code in weights
     ]
@@ -295,50 +326,44 @@ def parse_count(text):
     return n
 
 
-@dataclass
-class SimilarAreasReport:
-    """Areas like one authority by the chosen method, with the indicators compared and how
-    far the two methods agree: what the API and the pages show."""
-
-    local_authority: LocalAuthority
-    method: str
-    indicators: list
-    results: list
-    overlap: dict
-
-
-def similar_areas_report(authority, method="indicators", indicators=None, weights=None, n=None):
-    """Build the report from the API's raw parameters; SimilarityError names a bad one."""
+def similar_areas_report(
+    authority, method="indicators", indicators=None, weights=None, n=None, version=None
+):
+    """Areas like one authority (a LocalAuthority or a current ONS code) by the chosen
+    method, with the indicators compared and how far the two methods agree, from the API's
+    raw parameters (SimilarityError names a bad one). Plain data in the shape `SimilarAreasReportSerializer` documents: it is built
+    from the per-version matrix alone, so a request with new weights runs no query."""
     if method not in METHODS:
         raise SimilarityError("method", "must be 'indicators' or 'dfe'")
     n = parse_count(n)
-    weights = parse_weights(indicators, weights)
-    m = matrix()
-    found = similar_by_indicators(authority, weights, n)
-    dfe = dfe_neighbours(authority, n)
-    ours = {result["local_authority"].ons_code for result in found["results"]}
-    theirs = {result["local_authority"].ons_code for result in dfe}
+    m = matrix(version)
+    weights = parse_weights(indicators, weights, m)
+    found = similar_by_indicators(authority, weights, n, m)["results"]
+    dfe = dfe_neighbours(authority, n, m)
+    ours = {result["local_authority"]["ons_code"] for result in found}
+    theirs = {result["local_authority"]["ons_code"] for result in dfe}
     if method == "dfe":
         results = [
             {**result, "comparison": comparison(authority, result["local_authority"], weights, m)}
             for result in dfe
         ]
     else:
-        results = found["results"]
-    return SimilarAreasReport(
-        local_authority=authority,
-        method=method,
-        indicators=[
+        results = found
+    indicators_by_code = {indicator.code: indicator for indicator in m.indicators}
+    return {
+        "local_authority": m.areas[row_of(m, authority)],
+        "method": method,
+        "indicators": [
             {
-                "code": indicator.code,
-                "name": indicator.name,
-                "unit": indicator.unit,
-                "year": indicator.year,
-                "weight": weights[indicator.code],
-                "value": value_of(authority, indicator.code, m),
+                "code": code,
+                "name": indicators_by_code[code].name,
+                "unit": indicators_by_code[code].unit,
+                "year": indicators_by_code[code].year,
+                "weight": weight,
+                "value": value_of(authority, code, m),
             }
-            for indicator in found["indicators"]
+            for code, weight in weights.items()
         ],
-        results=results,
-        overlap={"count": len(ours & theirs), "of": n, "codes": sorted(ours & theirs)},
-    )
+        "results": results,
+        "overlap": {"count": len(ours & theirs), "of": n, "codes": sorted(ours & theirs)},
+    }

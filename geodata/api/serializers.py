@@ -210,7 +210,10 @@ class OverlapSerializer(serializers.Serializer):
 
 
 class SimilarAreasReportSerializer(serializers.Serializer):
-    """Areas like one authority (`geodata.similarity.similar_areas_report`)."""
+    """The shape of `geodata.similarity.similar_areas_report`'s answer, for the schema (and
+    schemathesis, which checks real answers against it). The report is plain data from the
+    per-version matrix, rendered as it is: serialising it field by field here cost more
+    than building it."""
 
     local_authority = LocalAuthoritySummary()
     method = serializers.CharField()

@@ -109,24 +109,28 @@ class LocalAuthorityViewSet(
         """Local authorities like this one: `method=indicators` (ours: `indicators` and
         `weights` are comma-separated lists) or `method=dfe` (DfE's statistical
         neighbours), `n` results (1-50), with the overlap between the two methods."""
-        resolved = self.resolve_code(request, code)
-        if not isinstance(resolved, LocalAuthority):
-            return resolved
         params = request.query_params
 
         def render():
+            version = request.data_version
+            if code in similarity.matrix(version).row_of_code:
+                authority = code  # today's ONS code: answered from the matrix alone
+            else:
+                authority = self.resolve_code(request, code)  # 404, 300 or a redirect
+                if not isinstance(authority, LocalAuthority):
+                    return authority
             try:
                 report = similarity.similar_areas_report(
-                    resolved,
+                    authority,
                     method=params.get("method", "indicators"),
                     indicators=params.get("indicators"),
                     weights=params.get("weights"),
                     n=params.get("n"),
+                    version=version,
                 )
             except similarity.SimilarityError as error:
                 raise ValidationError({error.field: [str(error)]}) from None
-            response = Response(SimilarAreasReportSerializer(report).data)
-            return self.finalize_response(request, response).render()
+            return self.finalize_response(request, Response(report)).render()
 
         return versioned_response(request, render, vary=["Accept"])
 

@@ -60,3 +60,18 @@ def test_throttling_fails_open_when_redis_is_down(client, boundaries, settings, 
         caches["throttle"].get("anything")
     for _ in range(5):
         assert client.get(URL).status_code == 200
+
+
+def test_each_client_costs_one_counter_per_window_whatever_the_rate(client, boundaries, low_rates):
+    """A counter, not a list of every request's time re-written on each request."""
+    from django.core.cache import caches
+
+    from api_core.throttles import redis_client
+
+    for _ in range(3):
+        client.get(URL)
+    redis = redis_client(caches["throttle"])
+    keys = redis.keys("*anon*")
+    assert len(keys) == 1
+    assert int(redis.get(keys[0])) == 3
+    assert 0 < redis.ttl(keys[0]) <= 61

@@ -22,7 +22,7 @@ def la(name):
 
 
 def names(result):
-    return [r["local_authority"].name for r in result["results"]]
+    return [r["local_authority"]["name"] for r in result["results"]]
 
 
 def test_indicators_and_neighbours_load_with_year_source_and_licence(indicators):
@@ -75,7 +75,7 @@ def test_results_are_deterministic_sorted_and_exclude_the_area_itself(indicators
 def test_distance_is_symmetric(indicators):
     def distance(a, b):
         results = similar_by_indicators(la(a), DEFAULT_WEIGHTS, n=152)["results"]
-        return next(r["distance"] for r in results if r["local_authority"].name == b)
+        return next(r["distance"] for r in results if r["local_authority"]["name"] == b)
 
     assert distance("Sheffield", "Leeds") == pytest.approx(distance("Leeds", "Sheffield"))
     assert distance("Kent", "Rutland") == pytest.approx(distance("Rutland", "Kent"))
@@ -106,7 +106,7 @@ def test_missing_values_are_left_out_not_treated_as_zero(indicators):
 
 def test_dfe_method_returns_the_official_list(indicators):
     neighbours = dfe_neighbours(la("Barking and Dagenham"))
-    assert [n["local_authority"].name for n in neighbours[:3]] == ["Enfield", "Luton", "Hounslow"]
+    assert [n["local_authority"]["name"] for n in neighbours[:3]] == ["Enfield", "Luton", "Hounslow"]
     assert neighbours[0]["closeness"] == "Close"
 
 
@@ -208,3 +208,16 @@ def test_register_indicators_are_derived_after_an_import(
     assert values["schools"] == 1.0
     assert values["mat_schools"] == 100.0
     assert Indicator.objects.get(code="schools").derived_from_register
+
+
+def test_new_weights_are_answered_from_the_matrix_alone(
+    client, indicators, django_assert_num_queries
+):
+    client.get(URL.format("E08000019"))  # the matrix of this data version is built
+    with django_assert_num_queries(1):  # the data version, nothing else
+        body = client.get(
+            URL.format("E08000019"), {"indicators": "density,ealpri", "weights": "3,1"}
+        ).json()
+    assert [i["weight"] for i in body["indicators"]] == [3.0, 1.0]
+    assert len(body["results"]) == 10
+    assert body["results"][0]["local_authority"]["ons_code"] != "E08000019"
