@@ -331,8 +331,9 @@ def similar_areas_report(
 ):
     """Areas like one authority (a LocalAuthority or a current ONS code) by the chosen
     method, with the indicators compared and how far the two methods agree, from the API's
-    raw parameters (SimilarityError names a bad one). Plain data in the shape `SimilarAreasReportSerializer` documents: it is built
-    from the per-version matrix alone, so a request with new weights runs no query."""
+    raw parameters (SimilarityError names a bad one). Plain data in the shape
+    `SimilarAreasReportSerializer` documents, built from the per-version matrix alone, so
+    a request with new weights runs no query."""
     if method not in METHODS:
         raise SimilarityError("method", "must be 'indicators' or 'dfe'")
     n = parse_count(n)
