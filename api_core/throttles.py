@@ -62,13 +62,10 @@ class FailOpenThrottle(SimpleRateThrottle):
         window = int(self.timer() // self.duration)
         self.window_ends = (window + 1) * self.duration
         key = self.cache.make_and_validate_key(f"{self.key}:{window}")
-        count, _ = (
-            redis_client(self.cache)
-            .pipeline(transaction=False)
-            .incr(key)
-            .expire(key, self.duration + 1)
-            .execute()
-        )
+        client = redis_client(self.cache)
+        count = client.incr(key)
+        if count == 1:  # the window's first request: the counter lives as long as it
+            client.expire(key, self.duration + 1)
         return count <= self.num_requests
 
     def wait(self):

@@ -56,11 +56,17 @@ def versioned_response(request, render, *, vary=(), max_age=300):
     headers) and the data: its ETag and Last-Modified come from the data version, so a
     matching If-None-Match or If-Modified-Since gets 304 at once, and the body `render()`
     makes (gzipped too) is kept under its ETag, so it is rendered once per data version.
-    A response other than 200 is passed through, never kept."""
-    version, changed = data_version_state()
+    A response other than 200 is passed through, never kept; a 200 is marked for
+    `KeptAnswerMiddleware` to keep whole.
+
+    Bodies name the scheme and host asked (the API's links are absolute): both are in the
+    fingerprint."""
+    # Read once per request: the middleware read it already, unless the request bypassed it.
+    state = getattr(request, "data_version_state", None) or data_version_state()
+    version, changed = state
     request.data_version = version  # what the rendering may need too, without asking again
     fingerprint = "|".join(
-        [str(version), request.get_full_path(), *(request.headers.get(h, "") for h in vary)]
+        [str(version), request.build_absolute_uri(), *(request.headers.get(h, "") for h in vary)]
     )
     etag = '"' + hashlib.sha256(fingerprint.encode()).hexdigest()[:32] + '"'
     last_modified = int(changed.timestamp()) if changed else None
@@ -86,6 +92,7 @@ def versioned_response(request, render, *, vary=(), max_age=300):
     if last_modified:
         response["Last-Modified"] = http_date(last_modified)
     patch_cache_control(response, public=True, max_age=max_age)
+    response.keep_answer = {"etag": etag, "last_modified": last_modified}
     return response
 
 

@@ -6,7 +6,7 @@ caches a computation under it, so a changed table is never answered from a stale
 """
 
 from django.core.cache import caches
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 
 CACHE_ALIAS = "data"
 # Each app's migrations install the triggers on its own tables (`track_tables_sql`).
@@ -46,7 +46,21 @@ def untrack_tables_sql(tables):
 
 
 def data_version_state():
-    """(version, changed_at) as committed; (0, None) before anything was loaded."""
+    """(version, changed_at) as committed; (0, None) before anything was loaded.
+
+    It is the first query of every GET (`KeptAnswerMiddleware`), so it is also the check
+    that a kept database connection still works: one a database restart broke is replaced
+    and the read tried again, instead of a separate health-check query on every request."""
+    try:
+        return read_data_version()
+    except (InterfaceError, OperationalError):
+        if connection.in_atomic_block:
+            raise
+        connection.close()
+        return read_data_version()
+
+
+def read_data_version():
     with connection.cursor() as cursor:
         cursor.execute("SELECT version, changed_at FROM geodata_dataversion WHERE id = 1")
         row = cursor.fetchone()

@@ -67,7 +67,9 @@ DATABASES = {
         # worker count); the development server runs a thread per request, so there each
         # connection closes with its request, or 16 clients exhaust PostgreSQL's slots.
         conn_max_age=0 if "runserver" in sys.argv else int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        # No "SELECT 1" before each request's first query: every GET starts by reading the
+        # data version, which replaces a connection a database restart broke and retries.
+        conn_health_checks=False,
     )
 }
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -105,6 +107,9 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     # Static files from gunicorn itself, compressed and (outside DEBUG) hashed, cached forever.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A GET answered before (same address, same data version) is answered from here, as
+    # close to a static file as reading the data version allows.
+    "api_core.middleware.KeptAnswerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "partnerships_map.middleware.RejectNulBytes",
     "django.middleware.common.CommonMiddleware",

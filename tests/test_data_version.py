@@ -130,3 +130,37 @@ def test_the_map_works_for_a_client_that_spent_its_api_quota(
     )
     assert own_page.status_code != 429
     assert client.get("/api/v1/partnerships/").status_code == 429
+
+
+def test_a_repeat_answer_is_kept_whole_and_given_before_the_rest_of_the_stack(
+    client, partnerships, django_assert_num_queries
+):
+    url = "/api/v1/partnerships/?page_size=5"
+    first = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    with django_assert_num_queries(1):  # the data version, nothing else
+        again = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert again.status_code == 200 and again.content == first.content
+    for header in ("ETag", "Content-Type", "Content-Encoding", "Vary", "Cache-Control"):
+        assert again[header] == first[header], header
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"):
+        assert again.has_header(header), header  # the outer middleware still runs
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    plain = client.get(url)
+    assert not plain.has_header("Content-Encoding") and plain.json()["count"] > 0
+
+    Partnership.objects.filter(slug="learn-sheffield").update(summary="Changed summary Z9.")
+    changed = client.get("/api/v1/partnerships/?page_size=200")
+    assert "Changed summary Z9." in changed.content.decode()
+    assert client.get(url, HTTP_ACCEPT_ENCODING="gzip")["ETag"] != first["ETag"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_a_database_restart_broke_is_replaced_by_the_next_request(client, boundaries):
+    import psycopg
+
+    assert client.get("/api/v1/local-authorities/").status_code == 200
+    broken = connection.connection.info.backend_pid
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [broken])
+    assert client.get("/api/v1/local-authorities/").status_code == 200
+    assert connection.connection.info.backend_pid != broken

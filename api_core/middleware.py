@@ -1,0 +1,95 @@
+"""Kept answers: the complete response to a GET whose answer depends only on its address
+and the data version (whatever `versioned_response` answers: pages, API lists, similar
+areas, map data) is kept, and asked again it is given back before the rest of the
+middleware, URL routing and DRF run: one read of the data version, one cache read and,
+for the API, its fair-use counter. All that is skipped already shaped the kept response."""
+
+import hashlib
+
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
+from rest_framework.request import Request
+
+from api_core.views import BODY_CACHE, data_version_state
+
+
+def carries_api_key(request):
+    """A partner's request takes the full path: its key is checked and counted there."""
+    return "HTTP_AUTHORIZATION" in request.META or "HTTP_X_API_KEY" in request.META
+
+
+def answer_key(version, request):
+    meta = request.META
+    fingerprint = "|".join(
+        [
+            "answer",
+            str(version),
+            request.scheme,
+            meta.get("HTTP_HOST", ""),
+            request.get_full_path(),
+            meta.get("HTTP_ACCEPT", ""),
+            "gzip" if "gzip" in meta.get("HTTP_ACCEPT_ENCODING", "") else "",
+        ]
+    )
+    return hashlib.sha256(fingerprint.encode()).hexdigest()
+
+
+def throttles_of(request):
+    """The fair-use throttles of the DRF view that answered (none for pages)."""
+    match = request.resolver_match
+    view = getattr(match.func, "cls", None) if match else None
+    if view is None:
+        return ()
+    initkwargs = getattr(match.func, "initkwargs", {})
+    return tuple(initkwargs.get("throttle_classes", view.throttle_classes))
+
+
+class KeptAnswerMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "GET" or carries_api_key(request):
+            return self.get_response(request)
+        request.data_version_state = data_version_state()
+        cache = caches[BODY_CACHE]
+        key = answer_key(request.data_version_state[0], request)
+        kept = cache.get(key)
+        if kept is not None:
+            answer = self.answer_from(kept, request)
+            if answer is not None:
+                return answer
+        response = self.get_response(request)
+        if getattr(response, "keep_answer", None) and not response.cookies:
+            cache.set(key, self.keep(response, request))
+        return response
+
+    @staticmethod
+    def keep(response, request):
+        return {
+            "headers": [(k, v) for k, v in response.headers.items() if k.lower() != "set-cookie"],
+            "content": response.content,
+            "etag": response.keep_answer["etag"],
+            "last_modified": response.keep_answer["last_modified"],
+            "throttles": throttles_of(request),
+        }
+
+    @staticmethod
+    def answer_from(kept, request):
+        """The kept response, or None when a throttle says no: then the full path answers
+        (with DRF's own 429)."""
+        if kept["throttles"]:
+            api_request = Request(request)
+            for throttle in kept["throttles"]:
+                if not throttle().allow_request(api_request, None):
+                    return None
+        not_modified = get_conditional_response(
+            request, etag=kept["etag"], last_modified=kept["last_modified"]
+        )
+        if not_modified is not None:
+            return not_modified
+        response = HttpResponse(kept["content"])
+        for header, value in kept["headers"]:
+            response.headers[header] = value
+        return response
