@@ -1,8 +1,9 @@
 """Kept answers: the complete response to a GET whose answer depends only on its address
 and the data version (whatever `versioned_response` answers: pages, API lists, similar
 areas, map data) is kept, and asked again it is given back before the rest of the
-middleware, URL routing and DRF run: one read of the data version, one cache read and,
-for the API, its fair-use counter. All that is skipped already shaped the kept response."""
+middleware, URL routing and DRF run: one cache read, one read of the data version (it must
+be the one the answer is of) and, for the API, its fair-use counter. All that is skipped
+already shaped the kept response."""
 
 import hashlib
 
@@ -19,12 +20,12 @@ def carries_api_key(request):
     return "HTTP_AUTHORIZATION" in request.META or "HTTP_X_API_KEY" in request.META
 
 
-def answer_key(version, request):
+def answer_key(request):
+    """Where the answer to this address is kept (it holds the data version it is of)."""
     meta = request.META
     fingerprint = "|".join(
         [
             "answer",
-            str(version),
             request.scheme,
             meta.get("HTTP_HOST", ""),
             request.get_full_path(),
@@ -52,14 +53,17 @@ class KeptAnswerMiddleware:
     def __call__(self, request):
         if request.method != "GET" or carries_api_key(request):
             return self.get_response(request)
-        request.data_version_state = data_version_state()
         cache = caches[BODY_CACHE]
-        key = answer_key(request.data_version_state[0], request)
+        key = answer_key(request)
         kept = cache.get(key)
         if kept is not None:
-            answer = self.answer_from(kept, request)
-            if answer is not None:
-                return answer
+            # Only an address answered before costs a read here: the admin, forms and the
+            # schema never do.
+            request.data_version_state = data_version_state()
+            if kept["version"] == request.data_version_state[0]:
+                answer = self.answer_from(kept, request)
+                if answer is not None:
+                    return answer
         response = self.get_response(request)
         if getattr(response, "keep_answer", None) and not response.cookies:
             cache.set(key, self.keep(response, request))
@@ -68,6 +72,7 @@ class KeptAnswerMiddleware:
     @staticmethod
     def keep(response, request):
         return {
+            "version": response.keep_answer["version"],
             "headers": [(k, v) for k, v in response.headers.items() if k.lower() != "set-cookie"],
             "content": response.content,
             "etag": response.keep_answer["etag"],

@@ -61,7 +61,7 @@ def versioned_response(request, render, *, vary=(), max_age=300):
 
     Bodies name the scheme and host asked (the API's links are absolute): both are in the
     fingerprint."""
-    # Read once per request: the middleware read it already, unless the request bypassed it.
+    # Read once per request: the middleware may have read it already.
     state = getattr(request, "data_version_state", None) or data_version_state()
     version, changed = state
     request.data_version = version  # what the rendering may need too, without asking again
@@ -92,7 +92,7 @@ def versioned_response(request, render, *, vary=(), max_age=300):
     if last_modified:
         response["Last-Modified"] = http_date(last_modified)
     patch_cache_control(response, public=True, max_age=max_age)
-    response.keep_answer = {"etag": etag, "last_modified": last_modified}
+    response.keep_answer = {"version": version, "etag": etag, "last_modified": last_modified}
     return response
 
 

@@ -48,9 +48,10 @@ def untrack_tables_sql(tables):
 def data_version_state():
     """(version, changed_at) as committed; (0, None) before anything was loaded.
 
-    It is the first query of every GET (`KeptAnswerMiddleware`), so it is also the check
-    that a kept database connection still works: one a database restart broke is replaced
-    and the read tried again, instead of a separate health-check query on every request."""
+    It is the first query of every public page and API answer (`versioned_response`,
+    `KeptAnswerMiddleware`), so it is also the check that a kept database connection
+    still works: one a database restart broke is replaced and the read tried again,
+    instead of a separate health-check query on every request."""
     try:
         return read_data_version()
     except (InterfaceError, OperationalError):
