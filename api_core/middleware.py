@@ -37,11 +37,14 @@ def answer_key(request):
 
 
 def throttles_of(request):
-    """The fair-use throttles of the DRF view that answered (none for pages)."""
+    """The fair-use throttles of the view that answered: a DRF view's, or those a plain
+    view was given by `throttled_like_the_api`; none for pages."""
     match = request.resolver_match
-    view = getattr(match.func, "cls", None) if match else None
-    if view is None:
+    if match is None:
         return ()
+    view = getattr(match.func, "cls", None)
+    if view is None:
+        return tuple(getattr(match.func, "throttle_classes", ()))
     initkwargs = getattr(match.func, "initkwargs", {})
     return tuple(initkwargs.get("throttle_classes", view.throttle_classes))
 

@@ -75,3 +75,19 @@ def test_each_client_costs_one_counter_per_window_whatever_the_rate(client, boun
     assert len(keys) == 1
     assert int(redis.get(keys[0])) == 3
     assert 0 < redis.ttl(keys[0]) <= 61
+
+
+@pytest.mark.parametrize(
+    "path, counted",
+    [("/api/v1/partnerships/", True), ("/data/partnerships.csv", True), ("/", False)],
+)
+def test_kept_answers_are_counted_as_the_view_that_made_them_counts(rf, path, counted):
+    from django.urls import resolve
+
+    from api_core.middleware import throttles_of
+    from api_core.throttles import AnonymousThrottle, ApiKeyThrottle
+
+    request = rf.get(path)
+    request.resolver_match = resolve(path)
+    expected = {AnonymousThrottle, ApiKeyThrottle} if counted else set()
+    assert set(throttles_of(request)) == expected
