@@ -61,7 +61,7 @@ class FailOpenThrottle(SimpleRateThrottle):
             return True
         window = int(self.timer() // self.duration)
         self.window_ends = (window + 1) * self.duration
-        key = self.cache.make_and_validate_key(f"{self.key}:{window}")
+        key = self.cache.make_key(f"{self.key}:{window}")
         client = redis_client(self.cache)
         count = client.incr(key)
         if count == 1:  # the window's first request: the counter lives as long as it
@@ -77,7 +77,7 @@ def made_by_the_sites_own_pages(request):
     """Browsers mark a page's own requests `Sec-Fetch-Site: same-origin`, a header no other
     site's script can set: the site's pages never spend a visitor's API quota (people on
     one school or council network share an address)."""
-    return request.headers.get("Sec-Fetch-Site") == "same-origin"
+    return request.META.get("HTTP_SEC_FETCH_SITE") == "same-origin"
 
 
 class AnonymousThrottle(FailOpenThrottle):
