@@ -1,6 +1,6 @@
 """Build a benchmark input in the exact format of a GIAS `edubasealldata` extract, from real rows.
 
-No full GIAS extract is available offline (see /work/shared/data/README.md), so this
+No full GIAS extract is available offline (see ../shared/data/README.md), so this
 script assembles one from real published data, in GIAS's exact header (the column list
 of `tests/fixtures/gias/edubasealldata20251124.csv`), Windows-1252 with CRLF lines:
 
@@ -35,10 +35,10 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path("/work/shared/data")
+SHARED = ROOT.parent / "shared" / "data"  # beside the checkout (a benchmark, not the product)
 CENSUS = SHARED / "schools" / "schools_england_spc2023_codepoint.csv.gz"
 FSM = SHARED / "schools" / "school_fsm_spc_2022_23.csv"
-TYPES = SHARED / "gias" / "establishment_types_20250422.csv"
+TYPES = ROOT / "fixtures" / "gias" / "establishment_types_20250422.csv"
 LINKS = ROOT / "fixtures" / "gias" / "links_edubasealldata_20250727.csv"
 HEADER_FROM = ROOT / "tests" / "fixtures" / "gias" / "edubasealldata20251124.csv"
 PHASES = {
