@@ -1,6 +1,8 @@
 """Behaviour shared by the API's viewsets: the one JSON/GeoJSON switch, and conditional,
 cached list responses."""
 
+import functools
+import gzip
 import hashlib
 
 from django.conf import settings
@@ -17,6 +19,9 @@ from api_core.renderers import GeoJSONRenderer
 
 # Rendered bodies, keyed by an ETag that already names the data version.
 BODY_CACHE = "data"
+# What a rendered answer may say about its body, kept with it (a download's file name and
+# licence).
+DESCRIBING_HEADERS = ("Content-Disposition", "Link")
 
 
 class GeoJSONSwitchMixin:
@@ -79,14 +84,19 @@ def versioned_response(request, render, *, vary=(), max_age=300):
         response = render()
         if response.status_code != 200 or response.streaming:
             return response
-        content = response.content
-        cached = (content, compress_string(content), response["Content-Type"])
+        described = {h: response[h] for h in DESCRIBING_HEADERS if response.has_header(h)}
+        cached = (compress_string(response.content), response["Content-Type"], described)
         cache.set(etag, cached)
-    content, compressed, content_type = cached
+    compressed, content_type, described = cached
+    # Kept gzipped only (a download of the register is 10 MB as text, 2 MB gzipped): the
+    # rare client that cannot take gzip gets it unpacked.
     wants_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
-    response = HttpResponse(compressed if wants_gzip else content, content_type=content_type)
+    body = compressed if wants_gzip else gzip.decompress(compressed)
+    response = HttpResponse(body, content_type=content_type)
     if wants_gzip:
         response["Content-Encoding"] = "gzip"
+    for header, value in described.items():
+        response[header] = value
     patch_vary_headers(response, [*vary, "Accept-Encoding"])
     response["ETag"] = etag
     if last_modified:
@@ -94,6 +104,24 @@ def versioned_response(request, render, *, vary=(), max_age=300):
     patch_cache_control(response, public=True, max_age=max_age)
     response.keep_answer = {"version": version, "etag": etag, "last_modified": last_modified}
     return response
+
+
+def once_per_data_version(max_age=300):
+    """A plain view whose GET answer depends only on its address and the data, answered
+    through `versioned_response` (other methods go to the view as they are)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def versioned_view(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD"):
+                return view(request, *args, **kwargs)
+            return versioned_response(
+                request, lambda: view(request, *args, **kwargs), max_age=max_age
+            )
+
+        return versioned_view
+
+    return decorator
 
 
 class ConditionalListMixin:

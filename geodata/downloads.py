@@ -1,5 +1,6 @@
 """The school register as open data files: open schools, CSV and GeoJSON, each carrying the
-register's licence (DfE Get Information About Schools, Open Government Licence v3.0)."""
+register's licence (DfE Get Information About Schools, Open Government Licence v3.0).
+Built once per data version and throttled like the API, as every download is."""
 
 import csv
 import io
@@ -7,6 +8,8 @@ import json
 
 from django.http import HttpResponse
 
+from api_core.throttles import throttled_like_the_api
+from api_core.views import once_per_data_version
 from geodata.models import School
 
 REGISTER_LICENCE = {
@@ -71,6 +74,8 @@ def attach(response, filename):
     return response
 
 
+@throttled_like_the_api
+@once_per_data_version()
 def schools_csv(request):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -82,6 +87,8 @@ def schools_csv(request):
     return attach(response, "schools.csv")
 
 
+@throttled_like_the_api
+@once_per_data_version()
 def schools_geojson(request):
     features = []
     for school in open_schools():

@@ -8,6 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from rest_framework import serializers
 
 from api_core.throttles import throttled_like_the_api
+from api_core.views import once_per_data_version
 from geodata.api.serializers import LocalAuthorityFeatureSerializer
 from geodata.models import LocalAuthority
 from partnerships.api.serializers import (
@@ -85,6 +86,7 @@ def csv_response(filename, header, rows, licence):
 
 
 @throttled_like_the_api
+@once_per_data_version()
 def partnerships_csv(request):
     """One row per partnership: the downloadable fields (areas as codes and names), its
     page and its sources."""
@@ -106,6 +108,7 @@ def partnerships_csv(request):
 
 
 @throttled_like_the_api
+@once_per_data_version()
 def memberships_csv(request):
     """One row per member of a published partnership, as the API describes members."""
     members = (
@@ -137,6 +140,7 @@ def geojson_response(filename, features, licence):
 
 
 @throttled_like_the_api
+@once_per_data_version()
 def partnerships_geojson(request):
     queryset = Partnership.objects.published().with_public_relations().order_by("name")
     collection = PartnershipFeatureSerializer(
@@ -146,6 +150,7 @@ def partnerships_geojson(request):
 
 
 @throttled_like_the_api
+@once_per_data_version()
 def research_csv(request):
     """One row per current LA: what we know of school collaboration there (its research
     record), the status derived as on the area page."""
@@ -200,6 +205,7 @@ class LocalAuthorityDownloadSerializer(LocalAuthorityFeatureSerializer):
 
 
 @throttled_like_the_api
+@once_per_data_version()
 def local_authorities_geojson(request):
     authorities = (
         LocalAuthority.objects.current()

@@ -3,6 +3,7 @@ served now, and what each of its columns means. Columns are read from the file i
 a column added to a download without a description here shows (and fails a test)."""
 
 import csv
+import inspect
 import io
 import json
 
@@ -171,8 +172,9 @@ def describe_downloads(request):
     dates = last_updated()
     described = []
     for name, url_name, view, summary, licence in FILES:
-        # The view itself, not its throttled door: describing a file is not downloading it.
-        content = getattr(view, "__wrapped__", view)(request).content
+        # The view itself, not its throttled and cached doors: describing a file is not
+        # downloading it (and its answer is kept under the download's own address).
+        content = inspect.unwrap(view)(request).content
         columns = columns_of(name, content)
         descriptions = {**COLUMNS[name], **LICENCE_COLUMNS}
         described.append(

@@ -96,6 +96,9 @@ def test_csv_cells_that_look_like_formulas_are_written_as_text(client, curated, 
         "/data/memberships.csv",
         "/data/partnerships.geojson",
         "/data/local-authorities.geojson",
+        "/data/la-research.csv",
+        "/data/schools.csv",
+        "/data/schools.geojson",
     ],
 )
 def test_downloads_are_throttled_like_the_api(client, boundaries, monkeypatch, url):
@@ -110,3 +113,28 @@ def test_downloads_are_throttled_like_the_api(client, boundaries, monkeypatch, u
     _, key = APIKey.objects.create_key(name="Research partner")
     assert client.get(url, HTTP_AUTHORIZATION=f"Api-Key {key}").status_code == 200
     assert client.get(url, HTTP_AUTHORIZATION="Api-Key not.a-key").status_code == 401
+
+
+def test_a_download_is_built_once_per_data_version_and_kept_whole(
+    client, register, django_assert_num_queries
+):
+    from geodata.models import School
+
+    url = "/data/schools.csv"
+    first = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert first["Content-Encoding"] == "gzip"
+    with django_assert_num_queries(1):  # the data version, nothing else
+        again = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert again.content == first.content
+    for header in ("ETag", "Content-Disposition", "Link", "Content-Type"):
+        assert again[header] == first[header], header
+    assert 'filename="schools.csv"' in again["Content-Disposition"]
+    plain = client.get(url)  # a client that cannot take gzip gets it unpacked
+    assert not plain.has_header("Content-Encoding")
+    assert plain.content.decode().startswith("urn,name,")
+
+    school = School.objects.open().order_by("urn").first()
+    School.objects.filter(pk=school.pk).update(name="Renamed school Z9")
+    moved = client.get(url)
+    assert moved["ETag"] != first["ETag"]
+    assert "Renamed school Z9" in moved.content.decode()
