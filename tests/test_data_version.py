@@ -1,6 +1,8 @@
 """Work done once per data version: every table behind an answer moves the version, so
 cached pages and API lists change (ETag and content) whatever changed them."""
 
+import time
+
 import pytest
 from django.db import connection
 from rest_framework.throttling import SimpleRateThrottle
@@ -162,5 +164,30 @@ def test_a_connection_a_database_restart_broke_is_replaced_by_the_next_request(c
     broken = connection.connection.info.backend_pid
     with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
         other.execute("SELECT pg_terminate_backend(%s)", [broken])
+        for _wait in range(100):  # the backend exits a moment after it is told to
+            gone = "SELECT 1 FROM pg_stat_activity WHERE pid = %s"
+            if other.execute(gone, [broken]).fetchone() is None:
+                break
+            time.sleep(0.05)
     assert client.get("/api/v1/local-authorities/").status_code == 200
     assert connection.connection.info.backend_pid != broken
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_process_learns_of_each_new_version_from_postgresql_without_asking(
+    boundaries, django_assert_num_queries
+):
+    import psycopg
+
+    from geodata.data_version import data_version_state
+
+    connection.close()  # a new connection, as a web worker has: it LISTENs
+    known = data_version_state()
+    with django_assert_num_queries(0):
+        assert data_version_state() == known
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("UPDATE geodata_localauthority SET name = name WHERE ons_code = 'E08000019'")
+    moved = data_version_state()  # the notification came with the other's commit
+    assert moved[0] > known[0]
+    with django_assert_num_queries(0):
+        assert data_version_state() == moved
