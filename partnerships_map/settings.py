@@ -67,10 +67,10 @@ DATABASES = {
         # worker count); the development server runs a thread per request, so there each
         # connection closes with its request, or 16 clients exhaust PostgreSQL's slots.
         conn_max_age=0 if "runserver" in sys.argv else int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-        # No "SELECT 1" before each request's first query: every public answer starts by
-        # reading the data version, which replaces a connection a database restart broke
-        # (geodata.data_version); elsewhere (admin, forms) such a connection fails one
-        # request and is then replaced.
+        # No "SELECT 1" before each request's first query: public answers check their
+        # connection's socket for the data version's notifications, which also shows a
+        # connection a database restart broke (geodata.data_version); elsewhere (admin,
+        # forms) such a connection fails one request and is then replaced.
         conn_health_checks=False,
     )
 }
