@@ -22,7 +22,7 @@ CACHE_ALIAS = "data"
 CHANNEL = "data_version"
 TRUST_SECONDS = 1.0
 # Each app's migrations install the triggers on its own tables (`track_tables_sql`).
-BUMP_FUNCTION_SQL = """
+BUMP_FUNCTION_SQL = f"""
 CREATE SEQUENCE IF NOT EXISTS geodata_data_version_seq;
 CREATE OR REPLACE FUNCTION geodata_bump_data_version() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -31,7 +31,7 @@ BEGIN
     VALUES (1, nextval('geodata_data_version_seq'), now())
     ON CONFLICT (id) DO UPDATE
         SET version = EXCLUDED.version, changed_at = EXCLUDED.changed_at;
-    PERFORM pg_notify('data_version', '');
+    PERFORM pg_notify('{CHANNEL}', '');
     RETURN NULL;
 END $$;
 """
@@ -61,10 +61,10 @@ def untrack_tables_sql(tables):
 def data_version_state():
     """(version, changed_at) as committed; (0, None) before anything was loaded.
 
-    Inside a transaction it is always read (the transaction may have moved it). Reading it
-    is also the check that a kept database connection still works: one a database restart
-    broke is replaced and the read tried again, instead of a health-check query on every
-    request."""
+    Known without a query while no notification has come (see above); always read inside
+    a transaction, which may have moved it. A connection that a database restart broke is
+    seen (on its socket, or when the read fails), replaced and read again: this stands in
+    for a health-check query on every request."""
     known = getattr(connection, "known_data_version", None)
     if known is not None and connection.connection is not None and not connection.in_atomic_block:
         state, read_at = known
