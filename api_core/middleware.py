@@ -1,9 +1,9 @@
-"""Kept answers: the complete response to a GET whose answer depends only on its address
-and the data version (whatever `versioned_response` answers: pages, API lists, similar
-areas, map data) is kept, and asked again it is given back before the rest of the
-middleware, URL routing and DRF run: one cache read, one read of the data version (it must
-be the one the answer is of) and, for the API, its fair-use counter. All that is skipped
-already shaped the kept response."""
+"""Kept answers: the headers of a 200 that `versioned_response` gave (pages, API lists,
+similar areas, map data, downloads) are kept beside its body, and the same GET asked again
+is answered before the rest of the middleware, URL routing and DRF run: two cache reads, a
+check that the data version is the one the answer is of (no query: see
+`geodata.data_version`) and, for the API, its fair-use counter. All that is skipped
+already shaped the kept headers; the body is `versioned_response`'s own, kept once."""
 
 import hashlib
 
@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from rest_framework.request import Request
 
-from api_core.views import BODY_CACHE, data_version_state
+from api_core.views import BODY_CACHE, body_of, data_version_state
 
 
 def carries_api_key(request):
@@ -60,8 +60,7 @@ class KeptAnswerMiddleware:
         key = answer_key(request)
         kept = cache.get(key)
         if kept is not None:
-            # Only an address answered before costs a read here: the admin, forms and the
-            # schema never do.
+            # Only an address answered before asks: the admin, forms and the schema never do.
             request.data_version_state = data_version_state()
             if kept["version"] == request.data_version_state[0]:
                 answer = self.answer_from(kept, request)
@@ -77,7 +76,7 @@ class KeptAnswerMiddleware:
         return {
             "version": response.keep_answer["version"],
             "headers": [(k, v) for k, v in response.headers.items() if k.lower() != "set-cookie"],
-            "content": response.content,
+            "gzipped": response.get("Content-Encoding") == "gzip",
             "etag": response.keep_answer["etag"],
             "last_modified": response.keep_answer["last_modified"],
             "throttles": throttles_of(request),
@@ -85,8 +84,11 @@ class KeptAnswerMiddleware:
 
     @staticmethod
     def answer_from(kept, request):
-        """The kept response, or None when a throttle says no: then the full path answers
-        (with DRF's own 429)."""
+        """The kept response, or None when its body is no longer kept or a throttle says no:
+        then the full path answers (with DRF's own 429)."""
+        cached = caches[BODY_CACHE].get(kept["etag"])
+        if cached is None:
+            return None
         if kept["throttles"]:
             api_request = Request(request)
             for throttle in kept["throttles"]:
@@ -97,7 +99,7 @@ class KeptAnswerMiddleware:
         )
         if not_modified is not None:
             return not_modified
-        response = HttpResponse(kept["content"])
+        response = HttpResponse(body_of(cached, kept["gzipped"]))
         for header, value in kept["headers"]:
             response.headers[header] = value
         return response
