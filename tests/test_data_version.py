@@ -1,13 +1,14 @@
 """Work done once per data version: every table behind an answer moves the version, so
 cached pages and API lists change (ETag and content) whatever changed them."""
 
+import select
 import time
 
 import pytest
 from django.db import connection
 from rest_framework.throttling import SimpleRateThrottle
 
-from geodata.data_version import current_data_version, per_data_version
+from geodata.data_version import TRUST_SECONDS, current_data_version, per_data_version
 from geodata.models import Indicator, IndicatorValue, LocalAuthority, School, Trust
 from partnerships.models import Membership, Partnership, Source
 
@@ -187,7 +188,11 @@ def test_a_process_learns_of_each_new_version_from_postgresql_without_asking(
         assert data_version_state() == known
     with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
         other.execute("UPDATE geodata_localauthority SET name = name WHERE ons_code = 'E08000019'")
-    moved = data_version_state()  # the notification came with the other's commit
+    # PostgreSQL sends the notification a moment after the other's commit: wait for it on
+    # the socket, well within TRUST_SECONDS, so the move below is the notification's doing.
+    socket = connection.connection.pgconn.socket
+    assert select.select([socket], [], [], TRUST_SECONDS / 2)[0], "no notification came"
+    moved = data_version_state()
     assert moved[0] > known[0]
     with django_assert_num_queries(0):
         assert data_version_state() == moved
