@@ -1,7 +1,9 @@
 import pytest
 from django.urls import reverse
 
+from geodata.importers.boundaries import load_boundary_set
 from geodata.models import BoundarySet, LocalAuthority
+from tests.geodata.boundary_files import copy_set
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +25,6 @@ def test_admin_search_finds_an_authority_by_a_former_code(admin_client, boundari
 
 
 def test_admin_action_switches_back_to_an_earlier_set(admin_client, boundaries, tmp_path):
-    from geodata.importers.boundaries import load_boundary_set
-    from tests.geodata.test_boundaries import copy_set
-
     newer = load_boundary_set(
         **{**copy_set(tmp_path, edit_features=lambda f: f[::-1]), "name": "newer"}
     ).boundary_set
