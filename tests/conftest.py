@@ -1,6 +1,5 @@
 import json
 import os
-from pathlib import Path
 
 import pytest
 
@@ -11,15 +10,8 @@ from geodata.importers.indicators import load_indicators, load_statistical_neigh
 from geodata.importers.postcodes import load_postcodes
 from partnerships.curated import CURATED_FILE, load_curated_partnerships
 from partnerships.research import load_la_research
-from tests.factories import CASL, LEARN_SHEFFIELD
+from tests.factories import CASL, CENSUS_SAMPLE, LEARN_SHEFFIELD, POSTCODE_SAMPLE
 from tests.geodata.gias_files import SAMPLE
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-# Real rows of the bundled census file: all of Camden, the GIAS sample's URNs, some of
-# Cumbria (909) and one trust spanning two LAs.
-CENSUS_SAMPLE = FIXTURES / "schools" / "census_sample.csv"
-# Real rows of the bundled postcode file.
-POSTCODE_SAMPLE = FIXTURES / "postcodes" / "codepoint_sample.csv"
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -1,7 +1,16 @@
-"""Test data shared by several test modules: real records as the research notes describe
-them, and what a browser posts to the suggestion form."""
+"""Test data shared by several test modules: samples of the bundled files, real records as
+the research notes describe them, and what a browser posts to the suggestion form."""
+
+from pathlib import Path
 
 from partnerships.models import partnership_values, research_values
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Real rows of the bundled census file: all of Camden, the GIAS sample's URNs, some of
+# Cumbria (909) and one trust spanning two LAs.
+CENSUS_SAMPLE = FIXTURES / "schools" / "census_sample.csv"
+# Real rows of the bundled postcode file.
+POSTCODE_SAMPLE = FIXTURES / "postcodes" / "codepoint_sample.csv"
 
 # Two real partnerships as the research notes describe them (sources as cited there).
 LEARN_SHEFFIELD = {

@@ -16,7 +16,7 @@ from geodata.models import (
     School,
     Trust,
 )
-from tests.conftest import CENSUS_SAMPLE
+from tests.factories import CENSUS_SAMPLE
 from tests.geodata.gias_files import SAMPLE
 
 

@@ -12,7 +12,7 @@ from geodata.postcodes import (
     find_postcode,
     normalise_postcode,
 )
-from tests.conftest import POSTCODE_SAMPLE
+from tests.factories import POSTCODE_SAMPLE
 
 ONSPD_HEADER = "pcd,pcd2,pcds,dointr,doterm,oscty,ced,oslaua,osward,ctry\n"
 

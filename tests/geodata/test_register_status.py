@@ -7,7 +7,7 @@ from geodata.importers.census import load_census_baseline
 from geodata.importers.gias import import_gias_file
 from geodata.models import ImportRun
 from partnerships_map.celery import app
-from tests.conftest import CENSUS_SAMPLE
+from tests.factories import CENSUS_SAMPLE
 from tests.geodata.gias_files import SAMPLE
 
 pytestmark = pytest.mark.django_db
