@@ -35,7 +35,7 @@ function start(element) {
     element.dataset.similar = String(similar.size);
   });
 
-  fetch(element.dataset.geojsonUrl, { headers: { Accept: "application/geo+json" } })
+  fetch(element.dataset.geojsonUrl)
     .then((response) => response.json())
     .then(function (collection) {
       const highlighted = L.featureGroup();

@@ -1,5 +1,7 @@
 """Each page type in a real browser: content, its small map, accessibility."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -94,3 +96,29 @@ def test_pages_work_under_the_content_security_policy(page, live_server, partner
     page.goto(live_server.url + "/api/v1/docs/")
     expect(page.locator(".swagger-ui .title").first).to_contain_text("England's education")
     assert refused == []
+
+
+def test_maps_fetch_their_boundaries_and_scripts_once_each_from_the_start(
+    page, live_server, partnerships, register
+):
+    """The pages preload the boundaries (and the map its modules), which would otherwise wait
+    for the scripts that ask for them; a preload that the script's own request does not
+    match would be fetched twice."""
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    for url, loaded in [("/", "#map"), ("/areas/E09000011/", "#area-map")]:
+        requested.clear()
+        page.goto(live_server.url + url)
+        expect(page.locator(loaded)).to_have_attribute("data-loaded", re.compile(r"\d"))
+        boundaries = [url for url in requested if "/map-data/local-authorities.geojson" in url]
+        assert len(boundaries) == 1, url
+        scripts = [url for url in requested if "/static/js/" in url]
+        assert len(scripts) == len(set(scripts)), url
+        assert page.locator('link[rel="preload"][as="fetch"]').count() == 1
+    page.goto(live_server.url + "/about/")  # no map: nothing to preload
+    assert page.locator('link[rel="preload"]').count() == 0
+    page.goto(live_server.url + "/")
+    preloaded = page.eval_on_selector_all(
+        'link[rel="modulepreload"]', "links => links.map(link => link.href)"
+    )
+    assert any(href.endswith("/js/map/render.js") for href in preloaded)

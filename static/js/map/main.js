@@ -72,7 +72,7 @@ function onEachFeature(feature, layer) {
 renderer.showView(app.store.state.view);
 renderer.render({});
 
-fetch(mapElement.dataset.geojsonUrl, { headers: { Accept: "application/geo+json" } })
+fetch(mapElement.dataset.geojsonUrl)
   .then(function (response) {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     return response.json();
