@@ -4,6 +4,7 @@ cached list responses."""
 import functools
 import gzip
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import caches
@@ -17,8 +18,13 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from api_core.pagination import GeoJSONPagination, Pagination
 from api_core.renderers import GeoJSONRenderer
 
-# Rendered bodies, keyed by an ETag that already names the data version.
+logger = logging.getLogger(__name__)
+
+# Rendered bodies, keyed by an ETag that already names the data version: in each process,
+# and shared by every web process (Redis), so an answer is rendered once per data version
+# however many workers there are.
 BODY_CACHE = "data"
+SHARED_BODY_CACHE = "shared"
 # What a rendered answer may say about its body, kept with it (a download's file name and
 # licence).
 DESCRIBING_HEADERS = ("Content-Disposition", "Link")
@@ -60,7 +66,8 @@ def versioned_response(request, render, *, vary=(), max_age=300):
     """The answer to a GET whose content depends only on the URL (and the `vary` request
     headers) and the data: its ETag and Last-Modified come from the data version, so a
     matching If-None-Match or If-Modified-Since gets 304 at once, and the body `render()`
-    makes (gzipped too) is kept under its ETag, so it is rendered once per data version.
+    makes (gzipped) is kept under its ETag, in this process and in Redis for the other web
+    processes, so it is rendered once per data version.
     A response other than 200 is passed through, never kept; a 200 is marked for
     `KeptAnswerMiddleware` to keep whole.
 
@@ -71,7 +78,12 @@ def versioned_response(request, render, *, vary=(), max_age=300):
     version, changed = state
     request.data_version = version  # what the rendering may need too, without asking again
     fingerprint = "|".join(
-        [str(version), request.build_absolute_uri(), *(request.headers.get(h, "") for h in vary)]
+        [
+            str(version),
+            changed.isoformat() if changed else "",  # a rebuilt database counts again from 1
+            request.build_absolute_uri(),
+            *(request.headers.get(h, "") for h in vary),
+        ]
     )
     etag = '"' + hashlib.sha256(fingerprint.encode()).hexdigest()[:32] + '"'
     last_modified = int(changed.timestamp()) if changed else None
@@ -81,11 +93,14 @@ def versioned_response(request, render, *, vary=(), max_age=300):
     cache = caches[BODY_CACHE]
     cached = cache.get(etag)
     if cached is None:
-        response = render()
-        if response.status_code != 200 or response.streaming:
-            return response
-        described = {h: response[h] for h in DESCRIBING_HEADERS if response.has_header(h)}
-        cached = (compress_string(response.content), response["Content-Type"], described)
+        cached = shared_body(etag)
+        if cached is None:
+            response = render()
+            if response.status_code != 200 or response.streaming:
+                return response
+            described = {h: response[h] for h in DESCRIBING_HEADERS if response.has_header(h)}
+            cached = (compress_string(response.content), response["Content-Type"], described)
+            share_body(etag, cached)
         cache.set(etag, cached)
     _compressed, content_type, described = cached
     wants_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
@@ -101,6 +116,23 @@ def versioned_response(request, render, *, vary=(), max_age=300):
     patch_cache_control(response, public=True, max_age=max_age)
     response.keep_answer = {"version": version, "etag": etag, "last_modified": last_modified}
     return response
+
+
+def shared_body(etag):
+    """A body another web process rendered, or None (also when Redis is down: then this
+    process renders it itself)."""
+    try:
+        return caches[SHARED_BODY_CACHE].get(etag)
+    except Exception as error:  # the cache backend's connection errors vary
+        logger.warning("Shared answer cache unavailable: %s", error)
+        return None
+
+
+def share_body(etag, cached):
+    try:
+        caches[SHARED_BODY_CACHE].set(etag, cached)
+    except Exception as error:
+        logger.warning("Shared answer cache unavailable: %s", error)
 
 
 def body_of(cached, gzipped):
