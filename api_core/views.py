@@ -5,6 +5,7 @@ import functools
 import gzip
 import hashlib
 import logging
+import pickle
 
 from django.conf import settings
 from django.core.cache import caches
@@ -17,12 +18,12 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
 from api_core.pagination import GeoJSONPagination, Pagination
 from api_core.renderers import GeoJSONRenderer
+from api_core.throttles import redis_client
 
 logger = logging.getLogger(__name__)
 
-# Rendered bodies, keyed by an ETag that already names the data version: in each process,
-# and shared by every web process (Redis), so an answer is rendered once per data version
-# however many workers there are.
+# Rendered bodies, keyed by an ETag that already names the data version, in each process;
+# the costliest (`shared=True`) also in Redis for every other web process.
 BODY_CACHE = "data"
 SHARED_BODY_CACHE = "shared"
 # What a rendered answer may say about its body, kept with it (a download's file name and
@@ -62,12 +63,15 @@ def data_version_state():
     return import_string(settings.API_DATA_VERSION)()
 
 
-def versioned_response(request, render, *, vary=(), max_age=300):
+def versioned_response(request, render, *, vary=(), max_age=300, shared=False):
     """The answer to a GET whose content depends only on the URL (and the `vary` request
     headers) and the data: its ETag and Last-Modified come from the data version, so a
     matching If-None-Match or If-Modified-Since gets 304 at once, and the body `render()`
-    makes (gzipped) is kept under its ETag, in this process and in Redis for the other web
-    processes, so it is rendered once per data version.
+    makes (gzipped) is kept under its ETag, so this process renders it once per data
+    version. A `shared` answer (one of the few fixed addresses that cost most to render:
+    the map page, its boundaries, the open data) is also kept in Redis, so one web process
+    renders it for all. Only answers at a fixed address may be shared: a query string
+    anyone can vary would fill Redis.
     A response other than 200 is passed through, never kept; a 200 is marked for
     `KeptAnswerMiddleware` to keep whole.
 
@@ -93,14 +97,15 @@ def versioned_response(request, render, *, vary=(), max_age=300):
     cache = caches[BODY_CACHE]
     cached = cache.get(etag)
     if cached is None:
-        cached = shared_body(etag)
+        cached = shared_body(etag) if shared else None
         if cached is None:
             response = render()
             if response.status_code != 200 or response.streaming:
                 return response
             described = {h: response[h] for h in DESCRIBING_HEADERS if response.has_header(h)}
             cached = (compress_string(response.content), response["Content-Type"], described)
-            share_body(etag, cached)
+            if shared:
+                share_body(etag, cached)
         cache.set(etag, cached)
     _compressed, content_type, described = cached
     wants_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
@@ -121,16 +126,20 @@ def versioned_response(request, render, *, vary=(), max_age=300):
 def shared_body(etag):
     """A body another web process rendered, or None (also when Redis is down: then this
     process renders it itself)."""
+    cache = caches[SHARED_BODY_CACHE]
     try:
-        return caches[SHARED_BODY_CACHE].get(etag)
+        kept = redis_client(cache).get(cache.make_key(etag))
     except Exception as error:  # the cache backend's connection errors vary
         logger.warning("Shared answer cache unavailable: %s", error)
         return None
+    return None if kept is None else pickle.loads(kept)
 
 
 def share_body(etag, cached):
+    cache = caches[SHARED_BODY_CACHE]
     try:
-        caches[SHARED_BODY_CACHE].set(etag, cached)
+        key, value = cache.make_key(etag), pickle.dumps(cached)
+        redis_client(cache).set(key, value, ex=cache.default_timeout)
     except Exception as error:
         logger.warning("Shared answer cache unavailable: %s", error)
 
@@ -143,9 +152,10 @@ def body_of(cached, gzipped):
     return compressed if gzipped else gzip.decompress(compressed)
 
 
-def once_per_data_version(max_age=300):
+def once_per_data_version(max_age=300, shared=False):
     """A plain view whose GET answer depends only on its address and the data, answered
-    through `versioned_response` (other methods go to the view as they are)."""
+    through `versioned_response` (other methods go to the view as they are). `shared`: at
+    its plain address (no query string), kept in Redis for every web process too."""
 
     def decorator(view):
         @functools.wraps(view)
@@ -153,7 +163,10 @@ def once_per_data_version(max_age=300):
             if request.method not in ("GET", "HEAD"):
                 return view(request, *args, **kwargs)
             return versioned_response(
-                request, lambda: view(request, *args, **kwargs), max_age=max_age
+                request,
+                lambda: view(request, *args, **kwargs),
+                max_age=max_age,
+                shared=shared and not request.META.get("QUERY_STRING"),
             )
 
         return versioned_view

@@ -37,7 +37,7 @@ def local_authority_boundaries(request):
         ).data
         return JsonResponse(features, content_type="application/geo+json")
 
-    named_version = request.GET.get("v")
     current = str(current_data_version())
-    max_age = IMMUTABLE if named_version == current else 300
-    return versioned_response(request, render, max_age=max_age)
+    as_the_pages_name_it = request.META.get("QUERY_STRING") == f"v={current}"
+    max_age = IMMUTABLE if as_the_pages_name_it else 300
+    return versioned_response(request, render, max_age=max_age, shared=as_the_pages_name_it)

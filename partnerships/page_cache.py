@@ -8,3 +8,6 @@ from api_core.views import once_per_data_version
 PAGE_MAX_AGE = 0
 
 rendered_once_per_data_version = once_per_data_version(PAGE_MAX_AGE)
+# The pages that cost most to render (the map's data, every open-data file described),
+# rendered by one web process for all.
+rendered_once_for_every_process = once_per_data_version(PAGE_MAX_AGE, shared=True)

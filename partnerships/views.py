@@ -22,7 +22,10 @@ from partnerships.changelog import public_changes
 from partnerships.coverage import coverage_of
 from partnerships.map_data import map_data, published_with_area_codes
 from partnerships.models import LAResearch, Membership, Partnership, Suggestion
-from partnerships.page_cache import rendered_once_per_data_version
+from partnerships.page_cache import (
+    rendered_once_for_every_process,
+    rendered_once_per_data_version,
+)
 from partnerships.suggestions import (
     RATE_LIMIT,
     ResearchSuggestionForm,
@@ -35,7 +38,7 @@ from partnerships.suggestions import (
 )
 
 
-@rendered_once_per_data_version
+@rendered_once_for_every_process
 def map_page(request):
     register = ImportRun.objects.register_state()
     return render(
@@ -217,7 +220,7 @@ def trust_detail(request, uid):
     )
 
 
-@rendered_once_per_data_version
+@rendered_once_for_every_process
 def data_page(request):
     from geodata.downloads import REGISTER_LICENCE
     from partnerships.downloads import LICENCE

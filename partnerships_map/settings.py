@@ -222,13 +222,13 @@ CACHES = {
         "TIMEOUT": None,
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },
-    # The same answers shared by every web process, so each is rendered once per data
-    # version, not once per worker; keys name their version, so old ones just expire.
+    # The costliest of those answers shared by every web process, so each is rendered once
+    # per data version, not once per worker; keys name their version, so old ones expire.
     "shared": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_CACHE_URL,
         "KEY_PREFIX": "answers",
-        "TIMEOUT": 24 * 3600,
+        "TIMEOUT": 3600,
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     },
     # API throttling counters, shared by every web process.
