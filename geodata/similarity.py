@@ -215,10 +215,14 @@ def distances(m, weights, rows=None):
 
 
 def nearest(m, distance_row, n):
-    """Indices of the n nearest, ties broken by ONS code so answers never wobble."""
+    """Indices of the n nearest, ties broken by ONS code so answers never wobble. Only the
+    candidates within a rounding of the n-th nearest are sorted (a handful, not all 153)."""
+    candidates = numpy.flatnonzero(numpy.isfinite(distance_row))
+    if len(candidates) > n > 0:
+        nth = numpy.partition(distance_row[candidates], n - 1)[n - 1]
+        candidates = candidates[distance_row[candidates] <= nth + 1e-9]
     return sorted(
-        (i for i in range(len(m.codes)) if numpy.isfinite(distance_row[i])),
-        key=lambda i: (round(float(distance_row[i]), 9), m.codes[i]),
+        candidates.tolist(), key=lambda i: (round(float(distance_row[i]), 9), m.codes[i])
     )[:n]
 
 
