@@ -97,14 +97,14 @@ def versioned_response(request, render, *, vary=(), max_age=300, shared=False):
     cache = caches[BODY_CACHE]
     cached = cache.get(etag)
     if cached is None:
-        cached = shared_body(etag) if shared else None
+        reachable, cached = shared_body(etag) if shared else (False, None)
         if cached is None:
             response = render()
             if response.status_code != 200 or response.streaming:
                 return response
             described = {h: response[h] for h in DESCRIBING_HEADERS if response.has_header(h)}
             cached = (compress_string(response.content), response["Content-Type"], described)
-            if shared:
+            if reachable:
                 share_body(etag, cached)
         cache.set(etag, cached)
     _compressed, content_type, described = cached
@@ -124,15 +124,16 @@ def versioned_response(request, render, *, vary=(), max_age=300, shared=False):
 
 
 def shared_body(etag):
-    """A body another web process rendered, or None (also when Redis is down: then this
-    process renders it itself)."""
+    """(whether Redis answered, the body another web process rendered or None). When Redis
+    is down this process renders the answer itself, and does not wait on Redis again to
+    share it."""
     cache = caches[SHARED_BODY_CACHE]
     try:
         kept = redis_client(cache).get(cache.make_key(etag))
     except Exception as error:  # the cache backend's connection errors vary
         logger.warning("Shared answer cache unavailable: %s", error)
-        return None
-    return None if kept is None else pickle.loads(kept)
+        return False, None
+    return True, None if kept is None else pickle.loads(kept)
 
 
 def share_body(etag, cached):

@@ -158,7 +158,7 @@ def test_a_repeat_answer_is_kept_whole_and_given_before_the_rest_of_the_stack(
 
 
 def test_the_costliest_answers_one_web_process_rendered_serve_every_other(
-    client, partnerships, settings
+    client, partnerships, settings, monkeypatch
 ):
     """Each worker keeps answers in its own memory; Redis shares the costliest (the map page,
     its boundaries, the open data), so a worker that has not rendered one yet (its memory
@@ -189,6 +189,11 @@ def test_the_costliest_answers_one_web_process_rendered_serve_every_other(
         **settings.CACHES,
         "shared": {**settings.CACHES["shared"], "LOCATION": "redis://127.0.0.1:1/1"},
     }
+
+    def share_body(etag, cached):
+        raise AssertionError("waited on an unreachable Redis twice")
+
+    monkeypatch.setattr("api_core.views.share_body", share_body)
     assert rendered_here("/")
 
 
