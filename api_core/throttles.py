@@ -4,7 +4,6 @@ Redis, and if Redis is down requests are let through (the API stays up)."""
 import functools
 import logging
 import math
-import weakref
 
 from django.core.cache import caches
 from django.http import JsonResponse
@@ -15,19 +14,9 @@ from rest_framework_api_key.models import APIKey
 
 from api_core.auth import ApiKeyAuthentication
 from api_core.clients import client_ip
+from api_core.redis_clients import redis_client
 
 logger = logging.getLogger(__name__)
-_clients = weakref.WeakKeyDictionary()
-
-
-def redis_client(cache):
-    """The redis-py client behind a Django Redis cache, made once per cache backend: Django
-    makes a new one (and its table of ~170 reply parsers) on every call."""
-    backend = cache._cache  # Django's RedisCacheClient (a new one when CACHES changes)
-    client = _clients.get(backend)
-    if client is None:
-        client = _clients[backend] = backend.get_client(write=True)
-    return client
 
 
 class FailOpenThrottle(SimpleRateThrottle):

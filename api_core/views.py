@@ -17,8 +17,8 @@ from django.utils.text import compress_string
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
 from api_core.pagination import GeoJSONPagination, Pagination
+from api_core.redis_clients import redis_client
 from api_core.renderers import GeoJSONRenderer
-from api_core.throttles import redis_client
 
 logger = logging.getLogger(__name__)
 

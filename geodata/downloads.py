@@ -75,7 +75,7 @@ def attach(response, filename):
 
 
 @throttled_like_the_api
-@once_per_data_version(shared=True)  # a fixed address, costly to build
+@once_per_data_version(shared=True)
 def schools_csv(request):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -88,7 +88,7 @@ def schools_csv(request):
 
 
 @throttled_like_the_api
-@once_per_data_version(shared=True)  # a fixed address, costly to build
+@once_per_data_version(shared=True)
 def schools_geojson(request):
     features = []
     for school in open_schools():

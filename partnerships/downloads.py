@@ -86,7 +86,7 @@ def csv_response(filename, header, rows, licence):
 
 
 @throttled_like_the_api
-@once_per_data_version(shared=True)  # a fixed address, costly to build
+@once_per_data_version(shared=True)
 def partnerships_csv(request):
     """One row per partnership: the downloadable fields (areas as codes and names), its
     page and its sources."""
@@ -108,7 +108,7 @@ def partnerships_csv(request):
 
 
 @throttled_like_the_api
-@once_per_data_version(shared=True)  # a fixed address, costly to build
+@once_per_data_version(shared=True)
 def memberships_csv(request):
     """One row per member of a published partnership, as the API describes members."""
     members = (
@@ -140,7 +140,7 @@ def geojson_response(filename, features, licence):
 
 
 @throttled_like_the_api
-@once_per_data_version(shared=True)  # a fixed address, costly to build
+@once_per_data_version(shared=True)
 def partnerships_geojson(request):
     queryset = Partnership.objects.published().with_public_relations().order_by("name")
     collection = PartnershipFeatureSerializer(
@@ -150,7 +150,7 @@ def partnerships_geojson(request):
 
 
 @throttled_like_the_api
-@once_per_data_version(shared=True)  # a fixed address, costly to build
+@once_per_data_version(shared=True)
 def research_csv(request):
     """One row per current LA: what we know of school collaboration there (its research
     record), the status derived as on the area page."""
@@ -205,7 +205,7 @@ class LocalAuthorityDownloadSerializer(LocalAuthorityFeatureSerializer):
 
 
 @throttled_like_the_api
-@once_per_data_version(shared=True)  # a fixed address, costly to build
+@once_per_data_version(shared=True)
 def local_authorities_geojson(request):
     authorities = (
         LocalAuthority.objects.current()

@@ -212,6 +212,13 @@ STORAGES = {
     },
 }
 
+# Redis for what every web process shares; short timeouts, so a Redis outage never hangs
+# a request (the callers fail open).
+REDIS_CACHE = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": REDIS_CACHE_URL,
+    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+}
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Answers computed once per data version (geodata.data_version), in each web process;
@@ -224,20 +231,9 @@ CACHES = {
     },
     # The costliest of those answers shared by every web process, so each is rendered once
     # per data version, not once per worker; keys name their version, so old ones expire.
-    "shared": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_CACHE_URL,
-        "KEY_PREFIX": "answers",
-        "TIMEOUT": 3600,
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-    },
+    "shared": {**REDIS_CACHE, "KEY_PREFIX": "answers", "TIMEOUT": 3600},
     # API throttling counters, shared by every web process.
-    "throttle": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_CACHE_URL,
-        "KEY_PREFIX": "throttle",
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-    },
+    "throttle": {**REDIS_CACHE, "KEY_PREFIX": "throttle"},
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

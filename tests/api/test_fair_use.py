@@ -66,7 +66,7 @@ def test_each_client_costs_one_counter_per_window_whatever_the_rate(client, boun
     """A counter, not a list of every request's time re-written on each request."""
     from django.core.cache import caches
 
-    from api_core.throttles import redis_client
+    from api_core.redis_clients import redis_client
 
     for _ in range(3):
         client.get(URL)
