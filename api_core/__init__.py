@@ -1,5 +1,6 @@
-"""What every endpoint of the public API shares, below both apps: paging, the JSON/GeoJSON
-switch, conditional responses (ETag, Last-Modified, 304), API keys and fair-use throttling.
+"""The layer below both apps: the data version and the answers kept under it (pages, API
+lists, downloads, similar areas), and what every endpoint of the public API shares (paging,
+the JSON/GeoJSON switch, API keys, fair-use throttling, the bulk downloads' door).
 
-Both `geodata` and `partnerships` build their API on it; it knows neither of them.
+Both `geodata` and `partnerships` build on it; it knows neither of them.
 """

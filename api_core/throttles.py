@@ -1,18 +1,12 @@
 """Fair use: anonymous clients and API-key holders have their own rates; counters live in
 Redis, and if Redis is down requests are let through (the API stays up)."""
 
-import functools
 import logging
-import math
 
 from django.core.cache import caches
-from django.http import JsonResponse
-from rest_framework.exceptions import AuthenticationFailed, Throttled
-from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework_api_key.models import APIKey
 
-from api_core.auth import ApiKeyAuthentication
 from api_core.clients import client_ip
 from api_core.redis_clients import redis_client
 
@@ -85,27 +79,3 @@ class ApiKeyThrottle(FailOpenThrottle):
         if not isinstance(request.auth, APIKey):
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.auth.prefix}
-
-
-def throttled_like_the_api(view):
-    """The API's fair-use limits (and API keys) for a plain Django view, such as the bulk
-    downloads: over the limit, 429 with Retry-After, as the API answers."""
-
-    @functools.wraps(view)
-    def throttled_view(request, *args, **kwargs):
-        api_request = Request(request, authenticators=[ApiKeyAuthentication()])
-        try:
-            api_request.user  # noqa: B018 (authenticates, so an API key gets its own limit)
-        except AuthenticationFailed as error:
-            return JsonResponse({"detail": error.detail}, status=401)
-        for throttle_class in throttled_view.throttle_classes:
-            throttle = throttle_class()
-            if not throttle.allow_request(api_request, None):
-                wait = math.ceil(throttle.wait() or 1)
-                response = JsonResponse({"detail": Throttled(wait).detail}, status=429)
-                response["Retry-After"] = str(wait)
-                return response
-        return view(request, *args, **kwargs)
-
-    throttled_view.throttle_classes = (AnonymousThrottle, ApiKeyThrottle)  # as DRF views say
-    return throttled_view

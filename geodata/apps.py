@@ -15,12 +15,8 @@ class GeodataConfig(AppConfig):
     verbose_name = "Places and registers"
 
     def ready(self):
-        from django.db.backends.signals import connection_created
-
-        from geodata.data_version import listen_for_new_versions
         from geodata.signals import register_imported
 
-        connection_created.connect(listen_for_new_versions, dispatch_uid="data-version-listen")
         register_imported.connect(
             derive_indicators_from_register, dispatch_uid="derive-register-indicators"
         )

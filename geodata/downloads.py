@@ -8,8 +8,7 @@ import json
 
 from django.http import HttpResponse
 
-from api_core.throttles import throttled_like_the_api
-from api_core.views import once_per_data_version
+from api_core.views import kept_download
 from geodata.models import School
 
 REGISTER_LICENCE = {
@@ -74,8 +73,7 @@ def attach(response, filename):
     return response
 
 
-@throttled_like_the_api
-@once_per_data_version(shared=True)
+@kept_download
 def schools_csv(request):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -87,8 +85,7 @@ def schools_csv(request):
     return attach(response, "schools.csv")
 
 
-@throttled_like_the_api
-@once_per_data_version(shared=True)
+@kept_download
 def schools_geojson(request):
     features = []
     for school in open_schools():

@@ -561,7 +561,8 @@ class DataVersion(models.Model):
     PostgreSQL triggers move it forward (from a sequence that never goes back) whenever a
     table that feeds a page or an API answer changes, in the same transaction: imports,
     approvals, curated loads, boundary switches and admin edits alike, bulk SQL included.
-    Work that depends only on the data is cached under it (`geodata.data_version`).
+    Read by `api_core.data_version`; work that depends only on the data is kept under it
+    (`api_core.kept_answers`).
     """
 
     version = models.BigIntegerField()

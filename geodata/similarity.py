@@ -7,16 +7,15 @@ squash everyone else), and areas are compared by a weighted Euclidean distance o
 indicators both have. Missing values are left out of that pair's sum and the weights
 re-normalised; a pair that shares less than half of the total weight is not compared.
 
-The matrix is built once per process and rebuilt when the indicator values change, so a
-request only does the vectorised distance sums (well under 20 ms for 153 areas).
+The matrix is built once per data version (`per_data_version`), so a request only does
+the vectorised distance sums (well under 20 ms for 153 areas).
 """
 
-import threading
 from dataclasses import dataclass
 
 import numpy
 
-from geodata.data_version import current_data_version
+from api_core.kept_answers import per_data_version
 from geodata.models import Indicator, IndicatorValue, LocalAuthority, StatisticalNeighbour
 
 # Chosen to agree as far as a readable set can with DfE's statistical neighbours (51% mean
@@ -53,7 +52,6 @@ class Matrix:
     their robust z-scores, each current authority's summary (as the API shows it), and
     DfE's neighbours. A request then runs no query beyond the data version."""
 
-    version: int
     authority_ids: list
     index: dict  # authority pk -> row
     row_of_code: dict  # ONS code -> row
@@ -68,9 +66,6 @@ class Matrix:
 
 SUMMARY_FIELDS = ("ons_code", "dfe_code", "name", "la_type")
 
-_cache = {}
-_lock = threading.Lock()
-
 
 def robust_z(column):
     present = column[~numpy.isnan(column)]
@@ -83,58 +78,53 @@ def robust_z(column):
     return (column - median) / spread
 
 
-def matrix(version=None):
-    """The matrix of the data version (given, or read), rebuilt when it moves."""
-    version = current_data_version() if version is None else version
-    cached = _cache.get("matrix")
-    if cached and cached.version == version:
-        return cached
-    with _lock:
-        summaries = {
-            row["id"]: row
-            for row in LocalAuthority.objects.current()
-            .order_by("ons_code")
-            .values("id", *SUMMARY_FIELDS)
-        }
-        authority_ids = list(summaries)
-        index = {pk: row for row, pk in enumerate(authority_ids)}
-        indicators = list(Indicator.objects.order_by("code"))
-        column = {indicator.code: col for col, indicator in enumerate(indicators)}
-        values = numpy.full((len(authority_ids), len(indicators)), numpy.nan)
-        indicator_column = {indicator.pk: col for col, indicator in enumerate(indicators)}
-        for authority_id, indicator_id, value in IndicatorValue.objects.values_list(
-            "local_authority_id", "indicator_id", "value"
-        ):
-            if authority_id in index:
-                values[index[authority_id], indicator_column[indicator_id]] = value
-        scaled = values.copy()
-        for indicator in indicators:
-            if indicator.code in LOG_SCALE:
-                col = column[indicator.code]
-                scaled[:, col] = numpy.log10(
-                    numpy.where(scaled[:, col] > 0, scaled[:, col], numpy.nan)
-                )
-        z = (
-            numpy.column_stack([robust_z(scaled[:, c]) for c in range(scaled.shape[1])])
-            if values.size
-            else values
-        )
-        areas = [{field: summaries[pk][field] for field in SUMMARY_FIELDS} for pk in authority_ids]
-        built = Matrix(
-            version=version,
-            authority_ids=authority_ids,
-            index=index,
-            row_of_code={area["ons_code"]: row for row, area in enumerate(areas)},
-            codes=[area["ons_code"] for area in areas],
-            areas=areas,
-            indicators=indicators,
-            column=column,
-            values=values,
-            z=z,
-            dfe=dfe_lists(index, areas),
-        )
-        _cache["matrix"] = built
-        return built
+def matrix():
+    """The matrix of the current data version."""
+    return per_data_version("similarity-matrix", build_matrix)
+
+
+def build_matrix():
+    """The matrix from the database: one query per table."""
+    summaries = {
+        row["id"]: row
+        for row in LocalAuthority.objects.current()
+        .order_by("ons_code")
+        .values("id", *SUMMARY_FIELDS)
+    }
+    authority_ids = list(summaries)
+    index = {pk: row for row, pk in enumerate(authority_ids)}
+    indicators = list(Indicator.objects.order_by("code"))
+    column = {indicator.code: col for col, indicator in enumerate(indicators)}
+    values = numpy.full((len(authority_ids), len(indicators)), numpy.nan)
+    indicator_column = {indicator.pk: col for col, indicator in enumerate(indicators)}
+    for authority_id, indicator_id, value in IndicatorValue.objects.values_list(
+        "local_authority_id", "indicator_id", "value"
+    ):
+        if authority_id in index:
+            values[index[authority_id], indicator_column[indicator_id]] = value
+    scaled = values.copy()
+    for indicator in indicators:
+        if indicator.code in LOG_SCALE:
+            col = column[indicator.code]
+            scaled[:, col] = numpy.log10(numpy.where(scaled[:, col] > 0, scaled[:, col], numpy.nan))
+    z = (
+        numpy.column_stack([robust_z(scaled[:, c]) for c in range(scaled.shape[1])])
+        if values.size
+        else values
+    )
+    areas = [{field: summaries[pk][field] for field in SUMMARY_FIELDS} for pk in authority_ids]
+    return Matrix(
+        authority_ids=authority_ids,
+        index=index,
+        row_of_code={area["ons_code"]: row for row, area in enumerate(areas)},
+        codes=[area["ons_code"] for area in areas],
+        areas=areas,
+        indicators=indicators,
+        column=column,
+        values=values,
+        z=z,
+        dfe=dfe_lists(index, areas),
+    )
 
 
 def dfe_lists(index, areas):
@@ -330,9 +320,7 @@ def parse_count(text):
     return n
 
 
-def similar_areas_report(
-    authority, method="indicators", indicators=None, weights=None, n=None, version=None
-):
+def similar_areas_report(authority, method="indicators", indicators=None, weights=None, n=None):
     """Areas like one authority (a LocalAuthority or a current ONS code) by the chosen
     method, with the indicators compared and how far the two methods agree, from the API's
     raw parameters (SimilarityError names a bad one). Plain data in the shape
@@ -341,7 +329,7 @@ def similar_areas_report(
     if method not in METHODS:
         raise SimilarityError("method", "must be 'indicators' or 'dfe'")
     n = parse_count(n)
-    m = matrix(version)
+    m = matrix()
     weights = parse_weights(indicators, weights, m)
     found = similar_by_indicators(authority, weights, n, m)["results"]
     dfe = dfe_neighbours(authority, n, m)

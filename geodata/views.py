@@ -4,9 +4,9 @@ public API's fair-use quota never counts."""
 from django.http import JsonResponse
 from django.urls import reverse
 
-from api_core.views import versioned_response
+from api_core.data_version import current_data_version
+from api_core.kept_answers import kept_response
 from geodata.api.serializers import LocalAuthorityFeatureSerializer
-from geodata.data_version import current_data_version
 from geodata.models import LocalAuthority
 
 # A URL that names the data version it was made for never changes content: browsers and
@@ -14,12 +14,9 @@ from geodata.models import LocalAuthority
 IMMUTABLE = 365 * 24 * 3600
 
 
-def boundaries_url(request=None):
+def boundaries_url():
     """Where the site's maps fetch the LA boundaries for the current data version."""
-    version = getattr(request, "data_version", None)
-    if version is None:
-        version = current_data_version()
-    return f"{reverse('map-boundaries')}?v={version}"
+    return f"{reverse('map-boundaries')}?v={current_data_version()}"
 
 
 def local_authority_boundaries(request):
@@ -40,4 +37,4 @@ def local_authority_boundaries(request):
     current = str(current_data_version())
     as_the_pages_name_it = request.META.get("QUERY_STRING") == f"v={current}"
     max_age = IMMUTABLE if as_the_pages_name_it else 300
-    return versioned_response(request, render, max_age=max_age, shared=as_the_pages_name_it)
+    return kept_response(request, render, max_age=max_age, shared=as_the_pages_name_it)

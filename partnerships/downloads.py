@@ -7,8 +7,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
 from rest_framework import serializers
 
-from api_core.throttles import throttled_like_the_api
-from api_core.views import once_per_data_version
+from api_core.views import kept_download
 from geodata.api.serializers import LocalAuthorityFeatureSerializer
 from geodata.models import LocalAuthority
 from partnerships.api.serializers import (
@@ -85,8 +84,7 @@ def csv_response(filename, header, rows, licence):
     return response
 
 
-@throttled_like_the_api
-@once_per_data_version(shared=True)
+@kept_download
 def partnerships_csv(request):
     """One row per partnership: the downloadable fields (areas as codes and names), its
     page and its sources."""
@@ -107,8 +105,7 @@ def partnerships_csv(request):
     return csv_response("partnerships.csv", header, rows, "partnerships")
 
 
-@throttled_like_the_api
-@once_per_data_version(shared=True)
+@kept_download
 def memberships_csv(request):
     """One row per member of a published partnership, as the API describes members."""
     members = (
@@ -139,8 +136,7 @@ def geojson_response(filename, features, licence):
     return response
 
 
-@throttled_like_the_api
-@once_per_data_version(shared=True)
+@kept_download
 def partnerships_geojson(request):
     queryset = Partnership.objects.published().with_public_relations().order_by("name")
     collection = PartnershipFeatureSerializer(
@@ -149,8 +145,7 @@ def partnerships_geojson(request):
     return geojson_response("partnerships.geojson", collection["features"], "partnerships")
 
 
-@throttled_like_the_api
-@once_per_data_version(shared=True)
+@kept_download
 def research_csv(request):
     """One row per current LA: what we know of school collaboration there (its research
     record), the status derived as on the area page."""
@@ -204,8 +199,7 @@ class LocalAuthorityDownloadSerializer(LocalAuthorityFeatureSerializer):
         ]
 
 
-@throttled_like_the_api
-@once_per_data_version(shared=True)
+@kept_download
 def local_authorities_geojson(request):
     authorities = (
         LocalAuthority.objects.current()

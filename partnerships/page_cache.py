@@ -1,7 +1,7 @@
 """Public pages are rendered once per data version: they depend only on their URL and the
 data, never on who asks (no forms, no sessions)."""
 
-from api_core.views import once_per_data_version
+from api_core.kept_answers import once_per_data_version
 
 # Browsers ask again every time (a 304 while the data version holds), so an approved change
 # shows at once.

@@ -11,7 +11,7 @@ def map_settings(request):
             "tileUrl": settings.MAP_TILE_URL,
             "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
         },
-        "boundaries_url": boundaries_url(request),
+        "boundaries_url": boundaries_url(),
         "contact_email": settings.CONTACT_EMAIL,
         "retention_days": settings.SUGGESTION_RETENTION_DAYS,
     }

@@ -69,7 +69,7 @@ DATABASES = {
         conn_max_age=0 if "runserver" in sys.argv else int(os.environ.get("DB_CONN_MAX_AGE", "60")),
         # No "SELECT 1" before each request's first query: public answers check their
         # connection's socket for the data version's notifications, which also shows a
-        # connection a database restart broke (geodata.data_version); elsewhere (admin,
+        # connection a database restart broke (api_core.data_version); elsewhere (admin,
         # forms) such a connection fails one request and is then replaced.
         conn_health_checks=False,
     )
@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "api_core",
     "geodata",
     "partnerships",
 ]
@@ -111,7 +112,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A GET answered before (same address, same data version) is answered from here, as
     # close to a static file as reading the data version allows.
-    "api_core.middleware.KeptAnswerMiddleware",
+    "api_core.kept_answers.KeptAnswerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "partnerships_map.middleware.RejectNulBytes",
     "django.middleware.common.CommonMiddleware",
@@ -221,9 +222,9 @@ REDIS_CACHE = {
 }
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Answers computed once per data version (geodata.data_version), in each web process;
-    # a new version means new keys, so nothing stale is ever served.
-    "data": {
+    # Answers kept per data version (api_core.kept_answers), in each web process; a new
+    # version means new keys, so nothing stale is ever served.
+    "answers": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "data-version",
         "TIMEOUT": None,
@@ -231,7 +232,7 @@ CACHES = {
     },
     # The costliest of those answers shared by every web process, so each is rendered once
     # per data version, not once per worker; keys name their version, so old ones expire.
-    "shared": {**REDIS_CACHE, "KEY_PREFIX": "answers", "TIMEOUT": 3600},
+    "shared_answers": {**REDIS_CACHE, "KEY_PREFIX": "answers", "TIMEOUT": 3600},
     # API throttling counters, shared by every web process.
     "throttle": {**REDIS_CACHE, "KEY_PREFIX": "throttle"},
 }
@@ -262,8 +263,6 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
 }
 
-# The data version behind every API answer (ETags, cached bodies): see geodata.data_version.
-API_DATA_VERSION = "geodata.data_version.data_version_state"
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [

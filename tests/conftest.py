@@ -17,6 +17,17 @@ from tests.geodata.gias_files import SAMPLE
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def nothing_kept_from_another_test():
+    """Each test starts as a new web process would: no answer kept in memory (a test's
+    rolled-back transaction can leave the data version where an earlier test had it)."""
+    from django.core.cache import caches
+
+    from api_core.kept_answers import ANSWERS_CACHE
+
+    caches[ANSWERS_CACHE].clear()
+
+
 @pytest.fixture
 def boundaries(db):
     """The bundled real boundary set, loaded and switched on."""

@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 from rest_framework.throttling import SimpleRateThrottle
 
-from geodata.data_version import TRUST_SECONDS, current_data_version, per_data_version
+from api_core.data_version import TRUST_SECONDS, current_data_version
+from api_core.kept_answers import ANSWERS_CACHE, SHARED_ANSWERS_CACHE, per_data_version
 from geodata.models import Indicator, IndicatorValue, LocalAuthority, School, Trust
 from partnerships.models import Membership, Partnership, Source
 
@@ -172,7 +173,7 @@ def test_the_costliest_answers_one_web_process_rendered_serve_every_other(
     from geodata.views import boundaries_url
 
     def rendered_here(url):
-        caches["data"].clear()  # another process: nothing of this one's
+        caches[ANSWERS_CACHE].clear()  # another process: nothing of this one's
         with CaptureQueriesContext(db) as queries:
             response = client.get(url)
         assert response.status_code == 200, url
@@ -187,13 +188,16 @@ def test_the_costliest_answers_one_web_process_rendered_serve_every_other(
 
     settings.CACHES = {
         **settings.CACHES,
-        "shared": {**settings.CACHES["shared"], "LOCATION": "redis://127.0.0.1:1/1"},
+        SHARED_ANSWERS_CACHE: {
+            **settings.CACHES[SHARED_ANSWERS_CACHE],
+            "LOCATION": "redis://127.0.0.1:1/1",
+        },
     }
 
     def share_body(etag, cached):
         raise AssertionError("waited on an unreachable Redis twice")
 
-    monkeypatch.setattr("api_core.views.share_body", share_body)
+    monkeypatch.setattr("api_core.kept_answers.share_body", share_body)
     assert rendered_here("/")
 
 
@@ -220,7 +224,7 @@ def test_a_process_learns_of_each_new_version_from_postgresql_without_asking(
 ):
     import psycopg
 
-    from geodata.data_version import data_version_state
+    from api_core.data_version import data_version_state
 
     connection.close()  # a new connection, as a web worker has: it LISTENs
     known = data_version_state()

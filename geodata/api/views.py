@@ -11,7 +11,8 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from api_core.views import ConditionalListMixin, GeoJSONSwitchMixin, versioned_response
+from api_core.kept_answers import kept_response
+from api_core.views import ConditionalListMixin, GeoJSONSwitchMixin
 from geodata import similarity
 from geodata.api.filters import SchoolFilter, TrustFilter
 from geodata.api.serializers import (
@@ -112,8 +113,7 @@ class LocalAuthorityViewSet(
         params = request.query_params
 
         def render():
-            version = request.data_version
-            if code in similarity.matrix(version).row_of_code:
+            if code in similarity.matrix().row_of_code:
                 authority = code  # today's ONS code: answered from the matrix alone
             else:
                 authority = self.resolve_code(request, code)  # 404, 300 or a redirect
@@ -126,13 +126,12 @@ class LocalAuthorityViewSet(
                     indicators=params.get("indicators"),
                     weights=params.get("weights"),
                     n=params.get("n"),
-                    version=version,
                 )
             except similarity.SimilarityError as error:
                 raise ValidationError({error.field: [str(error)]}) from None
             return self.finalize_response(request, Response(report)).render()
 
-        return versioned_response(request, render, vary=["Accept"])
+        return kept_response(request, render, vary=["Accept"], throttles=self.throttle_classes)
 
 
 class SchoolViewSet(GeoJSONSwitchMixin, ConditionalListMixin, viewsets.ReadOnlyModelViewSet):

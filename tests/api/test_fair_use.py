@@ -79,15 +79,25 @@ def test_each_client_costs_one_counter_per_window_whatever_the_rate(client, boun
 
 @pytest.mark.parametrize(
     "path, counted",
-    [("/api/v1/partnerships/", True), ("/data/partnerships.csv", True), ("/", False)],
+    [
+        ("/api/v1/partnerships/", True),
+        ("/api/v1/local-authorities/E08000019/similar/", True),
+        ("/data/partnerships.csv", True),
+        ("/", False),
+    ],
 )
-def test_kept_answers_are_counted_as_the_view_that_made_them_counts(rf, path, counted):
-    from django.urls import resolve
+def test_kept_answers_are_counted_as_the_view_that_made_them_counts(
+    client, partnerships, indicators, monkeypatch, path, counted
+):
+    """A repeat answered before routing passes DRF's throttle check of the view that made
+    it: the API and the downloads are counted, pages are not."""
+    from rest_framework.throttling import SimpleRateThrottle
 
-    from api_core.middleware import throttles_of
-    from api_core.throttles import AnonymousThrottle, ApiKeyThrottle
-
-    request = rf.get(path)
-    request.resolver_match = resolve(path)
-    expected = {AnonymousThrottle, ApiKeyThrottle} if counted else set()
-    assert set(throttles_of(request)) == expected
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", "2/min")
+    first, kept, third = (client.get(path) for _ in range(3))
+    assert first.status_code == kept.status_code == 200
+    assert kept.content == first.content
+    assert third.status_code == (429 if counted else 200)
+    if counted:
+        assert third.json()["detail"].startswith("Request was throttled")
+        assert 0 < int(third["Retry-After"]) <= 60

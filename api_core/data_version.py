@@ -1,8 +1,11 @@
-"""Work that depends only on the data is done once per data version, not per request.
+"""The data version: one number that moves whenever anything behind a public answer changes.
 
-`current_data_version()` reads the number PostgreSQL triggers move forward whenever a table
-behind a public answer changes (see `geodata.models.DataVersion`); `per_data_version`
-caches a computation under it, so a changed table is never answered from a stale cache.
+PostgreSQL triggers move it (`geodata.models.DataVersion`: geodata's migrations create the
+table, its sequence and the trigger function, and each app's migrations put the trigger on
+its own tables, with the SQL frozen in the migration). Every answer that depends only on
+the data is kept under it (`api_core.kept_answers`), so a changed table is never answered
+from a stale copy. It lives below both apps because both apps' tables move it and both
+apps' answers are kept under it.
 
 The triggers also `NOTIFY data_version`, delivered when the change commits. Each database
 connection LISTENs, so a process knows the version without asking: it reads it once, and
@@ -15,47 +18,12 @@ import select
 import time
 
 import psycopg
-from django.core.cache import caches
 from django.db import InterfaceError, OperationalError, connection
 
-CACHE_ALIAS = "data"
 CHANNEL = "data_version"
 TRUST_SECONDS = 1.0
-# Each app's migrations install the triggers on its own tables (`track_tables_sql`).
-BUMP_FUNCTION_SQL = f"""
-CREATE SEQUENCE IF NOT EXISTS geodata_data_version_seq;
-CREATE OR REPLACE FUNCTION geodata_bump_data_version() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO geodata_dataversion (id, version, changed_at)
-    VALUES (1, nextval('geodata_data_version_seq'), now())
-    ON CONFLICT (id) DO UPDATE
-        SET version = EXCLUDED.version, changed_at = EXCLUDED.changed_at;
-    PERFORM pg_notify('{CHANNEL}', '');
-    RETURN NULL;
-END $$;
-"""
-
-
-def track_tables_sql(tables):
-    """SQL that makes every change to `tables` (rows or TRUNCATE) move the version."""
-    return "".join(
-        f"DROP TRIGGER IF EXISTS data_version ON {table};"
-        f"CREATE TRIGGER data_version AFTER INSERT OR UPDATE OR DELETE ON {table} "
-        "FOR EACH STATEMENT EXECUTE FUNCTION geodata_bump_data_version();"
-        f"DROP TRIGGER IF EXISTS data_version_truncate ON {table};"
-        f"CREATE TRIGGER data_version_truncate AFTER TRUNCATE ON {table} "
-        "FOR EACH STATEMENT EXECUTE FUNCTION geodata_bump_data_version();"
-        for table in tables
-    )
-
-
-def untrack_tables_sql(tables):
-    return "".join(
-        f"DROP TRIGGER IF EXISTS data_version ON {table};"
-        f"DROP TRIGGER IF EXISTS data_version_truncate ON {table};"
-        for table in tables
-    )
+# Written only by the trigger function that geodata's migrations install.
+READ_SQL = "SELECT version, changed_at FROM geodata_dataversion WHERE id = 1"
 
 
 def data_version_state():
@@ -89,7 +57,7 @@ def read_data_version():
     connection.ensure_connection()  # a new connection starts LISTENing first
     connection.data_version_moved = False  # a notification from now on means read again
     with connection.cursor() as cursor:
-        cursor.execute("SELECT version, changed_at FROM geodata_dataversion WHERE id = 1")
+        cursor.execute(READ_SQL)
         row = cursor.fetchone()
     return (row[0], row[1]) if row else (0, None)
 
@@ -130,15 +98,3 @@ def listen_for_new_versions(sender, connection, **kwargs):
 
 def current_data_version():
     return data_version_state()[0]
-
-
-def per_data_version(key, compute, version=None):
-    """`compute()`, once per data version and cache key, in this process's cache."""
-    version = current_data_version() if version is None else version
-    cache = caches[CACHE_ALIAS]
-    full_key = f"{version}:{key}"
-    value = cache.get(full_key)
-    if value is None:
-        value = compute()
-        cache.set(full_key, value)
-    return value
