@@ -5,29 +5,43 @@ One mechanism, three depths, all under the same key (the data version's number *
 time it moved, so a rebuilt or restored database never meets an old answer):
 - `per_data_version(key, compute)`: a value (the similar-areas matrix), in this process.
 - `kept_response(request, render)`: a GET's rendered body (pages, API lists, downloads,
-  map data, similar areas), gzipped, kept under an ETag that names the data version, in
-  this process; the costliest (`shared`) also in Redis, so one web process renders them
-  for all. A matching If-None-Match or If-Modified-Since gets 304 at once.
+  map data, similar areas), gzipped, kept under an ETag that names the data version and
+  the request as the answer depends on it (`address_of`), in this process; `shared`
+  answers (the same at every query string) also in Redis, so one process builds each for
+  all. A matching If-None-Match or If-Modified-Since gets 304 at once.
 - `KeptAnswerMiddleware`: the same GET asked again is answered from the kept headers and
   body before the rest of the middleware, URL routing and the view run. An answer behind
   the API's fair-use limits (`throttles`) is given early only after DRF's own throttle
   check (`APIView.check_throttles`) lets the request through; otherwise the full path
   answers, with DRF's own 429.
 
+A shared answer is built by one process at a time (a lock in Redis; the others wait for
+it). When the data version moves, visitors are given the last complete answer (with its
+own ETag and an `Age`) while a Celery worker builds the new ones (`rebuild_shared`), for
+at most `KEPT_ANSWER_MAX_STALE` seconds; after that a request waits for the build, or
+builds it itself. A failed build leaves the last good answer in place.
+
 The contract between `kept_response` and the middleware is `KeptResponse`: only what it
-made is kept, and it says itself what may be kept and on what terms.
+made is kept, and it says itself on what terms.
 """
 
+import contextvars
 import functools
 import gzip
 import hashlib
 import logging
 import pickle
 import threading
+import time
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import caches
-from django.http import HttpResponse
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.text import compress_string
@@ -36,16 +50,27 @@ from rest_framework.views import APIView
 
 from api_core.data_version import data_version_state
 from api_core.redis_clients import redis_client
+from api_core.throttles import RenderThrottle
 
 logger = logging.getLogger(__name__)
 
 # The cache aliases (configured in settings.CACHES): rendered bodies and kept headers in
-# each web process's memory; the costliest bodies also in Redis for every web process.
+# each web process's memory; shared bodies, their addresses and build locks in Redis.
 ANSWERS_CACHE = "answers"
 SHARED_ANSWERS_CACHE = "shared_answers"
 # What a rendered answer may say about its body, kept with it (a download's file name and
 # licence).
 DESCRIBING_HEADERS = ("Content-Disposition", "Link")
+SAFE_METHODS = ("GET", "HEAD")
+KEPT_DAYS = 24 * 3600  # addresses and last complete answers, refreshed on each build
+POLL_SECONDS = 0.05
+
+# Set while a worker rebuilds the shared answers: it builds, never serves a stale answer.
+_rebuilding = contextvars.ContextVar("rebuilding", default=False)
+
+
+# Values kept in this process
+
 
 _values = {}  # key -> (data version state, value): one entry per key, the newest version's
 _values_lock = threading.Lock()
@@ -66,24 +91,296 @@ def per_data_version(key, compute):
     return kept[1]
 
 
-@dataclass(frozen=True)
-class Kept:
-    """What the middleware keeps of an answer beside its body (kept once, under `etag`)."""
+_accounts = {}
 
-    state: tuple  # the data version (number, time) the answer is of
-    etag: str
-    last_modified: int | None
-    headers: list
-    gzipped: bool
-    throttles: tuple  # DRF throttle classes a repeat request must pass first
+
+class MemoryCache(LocMemCache):
+    """Django's in-process cache, bounded in bytes (`OPTIONS["MAX_BYTES"]`) as well as in
+    entries: the least recently used entries make room. No query string can make a web
+    process grow without bound."""
+
+    def __init__(self, name, params):
+        super().__init__(name, params)
+        self._max_bytes = int(params.get("OPTIONS", {}).get("MAX_BYTES", 64 << 20))
+        self._account = _accounts.setdefault(name, {"sizes": {}, "total": 0})
+
+    def _set(self, key, value, timeout=DEFAULT_TIMEOUT):
+        self._delete(key)
+        account = self._account
+        while self._cache and (
+            len(self._cache) >= self._max_entries or account["total"] + len(value) > self._max_bytes
+        ):
+            oldest, _ = self._cache.popitem()  # LocMemCache keeps the most recent first
+            self._expire_info.pop(oldest, None)
+            account["total"] -= account["sizes"].pop(oldest, 0)
+        if len(value) > self._max_bytes:
+            return
+        self._cache[key] = value
+        self._cache.move_to_end(key, last=False)
+        self._expire_info[key] = self.get_backend_timeout(timeout)
+        account["sizes"][key] = len(value)
+        account["total"] += len(value)
+
+    def _delete(self, key):
+        self._account["total"] -= self._account["sizes"].pop(key, 0)
+        return super()._delete(key)
+
+    def clear(self):
+        super().clear()
+        with self._lock:
+            self._account["sizes"].clear()
+            self._account["total"] = 0
+
+
+# What an answer depends on
+
+
+def address_of(request, vary=(), reads=None):
+    """The request as its answer depends on it: scheme, host and path (bodies may name
+    them: the API's links are absolute), the query parameters the view reads (`reads`: a
+    tuple of names, sorted into one canonical order; None: the whole query string, as
+    asked), and the `vary` request headers."""
+    if reads is None:
+        uri = request.build_absolute_uri()
+    else:
+        params = sorted((name, value) for name in reads for value in request.GET.getlist(name))
+        uri = request.build_absolute_uri(request.path) + ("?" + urlencode(params) if params else "")
+    return "|".join([uri, *(f"{h}={request.headers.get(h, '')}" for h in vary)])
+
+
+def etag_of(address, state):
+    version, changed = state
+    fingerprint = f"{version}|{changed.isoformat() if changed else ''}|{address}"
+    return '"' + hashlib.sha256(fingerprint.encode()).hexdigest()[:32] + '"'
+
+
+@dataclass(frozen=True)
+class Body:
+    """A rendered answer as kept: gzipped body, type, describing headers, and when and for
+    which data version it was built."""
+
+    compressed: bytes
+    content_type: str
+    described: dict
+    state: tuple
+    built_at: float
+
+    def content(self, gzipped):
+        """Kept gzipped only (a download of the register is 10 MB as text, 2 MB gzipped):
+        the rare client that cannot take gzip gets it unpacked."""
+        return self.compressed if gzipped else gzip.decompress(self.compressed)
+
+
+def built(render, state):
+    """`render()` as a Body, or the response itself when it is not a 200 to keep."""
+    response = render()
+    if response.status_code != 200 or response.streaming:
+        return response
+    described = {h: response[h] for h in DESCRIBING_HEADERS if response.has_header(h)}
+    return Body(
+        compress_string(response.content), response["Content-Type"], described, state, time.time()
+    )
+
+
+# Shared answers (Redis)
+
+
+class Shared:
+    """Bodies, build locks, last complete answers and addresses in Redis. Every call fails
+    open: `available` turns False at the first error, and the caller builds by itself."""
+
+    def __init__(self):
+        self.cache = caches[SHARED_ANSWERS_CACHE]
+        self.available = True
+
+    def call(self, operation, *args, **kwargs):
+        if not self.available:
+            return None
+        try:
+            return getattr(redis_client(self.cache), operation)(*args, **kwargs)
+        except Exception as error:  # the cache backend's connection errors vary
+            logger.warning("Shared answer cache unavailable: %s", error)
+            self.available = False
+            return None
+
+    def key(self, *parts):
+        return self.cache.make_key(":".join(parts))
+
+    def body(self, etag):
+        kept = self.call("get", self.key("body", etag))
+        return None if kept is None else pickle.loads(kept)
+
+    def keep(self, etag, body, address, location):
+        ttl = self.cache.default_timeout
+        self.call("set", self.key("body", etag), pickle.dumps(body), ex=ttl)
+        latest = pickle.dumps((etag, body.state))
+        self.call("set", self.key("latest", digest(address)), latest, ex=KEPT_DAYS)
+        self.call("hset", self.key("addresses"), digest(address), pickle.dumps(location))
+        self.call("expire", self.key("addresses"), KEPT_DAYS)
+
+    def latest(self, address):
+        """(etag, state) of the last complete answer at this address, or None."""
+        kept = self.call("get", self.key("latest", digest(address)))
+        return None if kept is None else pickle.loads(kept)
+
+    def lock(self, etag):
+        """Whether this process may build the answer now: nobody else is building it."""
+        seconds = settings.KEPT_ANSWER_BUILD_SECONDS  # a build slower than this has died
+        return bool(self.call("set", self.key("building", etag), b"1", nx=True, ex=seconds))
+
+    def unlock(self, etag):
+        self.call("delete", self.key("building", etag))
+
+    def first_to_ask_for(self, state):
+        """True once per data version, for the request that should ask for the rebuild."""
+        key = self.key("rebuild", str(state[0]))
+        return bool(self.call("set", key, b"1", nx=True, ex=KEPT_DAYS))
+
+    def locations(self):
+        return [pickle.loads(v) for v in (self.call("hvals", self.key("addresses")) or [])]
+
+
+def digest(text):
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def shared_body(request, etag, render, state, address):
+    """This version's body for a shared answer: kept in Redis by whoever built it; or, for
+    `KEPT_ANSWER_MAX_STALE` seconds after the data version moved, the last complete one
+    while a worker builds it (`Body.state` says which); or built here, by one process at a
+    time, the others waiting for it (and given the last complete answer if it is late)."""
+    shared = Shared()
+    body = shared.body(etag)
+    if body is not None:
+        return body
+    if not shared.available:
+        return render_counted(request, render, state)
+    stale = None if _rebuilding.get() else last_complete(shared, address, state)
+    if stale is not None and moved_recently(state):
+        ask_for_rebuild(shared, state)
+        return stale
+    deadline = time.monotonic() + settings.KEPT_ANSWER_WAIT
+    while not shared.lock(etag):
+        if not shared.available:
+            break
+        if time.monotonic() > deadline:
+            if stale is not None:
+                return stale
+            logger.warning("Building %s without the lock: the build holding it is late", etag)
+            break
+        time.sleep(POLL_SECONDS)
+        body = shared.body(etag)
+        if body is not None:
+            return body
+    try:
+        body = render_counted(request, render, state)
+    except Exception:
+        logger.exception("Building the answer %s failed; the last good one stays", etag)
+        raise
+    finally:
+        shared.unlock(etag)
+    if isinstance(body, Body):
+        shared.keep(etag, body, address, location_of(request))
+    return body
+
+
+def moved_recently(state):
+    """Whether the data version moved less than `KEPT_ANSWER_MAX_STALE` seconds ago."""
+    changed = state[1]
+    seconds = settings.KEPT_ANSWER_MAX_STALE
+    return changed is not None and (timezone.now() - changed).total_seconds() < seconds
+
+
+def last_complete(shared, address, state):
+    """The last complete answer at this address, of an earlier data version, or None."""
+    latest = shared.latest(address)
+    if latest is None or latest[1] == state:
+        return None
+    etag, _old_state = latest
+    return caches[ANSWERS_CACHE].get(etag) or shared.body(etag)
+
+
+def ask_for_rebuild(shared, state):
+    """Once per data version: a worker builds every shared answer anew."""
+    if not shared.first_to_ask_for(state):
+        return
+    from api_core.tasks import rebuild_kept_answers
+
+    try:
+        rebuild_kept_answers.apply_async(retry=False)
+    except Exception as error:  # broker down: requests build after the staleness limit
+        logger.warning("Rebuild of the kept answers not queued (%s)", error)
+
+
+def render_counted(request, render, state):
+    """Rendering costs: a client that makes this process render too often (asking for
+    ever new addresses) waits, so no single visitor can hold every worker."""
+    if not _rebuilding.get():
+        throttle = RenderThrottle()
+        if not throttle.allow_request(request, None):
+            wait = max(1, int(throttle.wait()))
+            response = HttpResponse(
+                f"Too many pages asked for at once: try again in {wait} seconds.\n",
+                status=429,
+                content_type="text/plain; charset=utf-8",
+            )
+            response["Retry-After"] = str(wait)
+            return response
+    return built(render, state)
+
+
+def location_of(request):
+    """What a worker needs to ask for the same answer (see `rebuild_shared`)."""
+    return {
+        "path": request.path,
+        "secure": request.is_secure(),
+        "host": request.get_host(),
+        "accept": request.headers.get("Accept", ""),
+    }
+
+
+def rebuild_shared():
+    """Build the current data version's answer at every shared address (a worker's job
+    after each change). Returns how many were built; one that fails is logged and keeps
+    its last good answer."""
+    from django.test import RequestFactory  # a request as the web server would make it
+    from django.urls import resolve
+
+    factory = RequestFactory()
+    count = 0
+    token = _rebuilding.set(True)
+    try:
+        for location in Shared().locations():
+            request = factory.get(
+                location["path"],
+                secure=location["secure"],
+                HTTP_HOST=location["host"],
+                HTTP_ACCEPT=location["accept"],
+                HTTP_ACCEPT_ENCODING="gzip",
+                HTTP_SEC_FETCH_SITE="same-origin",  # the site's own: no API quota spent
+            )
+            try:
+                match = resolve(location["path"])
+                request.resolver_match = match
+                response = match.func(request, *match.args, **match.kwargs)
+                count += response.status_code == 200
+            except Exception:
+                logger.exception("Rebuilding %s failed; its last good answer stays", location)
+    finally:
+        _rebuilding.reset(token)
+    return count
+
+
+# The answer
 
 
 class KeptResponse(HttpResponse):
     """An answer made by `kept_response`, with what the middleware needs to keep it."""
 
-    def __init__(self, *args, state, etag, last_modified, throttles, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.state, self.etag, self.last_modified = state, etag, last_modified
+    def __init__(self, body, gzipped, *, stale, etag, last_modified, throttles):
+        super().__init__(body.content(gzipped), content_type=body.content_type)
+        self.state, self.stale = body.state, stale
+        self.etag, self.last_modified = etag, last_modified
         self.throttles = tuple(throttles or ())
 
     def kept(self):
@@ -97,116 +394,82 @@ class KeptResponse(HttpResponse):
         )
 
 
-def etag_of(request, state, vary):
-    """The ETag of this address's answer in this data version (bodies name the scheme and
-    host asked: the API's links are absolute)."""
-    version, changed = state
-    fingerprint = "|".join(
-        [
-            str(version),
-            changed.isoformat() if changed else "",
-            request.build_absolute_uri(),
-            *(request.headers.get(h, "") for h in vary),
-        ]
-    )
-    return '"' + hashlib.sha256(fingerprint.encode()).hexdigest()[:32] + '"'
+def kept_response(
+    request, render, *, vary=(), max_age=300, reads=None, shared=False, throttles=None
+):
+    """The answer to a GET whose content depends only on its address (`address_of`) and
+    the data, rendered by `render()` once per data version.
 
-
-def kept_response(request, render, *, vary=(), max_age=300, shared=False, throttles=None):
-    """The answer to a GET whose content depends only on the URL (and the `vary` request
-    headers) and the data, rendered by `render()` once per data version.
-
-    `shared`: also kept in Redis for every web process. Only answers at a fixed address may
-    be shared: a query string anyone can vary would fill Redis. `throttles`: the DRF
-    throttle classes of the view, which a repeat answered early must pass too.
-    A response other than 200 is passed through, never kept."""
+    `reads`: the query parameters the view reads (None: all); `shared`: kept in Redis for
+    every web process (only for answers that read no query parameter, so no query string
+    can fill Redis); `throttles`: the DRF throttle classes of the view, which a repeat
+    answered early must pass too (and without which rendering counts against the client's
+    page limit). A response other than 200 is passed through, never kept."""
     state = data_version_state()
-    etag = etag_of(request, state, vary)
+    address = address_of(request, vary, reads)
+    etag = etag_of(address, state)
     changed = state[1]
     last_modified = int(changed.timestamp()) if changed else None
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
         return not_modified
     cache = caches[ANSWERS_CACHE]
-    cached = cache.get(etag)
-    if cached is None:
-        reachable, cached = shared_body(etag) if shared else (False, None)
-        if cached is None:
-            response = render()
-            if response.status_code != 200 or response.streaming:
-                return response
-            described = {h: response[h] for h in DESCRIBING_HEADERS if response.has_header(h)}
-            cached = (compress_string(response.content), response["Content-Type"], described)
-            if reachable:
-                share_body(etag, cached)
-        cache.set(etag, cached)
-    _compressed, content_type, described = cached
+    body = cache.get(etag)
+    if body is None:
+        if shared and reads == ():
+            body = shared_body(request, etag, render, state, address)
+        elif throttles:
+            body = built(render, state)
+        else:
+            body = render_counted(request, render, state)
+        if not isinstance(body, Body):
+            return body
+        if body.state == state:
+            cache.set(etag, body)
+    stale = body.state != state
+    if stale:
+        etag, last_modified = etag_of(address, body.state), None
     wants_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
     response = KeptResponse(
-        body_of(cached, wants_gzip),
-        content_type=content_type,
-        state=state,
+        body,
+        wants_gzip,
+        stale=stale,
         etag=etag,
         last_modified=last_modified,
         throttles=throttles,
     )
     if wants_gzip:
         response["Content-Encoding"] = "gzip"
-    for header, value in described.items():
+    for header, value in body.described.items():
         response[header] = value
     patch_vary_headers(response, [*vary, "Accept-Encoding"])
     response["ETag"] = etag
     if last_modified:
         response["Last-Modified"] = http_date(last_modified)
-    patch_cache_control(response, public=True, max_age=max_age)
+    if stale:  # the last complete answer while the new one is built: not to be kept
+        response["Age"] = str(max(0, int(time.time() - body.built_at)))
+        patch_cache_control(response, no_cache=True)
+    else:
+        patch_cache_control(response, public=True, max_age=max_age)
     return response
 
 
-def shared_body(etag):
-    """(whether Redis answered, the body another web process rendered or None). When Redis
-    is down this process renders the answer itself, and does not wait on Redis again to
-    share it."""
-    cache = caches[SHARED_ANSWERS_CACHE]
-    try:
-        kept = redis_client(cache).get(cache.make_key(etag))
-    except Exception as error:  # the cache backend's connection errors vary
-        logger.warning("Shared answer cache unavailable: %s", error)
-        return False, None
-    return True, None if kept is None else pickle.loads(kept)
-
-
-def share_body(etag, cached):
-    cache = caches[SHARED_ANSWERS_CACHE]
-    try:
-        key, value = cache.make_key(etag), pickle.dumps(cached)
-        redis_client(cache).set(key, value, ex=cache.default_timeout)
-    except Exception as error:
-        logger.warning("Shared answer cache unavailable: %s", error)
-
-
-def body_of(cached, gzipped):
-    """The body of a kept answer, as asked. Bodies are kept gzipped only (a download of the
-    register is 10 MB as text, 2 MB gzipped): the rare client that cannot take gzip gets it
-    unpacked."""
-    compressed = cached[0]
-    return compressed if gzipped else gzip.decompress(compressed)
-
-
 def once_per_data_version(max_age=300, shared=False):
-    """A plain view whose GET answer depends only on its address and the data, answered
-    through `kept_response` (other methods go to the view as they are). `shared`: at its
-    plain address (no query string), kept in Redis for every web process too."""
+    """A page whose answer depends only on its path and the data (no query parameter, no
+    visitor), answered through `kept_response`. `shared`: kept in Redis for every web
+    process too. It answers GET and HEAD only: no other method can make it render."""
 
     def decorator(view):
         @functools.wraps(view)
         def kept_view(request, *args, **kwargs):
-            if request.method not in ("GET", "HEAD"):
-                return view(request, *args, **kwargs)
+            if request.method not in SAFE_METHODS:
+                return HttpResponseNotAllowed(SAFE_METHODS)
             return kept_response(
                 request,
                 lambda: view(request, *args, **kwargs),
                 max_age=max_age,
-                shared=shared and not request.META.get("QUERY_STRING"),
+                reads=(),
+                shared=shared,
             )
 
         return kept_view
@@ -215,6 +478,18 @@ def once_per_data_version(max_age=300, shared=False):
 
 
 # The middleware
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What the middleware keeps of an answer beside its body (kept once, under `etag`)."""
+
+    state: tuple  # the data version (number, time) the answer is of
+    etag: str
+    last_modified: int | None
+    headers: list
+    gzipped: bool
+    throttles: tuple  # DRF throttle classes a repeat request must pass first
 
 
 def carries_api_key(request):
@@ -266,7 +541,7 @@ class KeptAnswerMiddleware:
             if answer is not None:
                 return answer
         response = self.get_response(request)
-        if isinstance(response, KeptResponse) and not response.cookies:
+        if isinstance(response, KeptResponse) and not response.stale and not response.cookies:
             cache.set(key, response.kept())
         return response
 
@@ -274,8 +549,8 @@ class KeptAnswerMiddleware:
     def answer_from(kept, request):
         """The kept response, or None when its body is no longer kept or a throttle says no:
         then the full path answers (with DRF's own 429)."""
-        cached = caches[ANSWERS_CACHE].get(kept.etag)
-        if cached is None:
+        body = caches[ANSWERS_CACHE].get(kept.etag)
+        if body is None:
             return None
         if kept.throttles and not passes_throttles(request, kept.throttles):
             return None
@@ -284,7 +559,7 @@ class KeptAnswerMiddleware:
         )
         if not_modified is not None:
             return not_modified
-        response = HttpResponse(body_of(cached, kept.gzipped))
+        response = HttpResponse(body.content(kept.gzipped))
         for header, value in kept.headers:
             response.headers[header] = value
         return response

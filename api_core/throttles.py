@@ -79,3 +79,13 @@ class ApiKeyThrottle(FailOpenThrottle):
         if not isinstance(request.auth, APIKey):
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.auth.prefix}
+
+
+class RenderThrottle(FailOpenThrottle):
+    """Pages and files rendered for one client (not answered from a kept copy): a client
+    asking for ever new addresses cannot hold every web worker."""
+
+    scope = "renders"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

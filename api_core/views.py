@@ -72,7 +72,8 @@ class AnyAccept(BaseContentNegotiation):
 class KeptDownload(APIView):
     """A bulk download (`render`, a plain view that makes the file), kept per data version,
     behind the API's keys and fair-use limits: DRF's own machinery checks them and answers
-    401 and 429 as the API does. Kept in Redis for every web process at its plain address."""
+    401 and 429 as the API does. The same file at any query string, shared by every web
+    process; DRF answers OPTIONS itself and refuses other methods, so none renders it."""
 
     renderer_classes = [JSONRenderer]
     content_negotiation_class = AnyAccept
@@ -84,7 +85,8 @@ class KeptDownload(APIView):
         return kept_response(
             plain,
             lambda: self.render(plain, *args, **kwargs),
-            shared=not plain.META.get("QUERY_STRING"),
+            reads=(),
+            shared=True,
             throttles=self.throttle_classes,
         )
 

@@ -34,7 +34,7 @@ def local_authority_boundaries(request):
         ).data
         return JsonResponse(features, content_type="application/geo+json")
 
-    current = str(current_data_version())
-    as_the_pages_name_it = request.META.get("QUERY_STRING") == f"v={current}"
+    # The same boundaries whatever `v` says: one answer per data version, shared.
+    as_the_pages_name_it = request.GET.get("v") == str(current_data_version())
     max_age = IMMUTABLE if as_the_pages_name_it else 300
-    return kept_response(request, render, max_age=max_age, shared=as_the_pages_name_it)
+    return kept_response(request, render, max_age=max_age, reads=(), shared=True)

@@ -225,17 +225,28 @@ CACHES = {
     # Answers kept per data version (api_core.kept_answers), in each web process; a new
     # version means new keys, so nothing stale is ever served.
     "answers": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "data-version",
-        "TIMEOUT": None,
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+        "BACKEND": "api_core.kept_answers.MemoryCache",
+        "LOCATION": "answers",
+        "TIMEOUT": 3600,
+        "OPTIONS": {
+            "MAX_ENTRIES": 5000,
+            "MAX_BYTES": int(os.environ.get("KEPT_ANSWERS_MAX_MB", "64")) << 20,
+        },
     },
-    # The costliest of those answers shared by every web process, so each is rendered once
-    # per data version, not once per worker; keys name their version, so old ones expire.
+    # The costliest of those answers shared by every web process, so each is built once
+    # per data version, not once per worker, with their build locks; keys name their
+    # version, so old ones expire.
     "shared_answers": {**REDIS_CACHE, "KEY_PREFIX": "answers", "TIMEOUT": 3600},
     # API throttling counters, shared by every web process.
     "throttle": {**REDIS_CACHE, "KEY_PREFIX": "throttle"},
 }
+# After a change, the last complete shared answer is given while a worker builds the new
+# one, for at most this many seconds; a request then waits for the build (at most
+# KEPT_ANSWER_WAIT seconds, then the last complete answer again); a build holding its lock
+# longer than KEPT_ANSWER_BUILD_SECONDS is taken to have died.
+KEPT_ANSWER_MAX_STALE = float(os.environ.get("KEPT_ANSWER_MAX_STALE", "60"))
+KEPT_ANSWER_WAIT = float(os.environ.get("KEPT_ANSWER_WAIT", "20"))
+KEPT_ANSWER_BUILD_SECONDS = int(os.environ.get("KEPT_ANSWER_BUILD_SECONDS", "300"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "partnerships-map@localhost")
@@ -278,6 +289,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "120/min"),
         "api_key": os.environ.get("API_KEY_RATE", "3000/min"),
+        # Pages and files rendered (not answered from a kept copy) for one client.
+        "renders": os.environ.get("PAGE_RENDER_RATE", "300/min"),
     },
     "DEFAULT_PAGINATION_CLASS": "api_core.pagination.Pagination",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -398,6 +411,9 @@ if ENVIRONMENT == "test":
     LEAFLET_CONFIG["TILES"] = []
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Tests see a change at once; the tests of stale answers and render limits set these.
+    KEPT_ANSWER_MAX_STALE = 0
+    REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["renders"] = "100000/min"
 
 if ENVIRONMENT == "production":
     if not SECRET_KEY:

@@ -1,0 +1,207 @@
+"""Kept answers under load and attack: no query string or method makes a page render
+again, one build of a shared answer however many ask, the last complete answer while a
+worker builds the new one, a bounded memory, and a limit on renders per client."""
+
+import threading
+import time
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from rest_framework.throttling import SimpleRateThrottle
+
+from api_core import kept_answers
+from api_core.kept_answers import ANSWERS_CACHE, SHARED_ANSWERS_CACHE, MemoryCache
+from partnerships.models import Partnership
+
+pytestmark = pytest.mark.django_db
+
+
+def rendering_queries(client, url, method="get"):
+    """The queries a request ran besides reading the data version: none if it rendered
+    nothing."""
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(url)
+    return response, [q["sql"] for q in queries if "geodata_dataversion" not in q["sql"]]
+
+
+@pytest.fixture
+def nothing_shared():
+    caches[SHARED_ANSWERS_CACHE].clear()
+    yield
+    caches[SHARED_ANSWERS_CACHE].clear()
+
+
+@pytest.mark.parametrize(
+    "path", ["/areas/E08000019/", "/data/", "/data/schools.csv", "/partnerships/learn-sheffield/"]
+)
+def test_a_query_string_the_page_does_not_read_renders_nothing(client, partnerships, path):
+    first = client.get(path)
+    assert first.status_code == 200
+    for junk in ["?x=1", "?x=2&y=3", "?utm_source=mail"]:
+        again, rendering = rendering_queries(client, path + junk)
+        assert again.status_code == 200
+        assert again["ETag"] == first["ETag"], junk
+        assert rendering == [], junk
+
+
+@pytest.mark.parametrize("path", ["/areas/E08000019/", "/data/", "/", "/data/schools.csv"])
+@pytest.mark.parametrize("method", ["post", "put", "delete", "options", "trace"])
+def test_no_other_method_makes_a_kept_answer_render(client, partnerships, path, method):
+    response, rendering = rendering_queries(client, path, method)
+    if method == "options" and path.endswith(".csv"):
+        assert response.status_code == 200  # DRF's own description of the download
+    else:
+        assert response.status_code == 405
+        allowed = set(response["Allow"].replace(" ", "").split(","))
+        assert allowed - {"OPTIONS"} == {"GET", "HEAD"}
+    assert rendering == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_build_of_a_shared_answer_however_many_ask(boundaries, nothing_shared, monkeypatch):
+    """Eight visitors at once, each on its own connection as web workers are: one builds
+    (slowly), the others wait for its answer."""
+    real, builds = kept_answers.built, []
+
+    def slow(render, state):
+        builds.append(state)
+        time.sleep(0.5)
+        return real(render, state)
+
+    monkeypatch.setattr(kept_answers, "built", slow)
+    answers = []
+
+    def visit():
+        answers.append(Client().get("/data/", HTTP_ACCEPT_ENCODING="gzip"))
+        connection.close()
+
+    visitors = [threading.Thread(target=visit) for _ in range(8)]
+    for visitor in visitors:
+        visitor.start()
+    for visitor in visitors:
+        visitor.join()
+    assert len(builds) == 1
+    assert [a.status_code for a in answers] == [200] * 8
+    assert len({a["ETag"] for a in answers}) == 1
+    assert len({a.content for a in answers}) == 1
+
+
+@pytest.fixture
+def stale_for_a_minute(settings, nothing_shared):
+    settings.KEPT_ANSWER_MAX_STALE = 60
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """Rebuilds asked of the worker."""
+    from api_core.tasks import rebuild_kept_answers
+
+    asked = []
+    monkeypatch.setattr(rebuild_kept_answers, "apply_async", lambda **kw: asked.append(kw))
+    return asked
+
+
+def test_after_a_change_the_last_complete_answer_is_given_while_a_worker_builds(
+    client, partnerships, stale_for_a_minute, queued
+):
+    url = "/data/partnerships.csv"
+    before = client.get(url)
+    assert before.status_code == 200 and "Renamed Z9" not in before.content.decode()
+    Partnership.objects.filter(slug="learn-sheffield").update(name="Renamed Z9")
+
+    for _ in range(3):  # every visitor meanwhile: the last complete answer, at once
+        stale, rendering = rendering_queries(client, url)
+        assert stale.content == before.content
+        assert stale["ETag"] == before["ETag"]  # the ETag of the version it belongs to
+        assert int(stale["Age"]) >= 0
+        assert "no-cache" in stale["Cache-Control"]
+        assert rendering == []
+    assert len(queued) == 1  # the rebuild is asked for once per data version
+
+    assert kept_answers.rebuild_shared() >= 1  # what the worker does
+    fresh = client.get(url)
+    assert fresh["ETag"] != before["ETag"]
+    assert "Renamed Z9" in fresh.content.decode()
+    assert not fresh.has_header("Age")
+
+
+def test_past_the_staleness_limit_a_request_builds_the_answer_itself(
+    client, partnerships, stale_for_a_minute, queued, settings
+):
+    url = "/data/partnerships.csv"
+    client.get(url)
+    Partnership.objects.filter(slug="learn-sheffield").update(name="Renamed Z9")
+    settings.KEPT_ANSWER_MAX_STALE = 0  # as when the version moved more than that ago
+    fresh = client.get(url)
+    assert "Renamed Z9" in fresh.content.decode()
+    assert not fresh.has_header("Age")
+
+
+def test_a_failed_build_leaves_the_last_good_answer(
+    client, partnerships, stale_for_a_minute, queued, monkeypatch, caplog
+):
+    url = "/data/partnerships.csv"
+    before = client.get(url)
+    Partnership.objects.filter(slug="learn-sheffield").update(name="Renamed Z9")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full Z9")
+
+    monkeypatch.setattr("partnerships.downloads.csv_response", broken)
+    assert kept_answers.rebuild_shared() == 0
+    assert "disk full Z9" in caplog.text
+    still = client.get(url)
+    assert still.status_code == 200 and still.content == before.content
+
+
+def test_the_worker_builds_what_a_request_would(client, partnerships, nothing_shared):
+    """The rebuild asks for each shared address as a visitor would: same body, same ETag."""
+    urls = ["/", "/data/", "/data/partnerships.csv"]
+    by_visitor = {url: client.get(url, HTTP_ACCEPT_ENCODING="gzip") for url in urls}
+    Partnership.objects.filter(slug="learn-sheffield").update(name="Renamed Z9")
+    caches[ANSWERS_CACHE].clear()
+    assert kept_answers.rebuild_shared() >= len(urls)
+    for url, before in by_visitor.items():
+        after = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+        assert after["ETag"] != before["ETag"], url
+        caches[ANSWERS_CACHE].clear()
+        caches[SHARED_ANSWERS_CACHE].clear()
+        again = client.get(url, HTTP_ACCEPT_ENCODING="gzip")  # rendered by the request
+        assert again["ETag"] == after["ETag"], url
+        assert again.content == after.content, url
+
+
+def test_a_client_that_makes_too_many_pages_render_waits(client, partnerships, monkeypatch):
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "renders", "3/min")
+    caches["throttle"].clear()
+    areas = ["E08000019", "E09000007", "E08000025", "E06000023"]
+    answers = [client.get(f"/areas/{code}/") for code in areas]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert 0 < int(answers[-1]["Retry-After"]) <= 60
+    assert "try again" in answers[-1].content.decode()
+    assert client.get(f"/areas/{areas[0]}/").status_code == 200  # kept: no render
+    other = Client(REMOTE_ADDR="192.0.2.7")
+    assert other.get(f"/areas/{areas[-1]}/").status_code == 200  # another client
+    caches["throttle"].clear()
+
+
+def test_the_memory_of_kept_answers_is_bounded_in_bytes_and_entries():
+    cache = MemoryCache("bounded-test", {"OPTIONS": {"MAX_BYTES": 10_000, "MAX_ENTRIES": 20}})
+    cache.clear()
+    for n in range(50):
+        cache.set(f"k{n}", b"x" * 1000)
+    held = [n for n in range(50) if cache.get(f"k{n}") is not None]
+    assert 0 < len(held) <= 10
+    assert held == list(range(50 - len(held), 50))  # the most recent stay
+    cache.set("huge", b"x" * 20_000)
+    assert cache.get("huge") is None  # larger than the whole budget: not kept
+    for n in range(100):
+        cache.set(f"small{n}", n)
+    assert sum(cache.get(f"small{n}") is not None for n in range(100)) <= 20
+    cache.set("brief", 1, timeout=0.01)
+    time.sleep(0.05)
+    assert cache.get("brief") is None
+    cache.clear()
