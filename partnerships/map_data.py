@@ -1,8 +1,10 @@
 """What the map page embeds: the partnerships it filters and shades (through the API's
-serializer; regional bodies flagged `regional`), the filters' choices (from the model),
-coverage per area and what we know of each area (its research status)."""
+serializer; regional bodies flagged `regional`), the filters (the API's, with their choices
+from the model), coverage per area and what we know of each area (its research status).
+And the map's address: its filters under the API's parameter names."""
 
 from django.db.models import Prefetch
+from django.http import QueryDict
 
 from geodata.models import ImportRun, LocalAuthority, Region
 from partnerships.api.serializers import MapPartnershipSerializer
@@ -25,6 +27,31 @@ def filter_choices():
     }
 
 
+def filter_keys():
+    """{parameter: the key under which each embedded partnership holds the field filtered}:
+    the map's script filters by the API's parameters without a list of its own."""
+    keys = {field.source: name for name, field in MapPartnershipSerializer().fields.items()}
+    return {parameter: keys[field] for parameter, field in FILTERABLE_FIELDS.items()}
+
+
+# The map's parameters that once had names of their own: their links still open the map.
+RENAMED_PARAMETERS = {"role": "la_role", "legal": "legal_form"}
+
+
+def renamed_query(query):
+    """The map's query string under today's names (values of a filter joined by commas, as
+    the API takes them), or None if `query` (a QueryDict) uses none of the old names."""
+    if not any(old in query for old in RENAMED_PARAMETERS):
+        return None
+    renamed = QueryDict(mutable=True)
+    for name, values in query.lists():
+        name = RENAMED_PARAMETERS.get(name, name)
+        if name in FILTERABLE_FIELDS:
+            values = [",".join(filter(None, [*renamed.getlist(name), *values]))]
+        renamed.setlist(name, values)
+    return renamed.urlencode(safe=",")
+
+
 def map_data(register=None):
     """Everything the map filters and shades, embedded in the page: one request fewer.
     `register`: the register's state, when the caller has read it already."""
@@ -34,6 +61,7 @@ def map_data(register=None):
             published_with_area_codes().defer("display_footprint"), many=True
         ).data,
         "choices": filter_choices(),
+        "filters": filter_keys(),
         "regions": list(Region.objects.values("code", "name")),
         "coverage": coverage_by_authority() if register["loaded"] else None,
         "research": research_by_authority(),

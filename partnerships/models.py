@@ -339,7 +339,8 @@ DOWNLOADABLE_FIELDS = [
     for name in PUBLIC_FIELDS
     if name not in {"summary", "la_role_note", "declared_member_count_note", "unverified_notes"}
 ]
-# Fields people filter by, under their public parameter names (API and map alike).
+# Fields people filter by, under their public parameter names: the API's filters, and the
+# map's, which its page embeds (partnerships.map_data) and its address carries.
 FILTERABLE_FIELDS = {
     "la_role": "la_role",
     "focus": "focus_areas",

@@ -20,7 +20,7 @@ from geodata.trusts import current_trust_uid
 from partnerships.api.serializers import AreaPartnershipSerializer
 from partnerships.changelog import public_changes
 from partnerships.coverage import coverage_of
-from partnerships.map_data import map_data, published_with_area_codes
+from partnerships.map_data import map_data, published_with_area_codes, renamed_query
 from partnerships.models import LAResearch, Membership, Partnership, Suggestion
 from partnerships.page_cache import (
     rendered_once_for_every_process,
@@ -40,6 +40,9 @@ from partnerships.suggestions import (
 
 @rendered_once_for_every_process
 def map_page(request):
+    renamed = renamed_query(request.GET)
+    if renamed is not None:
+        return redirect(f"{request.path}?{renamed}", permanent=True)
     register = ImportRun.objects.register_state()
     return render(
         request,

@@ -4,6 +4,8 @@ import re
 
 from django.core.management import call_command
 
+HASHED = re.compile(r"\.[0-9a-f]{12}\.js$")
+
 
 def test_module_imports_point_at_hashed_files(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path
@@ -12,8 +14,16 @@ def test_module_imports_point_at_hashed_files(settings, tmp_path):
         "staticfiles": {"BACKEND": "partnerships_map.storage.StaticFilesStorage"},
     }
     call_command("collectstatic", interactive=False, verbosity=0)
-    (main,) = [p for p in (tmp_path / "js" / "map").glob("main.*.js") if p.suffix == ".js"]
-    imports = re.findall(r'from "([^"]+)"', main.read_text())
-    assert imports and all(re.search(r"\.[0-9a-f]{12}\.js$", name) for name in imports), imports
-    for name in imports:
-        assert (main.parent / name).resolve().exists(), name
+    modules = [p for p in (tmp_path / "js").rglob("*.js") if HASHED.search(p.name)]
+    imports = {module: re.findall(r'from "([^"]+)"', module.read_text()) for module in modules}
+    (main,) = [
+        module
+        for module in modules
+        if module.parent.name == "map" and module.name.startswith("main.")
+    ]
+    (render,) = [module for module in modules if module.name.startswith("render.")]
+    assert imports[main] and imports[render]  # the modules that import most of the others
+    for module, names in imports.items():
+        for name in names:
+            assert HASHED.search(name), (module.name, name)
+            assert (module.parent / name).resolve().exists(), (module.name, name)

@@ -100,6 +100,29 @@ def test_selection_and_filters_live_in_the_url_and_the_back_button(map_page, liv
     fresh.close()
 
 
+def test_filters_speak_the_apis_parameters_and_old_links_still_apply(
+    page, live_server, partnerships
+):
+    """The map's address names its filters as the API does, so the query it shows asks the
+    API for the same partnerships; a link made before the names changed opens with its
+    filters applied."""
+    open_map(page, live_server.url + "/?role=schools_and_la&role=schools_led&legal=school_company")
+    query = urlparse(page.url).query
+    assert query == "la_role=schools_and_la,schools_led&legal_form=school_company"
+    expect(page.get_by_label("Schools and LA together")).to_be_checked()
+    expect(page.get_by_label("Legal form")).to_have_value("school_company")
+    expect(page.locator("#results-count")).to_have_text("1 of 2 partnerships match.")
+    expect(page.locator("#results")).to_contain_text("Learn Sheffield")
+    api = page.request.get(f"{live_server.url}/api/v1/partnerships/?{query}").json()
+    assert [p["slug"] for p in api["results"]] == ["learn-sheffield"]
+
+    page.get_by_label("Legal form").select_option("")
+    expect(page.locator("#results-count")).to_have_text("2 of 2 partnerships match.")
+    page.get_by_label("Schools and LA together").uncheck()
+    expect(page.locator("#results-count")).to_have_text("0 of 2 partnerships match.")
+    assert urlparse(page.url).query == "la_role=schools_led"
+
+
 def test_table_view_offers_the_same_without_a_pointer(map_page):
     map_page.get_by_role("button", name="Table").click()
     table = map_page.locator("#partnership-table")

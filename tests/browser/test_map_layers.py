@@ -132,3 +132,52 @@ def test_kind_and_reach_filters_narrow_the_list(page, live_server, curated):
     expect(page.locator("#results li")).to_have_count(total)
     expect(page.get_by_label("Kind of body")).to_have_value("")
     expect(page.get_by_label("Schools reached")).to_have_value("")
+
+
+def test_coverage_shading_and_its_key_read_the_same_buckets(
+    page, live_server, partnerships, register
+):
+    """Each area takes the colour the key gives its share, a share on a bound included:
+    20% exactly is "20–40%", not "Under 20%"."""
+    open_map(page, live_server.url + "/?shade=coverage")
+    shading = "import('/static/js/map/shading.js')"
+    buckets = page.evaluate(
+        f"""async (shares) => {{
+            const {{ coverageBucket }} = await {shading};
+            return shares.map((share) => coverageBucket(share).label);
+        }}""",
+        [0, 0.1999, 0.2, 0.4, 0.6, 0.8, 1],
+    )
+    assert buckets == [
+        "Under 20% of open state-funded schools in a partnership",
+        "Under 20% of open state-funded schools in a partnership",
+        "20–40%",
+        "40–60%",
+        "60–80%",
+        "80% or more",
+        "80% or more",
+    ]
+    expected = page.evaluate(
+        f"""async () => {{
+            const {{ coverageBucket }} = await {shading};
+            const coverage = JSON.parse(document.getElementById("map-data").textContent).coverage;
+            return Object.entries(coverage).map(([code, c]) => [code, coverageBucket(c.share)]);
+        }}"""
+    )
+    assert expected
+    swatches = page.locator("#legend .swatch")
+    expect(swatches).to_have_count(5)
+    key = dict(zip(page.locator("#legend li").all_inner_texts(), range(5), strict=False))
+    for code, bucket in expected:
+        expect(path(page, code)).to_have_attribute("fill", bucket["colour"])
+        expect(swatches.nth(key[bucket["label"]])).to_have_attribute(
+            "style", f"background:{bucket['colour']}"
+        )
+
+
+def test_coverage_shading_says_when_the_register_is_not_loaded(page, live_server, partnerships):
+    open_map(page, live_server.url + "/?shade=coverage")
+    expect(page.locator("#legend")).to_have_text(
+        "Coverage needs the school register, which is not loaded yet."
+    )
+    expect(path(page, SHEFFIELD)).to_have_attribute("fill", "#ffffff")

@@ -4,7 +4,7 @@ import pytest
 
 from geodata.models import LocalAuthority, School, Trust
 from partnerships.coverage import coverage_by_authority
-from partnerships.models import Membership, Partnership
+from partnerships.models import FILTERABLE_FIELDS, Membership, Partnership
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,37 @@ def test_map_page_query_count_does_not_grow_with_partnerships(
         client.get("/")
     with django_assert_max_num_queries(1):  # unchanged data: the page as rendered before
         assert client.get("/").status_code == 200
+
+
+def test_the_map_filters_by_the_apis_parameters(client, partnerships):
+    """The page names the API's filters and where each partnership holds its value, so the
+    map's script needs no list of its own; the form's fields carry the same names."""
+    response = client.get("/")
+    data = map_data(response)
+    assert list(data["filters"]) == list(FILTERABLE_FIELDS) == list(data["choices"])
+    sheffield = next(p for p in data["partnerships"] if p["slug"] == "learn-sheffield")
+    in_the_api = client.get("/api/v1/partnerships/learn-sheffield/").json()
+    for parameter, key in data["filters"].items():
+        assert sheffield[key] == in_the_api[FILTERABLE_FIELDS[parameter]], parameter
+    html = response.content.decode()
+    for parameter in FILTERABLE_FIELDS:
+        assert f'name="{parameter}"' in html, parameter
+    assert 'name="role"' not in html and 'name="legal"' not in html
+
+
+def test_old_map_addresses_redirect_to_the_apis_parameter_names(client, partnerships):
+    response = client.get(
+        "/?area=E12000003&role=schools_led&role=schools_and_la&legal=charity&la=E08000019"
+    )
+    assert response.status_code == 301
+    assert response["Location"] == (
+        "/?area=E12000003&la_role=schools_led,schools_and_la&legal_form=charity&la=E08000019"
+    )
+    assert client.get(response["Location"]).status_code == 200
+    # A link that mixes both names keeps every value once renamed.
+    mixed = client.get("/?la_role=mixed&role=schools_led&shade=role")
+    assert mixed.status_code == 301
+    assert mixed["Location"] == "/?la_role=mixed,schools_led&shade=role"
 
 
 def test_partnership_page_shows_everything_known_and_its_sources(client, partnerships):

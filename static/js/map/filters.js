@@ -1,20 +1,20 @@
 /* Which partnerships the filters let through, and the filter form kept in step with the state. */
 
-export function matches(partnership, filter, regionOf) {
-  if (filter.area) {
-    const inArea = filter.area.startsWith("E12")
-      ? partnership.las.some((code) => regionOf(code) === filter.area)
-      : partnership.las.includes(filter.area);
+/* `filters`: {parameter: the key of its field in each partnership}, from the page. Each
+   filter matches when the partnership has any of its values, as the API's filters do. */
+function matches(partnership, state, filters, regionOf) {
+  if (state.area) {
+    const inArea = state.area.startsWith("E12")
+      ? partnership.las.some((code) => regionOf(code) === state.area)
+      : partnership.las.includes(state.area);
     if (!inArea) return false;
   }
-  if (filter.role.length && !filter.role.includes(partnership.la_role)) return false;
-  if (filter.focus && !partnership.focus.includes(filter.focus)) return false;
-  if (filter.phase && !partnership.phases.includes(filter.phase)) return false;
-  if (filter.scope && partnership.scope !== filter.scope) return false;
-  if (filter.reach && partnership.reach !== filter.reach) return false;
-  if (filter.kind && partnership.kind !== filter.kind) return false;
-  if (filter.legal && partnership.legal_form !== filter.legal) return false;
-  if (filter.status && partnership.status !== filter.status) return false;
+  for (const [name, key] of Object.entries(filters)) {
+    const wanted = state[name];
+    if (!wanted.length) continue;
+    const value = partnership[key];
+    if (!wanted.some((one) => (Array.isArray(value) ? value.includes(one) : value === one))) return false;
+  }
   return true;
 }
 
@@ -34,28 +34,36 @@ function regionOf(app, code) {
 }
 
 export function filtered(app) {
-  return app.data.partnerships.filter((p) => matches(p, app.store.state, (code) => regionOf(app, code)));
+  const { state } = app.store;
+  return app.data.partnerships.filter((p) => matches(p, state, app.data.filters, (code) => regionOf(app, code)));
 }
 
-/* The filters chosen from a drop-down list, by their names in the form and the URL. */
-const SELECTS = ["focus", "phase", "scope", "reach", "kind", "legal", "status"];
+/* The form's fields for the filters are named as the filters are: a drop-down list gives one
+   value or none, a group of check boxes any number. */
+function writeField(form, name, values) {
+  for (const control of form.querySelectorAll(`[name="${name}"]`)) {
+    if (control.type === "checkbox") control.checked = values.includes(control.value);
+    else control.value = values[0] || "";
+  }
+}
 
 export function bindFilters(app, form, areaSelect) {
+  const names = Object.keys(app.data.filters);
+
   function writeForm() {
     const state = app.store.state;
     areaSelect.value = state.area;
-    for (const box of form.querySelectorAll('input[name="role"]')) box.checked = state.role.includes(box.value);
-    for (const name of SELECTS) form.elements[name].value = state[name];
+    for (const name of names) writeField(form, name, state[name]);
     for (const radio of form.querySelectorAll('input[name="shade"]')) radio.checked = radio.value === state.shade;
     form.elements.regional.checked = state.regional;
   }
 
   function readForm() {
+    const fields = new FormData(form);
     return {
       area: areaSelect.value,
-      role: Array.from(form.querySelectorAll('input[name="role"]:checked')).map((box) => box.value),
-      ...Object.fromEntries(SELECTS.map((name) => [name, form.elements[name].value])),
-      shade: form.querySelector('input[name="shade"]:checked').value,
+      ...Object.fromEntries(names.map((name) => [name, fields.getAll(name).filter(Boolean)])),
+      shade: fields.get("shade"),
       regional: form.elements.regional.checked,
     };
   }
@@ -82,8 +90,8 @@ export function bindFilters(app, form, areaSelect) {
     const state = app.store.state;
     // An LA chosen in the Area filter was selected with it: clearing the filter clears both.
     const la = state.la && state.la === state.area ? "" : state.la;
-    const cleared = Object.fromEntries(SELECTS.map((name) => [name, ""]));
-    app.store.update(Object.assign(cleared, { area: "", la: la, role: [] }));
+    const cleared = Object.fromEntries(names.map((name) => [name, []]));
+    app.store.update(Object.assign(cleared, { area: "", la: la }));
   });
   app.store.subscribe(writeForm);
 

@@ -26,7 +26,7 @@ const app = {
   areaByCode: new Map(),
   layersByCode: new Map(),
   areaLayer: null,
-  store: createStore(),
+  store: createStore(Object.keys(data.filters)),
   map: baseMap(mapElement, readJson("map-config"), { minZoom: 5, maxZoom: 16 }),
   selectPartnership(slug) {
     app.store.update({ p: slug, la: "", like: false }, { zoom: true });

@@ -1,20 +1,15 @@
-/* The map's state lives in the URL: shareable, and the back button works. */
+/* The map's state lives in the URL: shareable, and the back button works. The filters are
+   the API's, under its parameter names (the page names them), each a list of values any of
+   which matches, written with commas as the API takes them: ?la_role=schools_led,mixed. */
 
-const LIST_KEYS = ["area", "focus", "phase", "scope", "reach", "kind", "legal", "status"];
 export const SHADES = ["count", "role", "coverage", "research"];
 
-export function readState(search) {
+export function readState(search, filterNames) {
   const params = new URLSearchParams(search);
+  const values = (name) => params.getAll(name).flatMap((value) => value.split(",")).filter(Boolean);
   return {
     area: params.get("area") || "",
-    role: params.getAll("role"),
-    focus: params.get("focus") || "",
-    phase: params.get("phase") || "",
-    scope: params.get("scope") || "",
-    reach: params.get("reach") || "",
-    kind: params.get("kind") || "",
-    legal: params.get("legal") || "",
-    status: params.get("status") || "",
+    ...Object.fromEntries(filterNames.map((name) => [name, values(name)])),
     shade: SHADES.includes(params.get("shade")) ? params.get("shade") : "count",
     regional: params.get("regional") === "1",
     view: params.get("view") || "map",
@@ -24,40 +19,41 @@ export function readState(search) {
   };
 }
 
-export function stateToQuery(state, pathname) {
+export function stateToQuery(state, pathname, filterNames) {
   const params = new URLSearchParams();
-  for (const key of LIST_KEYS) {
-    if (state[key]) params.set(key, state[key]);
+  if (state.area) params.set("area", state.area);
+  for (const name of filterNames) {
+    if (state[name].length) params.set(name, state[name].join(","));
   }
-  for (const role of state.role) params.append("role", role);
   if (state.shade !== "count") params.set("shade", state.shade);
   if (state.regional) params.set("regional", "1");
   if (state.view !== "map") params.set("view", state.view);
   if (state.p) params.set("p", state.p);
   if (state.la) params.set("la", state.la);
   if (state.la && state.like) params.set("like", "1");
-  const query = params.toString();
+  // Only the filters' lists hold commas (codes and slugs have none): keep them readable.
+  const query = params.toString().replaceAll("%2C", ",");
   return query ? `?${query}` : pathname;
 }
 
 /* One place that changes the state: it records the URL and tells the listeners. */
-export function createStore() {
+export function createStore(filterNames) {
   const listeners = [];
   const store = {
-    state: readState(window.location.search),
+    state: readState(window.location.search, filterNames),
     subscribe(listener) {
       listeners.push(listener);
     },
     update(changes, options) {
       store.state = Object.assign({}, store.state, changes);
-      const url = stateToQuery(store.state, window.location.pathname);
+      const url = stateToQuery(store.state, window.location.pathname, filterNames);
       if (options && options.replace) window.history.replaceState(store.state, "", url);
       else window.history.pushState(store.state, "", url);
       for (const listener of listeners) listener(options || {});
     },
   };
   window.addEventListener("popstate", function () {
-    store.state = readState(window.location.search);
+    store.state = readState(window.location.search, filterNames);
     for (const listener of listeners) listener({ zoom: true, fromHistory: true });
   });
   return store;
