@@ -38,11 +38,17 @@ from partnerships.suggestions import (
 )
 
 
-@rendered_once_for_every_process
 def map_page(request):
+    """The map; its filters are read from the address by its script. An address in the
+    map's old filter names is sent to today's (before the kept page, which reads none)."""
     renamed = renamed_query(request.GET)
     if renamed is not None:
         return redirect(f"{request.path}?{renamed}", permanent=True)
+    return map_page_as_kept(request)
+
+
+@rendered_once_for_every_process
+def map_page_as_kept(request):
     register = ImportRun.objects.register_state()
     return render(
         request,
