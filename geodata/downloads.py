@@ -2,12 +2,11 @@
 register's licence (DfE Get Information About Schools, Open Government Licence v3.0).
 Built once per data version and throttled like the API, as every download is."""
 
-import csv
-import io
 import json
 
 from django.http import HttpResponse
 
+from api_core.downloads import attachment, csv_response
 from api_core.views import kept_download
 from geodata.models import School
 
@@ -75,14 +74,10 @@ def attach(response, filename):
 
 @kept_download
 def schools_csv(request):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([*SCHOOL_COLUMNS, "licence", "attribution"])
-    licence = [REGISTER_LICENCE["licence"], REGISTER_LICENCE["attribution"]]
-    for school in open_schools():
-        writer.writerow([*school_values(school), *licence])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    return attach(response, "schools.csv")
+    rows = (school_values(school) for school in open_schools())
+    return csv_response(
+        "schools.csv", SCHOOL_COLUMNS, rows, REGISTER_LICENCE, REGISTER_LICENCE_LINK
+    )
 
 
 @kept_download
@@ -100,4 +95,4 @@ def schools_geojson(request):
         features.append({"type": "Feature", "geometry": geometry, "properties": values})
     body = {"type": "FeatureCollection", **REGISTER_LICENCE, "features": features}
     response = HttpResponse(json.dumps(body), content_type="application/geo+json")
-    return attach(response, "schools.geojson")
+    return attachment(response, "schools.geojson", REGISTER_LICENCE_LINK)

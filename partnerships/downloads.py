@@ -1,12 +1,10 @@
 """Bulk open-data downloads, each carrying its licence and attribution."""
 
-import csv
-import io
-
 from django.db.models import Count, Q
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from rest_framework import serializers
 
+from api_core import downloads
 from api_core.views import kept_download
 from geodata.api.serializers import LocalAuthorityFeatureSerializer
 from geodata.models import LocalAuthority
@@ -52,18 +50,6 @@ def joined(values):
     return ";".join(str(value) for value in values)
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value):
-    """A cell value that spreadsheet programs show as text, never run as a formula
-    (OWASP's CSV-injection advice: prefix a quote to text starting with = + - @ tab CR).
-    Numbers are left alone, so a negative number stays a number."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def csv_cell(value):
     """A serialized value as one CSV cell: lists joined, nothing as empty."""
     if isinstance(value, list):
@@ -72,16 +58,8 @@ def csv_cell(value):
 
 
 def csv_response(filename, header, rows, licence):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([*header, "licence", "attribution"])
-    for row in rows:
-        cells = [*row, LICENCE[licence]["licence"], LICENCE[licence]["attribution"]]
-        writer.writerow([spreadsheet_safe(cell) for cell in cells])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Link"] = f'<{LICENCE_LINKS[licence]}>; rel="license"'
-    return response
+    """A CSV file under one of the licences above."""
+    return downloads.csv_response(filename, header, rows, LICENCE[licence], LICENCE_LINKS[licence])
 
 
 @kept_download
@@ -131,9 +109,7 @@ def geojson_response(filename, features, licence):
         {"type": "FeatureCollection", **LICENCE[licence], "features": features},
         content_type="application/geo+json",
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Link"] = f'<{LICENCE_LINKS[licence]}>; rel="license"'
-    return response
+    return downloads.attachment(response, filename, LICENCE_LINKS[licence])
 
 
 @kept_download

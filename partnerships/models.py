@@ -27,6 +27,12 @@ class ChoiceArrayField(ArrayField):
         }
         return forms.TypedMultipleChoiceField(**{**defaults, **kwargs})
 
+    def deconstruct(self):
+        """Only the form differs, so migrations hold a plain ArrayField and need nothing
+        from this module (tests/test_migrations.py)."""
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.contrib.postgres.fields.ArrayField", args, kwargs
+
 
 class FocusArea(models.TextChoices):
     SCHOOL_IMPROVEMENT = "school_improvement", "School improvement"

@@ -55,7 +55,7 @@ except ValueError as error:
 
 if "DATABASE_URL" not in os.environ:
     raise ImproperlyConfigured(
-        "DATABASE_URL is not set. `make run` and `make test` set it for the embedded "
+        "DATABASE_URL is not set. `scripts/run` and `scripts/test` set it for the embedded "
         "database; to run manage.py yourself, first `. .local/env`."
     )
 DATABASES = {

@@ -92,7 +92,7 @@ def moderator(django_user_model):
 def register(boundaries):
     """The sample GIAS extract, imported."""
     run = import_gias_file(SAMPLE)
-    assert run.status == "succeeded"
+    assert run.status == "succeeded", run.message
     return run
 
 

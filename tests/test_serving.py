@@ -5,7 +5,6 @@ holds a bounded number of database connections."""
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -17,16 +16,12 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.ports import free_port
+
 pytestmark = pytest.mark.django_db(transaction=True)
 WORKERS = 3
 CLIENTS = 64
 SERVER_APP_NAME = "burst-test-server"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(url, headers=None):

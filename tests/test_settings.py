@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 
@@ -32,6 +33,21 @@ def test_production_is_not_in_debug_mode_by_default():
 def test_an_unknown_environment_is_refused():
     result = import_settings(DJANGO_ENV="staging")
     assert "DJANGO_ENV must be development, test or production" in result.stderr
+
+
+def test_without_a_database_url_it_names_the_scripts_that_set_one():
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import partnerships_map.settings"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+    assert "DATABASE_URL is not set" in result.stderr
+    named = re.findall(r"`(scripts/\w+)`", result.stderr)
+    assert named == ["scripts/run", "scripts/test"]
+    assert all((settings.BASE_DIR / script).is_file() for script in named)
 
 
 def test_tests_run_without_basemap_tiles():

@@ -7,8 +7,6 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-import partnerships.models
-
 
 class Migration(migrations.Migration):
     initial = True
@@ -115,7 +113,7 @@ class Migration(migrations.Migration):
                 ("legal_form_detail", models.CharField(blank=True, max_length=300)),
                 (
                     "funding_models",
-                    partnerships.models.ChoiceArrayField(
+                    django.contrib.postgres.fields.ArrayField(
                         base_field=models.CharField(
                             choices=[
                                 ("subscriptions", "Member subscriptions"),
@@ -133,7 +131,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "governance",
-                    partnerships.models.ChoiceArrayField(
+                    django.contrib.postgres.fields.ArrayField(
                         base_field=models.CharField(
                             choices=[
                                 ("executive_officer", "Executive officer"),
@@ -150,7 +148,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "focus_areas",
-                    partnerships.models.ChoiceArrayField(
+                    django.contrib.postgres.fields.ArrayField(
                         base_field=models.CharField(
                             choices=[
                                 ("school_improvement", "School improvement"),
@@ -177,7 +175,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "phases",
-                    partnerships.models.ChoiceArrayField(
+                    django.contrib.postgres.fields.ArrayField(
                         base_field=models.CharField(
                             choices=[
                                 ("early_years", "Early years"),
@@ -365,7 +363,7 @@ class Migration(migrations.Migration):
                 ("legal_form_detail", models.CharField(blank=True, max_length=300)),
                 (
                     "funding_models",
-                    partnerships.models.ChoiceArrayField(
+                    django.contrib.postgres.fields.ArrayField(
                         base_field=models.CharField(
                             choices=[
                                 ("subscriptions", "Member subscriptions"),
@@ -383,7 +381,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "governance",
-                    partnerships.models.ChoiceArrayField(
+                    django.contrib.postgres.fields.ArrayField(
                         base_field=models.CharField(
                             choices=[
                                 ("executive_officer", "Executive officer"),
@@ -400,7 +398,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "focus_areas",
-                    partnerships.models.ChoiceArrayField(
+                    django.contrib.postgres.fields.ArrayField(
                         base_field=models.CharField(
                             choices=[
                                 ("school_improvement", "School improvement"),
@@ -427,7 +425,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "phases",
-                    partnerships.models.ChoiceArrayField(
+                    django.contrib.postgres.fields.ArrayField(
                         base_field=models.CharField(
                             choices=[
                                 ("early_years", "Early years"),

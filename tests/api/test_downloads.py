@@ -89,6 +89,25 @@ def test_csv_cells_that_look_like_formulas_are_written_as_text(client, curated, 
     assert any(r["name"] == "'" + payload and r["role"] == "'" + payload for r in members)
 
 
+@pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])
+def test_register_names_that_look_like_formulas_are_written_as_text(client, register, prefix):
+    """School, trust and town names come from GIAS, not from us."""
+    from geodata.models import School, Trust
+
+    school = School.objects.open().filter(trust__isnull=False).order_by("urn").first()
+    School.objects.filter(pk=school.pk).update(
+        name=prefix + 'HYPERLINK("http://x")', town=prefix + "SUM(A1)"
+    )
+    Trust.objects.filter(pk=school.trust_id).update(name=prefix + "1+1")
+    row = next(r for r in rows(client.get("/data/schools.csv")) if r["urn"] == str(school.urn))
+    assert (row["name"], row["trust_name"], row["town"]) == (
+        "'" + prefix + 'HYPERLINK("http://x")',
+        "'" + prefix + "1+1",
+        "'" + prefix + "SUM(A1)",
+    )
+    assert float(row["longitude"]) < 0  # a number, negative west of Greenwich, left alone
+
+
 @pytest.mark.parametrize(
     "url",
     [

@@ -18,13 +18,7 @@ from geodata.models import (
 )
 from tests.factories import CENSUS_SAMPLE
 from tests.geodata.gias_files import SAMPLE
-
-
-def register_snapshot():
-    return (
-        list(School.objects.order_by("urn").values_list("urn", "content_hash", "updated_at")),
-        list(Trust.objects.order_by("uid").values_list("uid", "name", "updated_at")),
-    )
+from tests.geodata.snapshots import register_snapshot
 
 
 def sample_rows():

@@ -3,36 +3,20 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Max
 
 from geodata.importers.gias import import_gias_file
 from geodata.models import ImportRun, LocalAuthority, School, Trust
 from tests.geodata.gias_files import SAMPLE, edited_extract, read_sample, write_extract
+from tests.geodata.snapshots import register_snapshot
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def imported(boundaries):
-    run = import_gias_file(SAMPLE)
-    assert run.status == ImportRun.Status.SUCCEEDED, run.message
-    return run
-
-
-def register_snapshot():
-    return (
-        School.objects.count(),
-        School.objects.aggregate(changed=Max("updated_at"))["changed"],
-        Trust.objects.aggregate(changed=Max("updated_at"))["changed"],
-        sorted(School.objects.values_list("urn", "last_seen", "missing_since", "content_hash")),
-    )
-
-
-def test_the_real_format_imports_with_counts_and_rejections(imported):
-    assert (imported.rows_read, imported.created, imported.rejected) == (12, 10, 2)
-    assert imported.extract_date == datetime.date(2025, 11, 24)
-    assert imported.checksum and imported.finished_at
-    assert imported.errors == [
+def test_the_real_format_imports_with_counts_and_rejections(register):
+    assert (register.rows_read, register.created, register.rejected) == (12, 10, 2)
+    assert register.extract_date == datetime.date(2025, 11, 24)
+    assert register.checksum and register.finished_at
+    assert register.errors == [
         {
             "line": 7,
             "urn": "112236",
@@ -45,10 +29,10 @@ def test_the_real_format_imports_with_counts_and_rejections(imported):
             "error": "unknown LA code '663' (not an English LA with education duties)",
         },
     ]
-    assert "10 created" in imported.message and "2 rejected" in imported.message
+    assert "10 created" in register.message and "2 rejected" in register.message
 
 
-def test_school_fields_are_parsed_from_windows_1252_csv(imported):
+def test_school_fields_are_parsed_from_windows_1252_csv(register):
     ecole = School.objects.get(urn=100371)
     assert ecole.name == "Ecole Française de Londres Jacques Prévert"
     assert ecole.local_authority.name == "Hammersmith and Fulham"
@@ -67,19 +51,19 @@ def test_school_fields_are_parsed_from_windows_1252_csv(imported):
     assert closed.first_seen == closed.last_seen == datetime.date(2025, 11, 24)
 
 
-def test_british_national_grid_is_converted_to_points_inside_the_la(imported):
+def test_british_national_grid_is_converted_to_points_inside_the_la(register):
     for school in School.objects.exclude(location=None).select_related("local_authority"):
         assert school.local_authority.boundary.contains(school.location), school
     assert School.objects.get(urn=137358).location.y == pytest.approx(52.66, abs=0.1)
 
 
-def test_a_former_la_code_is_resolved_by_location(imported):
+def test_a_former_la_code_is_resolved_by_location(register):
     kendal = School.objects.get(urn=112091)
     assert kendal.register_la_code == "909"
     assert kendal.local_authority.name == "Westmorland and Furness"
 
 
-def test_trusts_and_their_footprint_come_from_the_schools(imported):
+def test_trusts_and_their_footprint_come_from_the_schools(register):
     trust = Trust.objects.get(uid=9001)
     assert trust.name == "Example Multi-Academy Trust 1"
     assert trust.trust_type == Trust.Type.MULTI_ACADEMY
@@ -88,7 +72,7 @@ def test_trusts_and_their_footprint_come_from_the_schools(imported):
     assert footprint == {"Greenwich": 1, "Wakefield": 1, "Bristol, City of": 1}
 
 
-def test_importing_the_same_file_again_writes_nothing(imported):
+def test_importing_the_same_file_again_writes_nothing(register):
     before = register_snapshot()
     again = import_gias_file(SAMPLE)
     assert again.status == ImportRun.Status.SUCCEEDED
@@ -96,7 +80,7 @@ def test_importing_the_same_file_again_writes_nothing(imported):
     assert register_snapshot() == before
 
 
-def test_a_newer_extract_updates_changed_rows_and_counts_closures(imported, tmp_path):
+def test_a_newer_extract_updates_changed_rows_and_counts_closures(register, tmp_path):
     def edit(rows):
         for row in rows:
             if row["URN"] == "137358":
@@ -115,7 +99,7 @@ def test_a_newer_extract_updates_changed_rows_and_counts_closures(imported, tmp_
     assert School.objects.get(urn=137358).first_seen == datetime.date(2025, 11, 24)
 
 
-def test_a_school_missing_from_an_extract_is_kept_and_recorded(imported, tmp_path):
+def test_a_school_missing_from_an_extract_is_kept_and_recorded(register, tmp_path):
     def without_rutland(rows):
         return [row for row in rows if row["URN"] != "137358"]
 
@@ -171,20 +155,20 @@ def refused(run, snapshot, fragment):
     assert ImportRun.objects.filter(pk=run.pk).exists()
 
 
-def test_an_html_page_is_refused(imported, tmp_path):
+def test_an_html_page_is_refused(register, tmp_path):
     before = register_snapshot()
     page = tmp_path / "edubasealldata20251125.csv"
     page.write_text("<!DOCTYPE html>\r\n<html><head><title>Get Information about Schools</title>")
     refused(import_gias_file(page), before, "HTML page, not a CSV")
 
 
-def test_missing_columns_are_refused(imported, tmp_path):
+def test_missing_columns_are_refused(register, tmp_path):
     before = register_snapshot()
     run = import_gias_file(edited_extract(tmp_path, drop_columns=("Easting", "Trusts (code)")))
     refused(run, before, "lacks required columns: Trusts (code), Easting")
 
 
-def test_a_truncated_file_is_refused(imported, tmp_path):
+def test_a_truncated_file_is_refused(register, tmp_path):
     before = register_snapshot()
     path = edited_extract(tmp_path, "edubasealldata20251125.csv")
     content = path.read_bytes()
@@ -192,14 +176,14 @@ def test_a_truncated_file_is_refused(imported, tmp_path):
     refused(import_gias_file(path), before, "truncated")
 
 
-def test_an_empty_file_is_refused(imported, tmp_path):
+def test_an_empty_file_is_refused(register, tmp_path):
     before = register_snapshot()
     path = tmp_path / "edubasealldata20251125.csv"
     path.write_bytes(b"")
     refused(import_gias_file(path), before, "the file is empty")
 
 
-def test_far_fewer_rows_than_last_time_is_refused_unless_forced(imported, tmp_path):
+def test_far_fewer_rows_than_last_time_is_refused_unless_forced(register, tmp_path):
     # 8 rows, 7 accepted (one is rejected), against the 10 accepted last time
     path = edited_extract(tmp_path, edit=lambda rows: rows[:8])
     before = register_snapshot()
@@ -209,7 +193,7 @@ def test_far_fewer_rows_than_last_time_is_refused_unless_forced(imported, tmp_pa
     assert forced.missing == 3  # the Welsh row dropped too was never stored
 
 
-def test_an_older_extract_than_the_one_held_is_refused(imported, tmp_path):
+def test_an_older_extract_than_the_one_held_is_refused(register, tmp_path):
     before = register_snapshot()
     path = edited_extract(tmp_path, "edubasealldata20251101.csv")
     refused(import_gias_file(path), before, "older than the one already imported")
@@ -228,7 +212,7 @@ def test_command_imports_and_reports(boundaries, capsys):
         call_command("import_gias", "/nonexistent/edubasealldata.csv")
 
 
-def test_command_exits_non_zero_when_refused(imported, tmp_path):
+def test_command_exits_non_zero_when_refused(register, tmp_path):
     page = tmp_path / "edubasealldata20251125.csv"
     page.write_text("<html><body>Error</body></html>")
     with pytest.raises(CommandError, match="Refused, nothing changed"):

@@ -10,21 +10,9 @@ from geodata.importers.gias import import_gias_file
 from geodata.models import ImportRun, School
 from geodata.signals import register_imported
 from tests.geodata.gias_files import SAMPLE, edited_extract, hostile_contents, write_bytes
+from tests.geodata.snapshots import register_snapshot
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def imported(boundaries):
-    run = import_gias_file(SAMPLE)
-    assert run.status == ImportRun.Status.SUCCEEDED, run.message
-    return run
-
-
-def snapshot():
-    return sorted(
-        School.objects.values_list("urn", "last_seen", "missing_since", "content_hash", "name")
-    )
 
 
 def in_scotland(rows):
@@ -34,38 +22,38 @@ def in_scotland(rows):
 
 
 @pytest.mark.parametrize("force", [False, True])
-def test_a_file_whose_rows_are_all_rejected_is_refused_even_forced(imported, tmp_path, force):
-    before = snapshot()
+def test_a_file_whose_rows_are_all_rejected_is_refused_even_forced(register, tmp_path, force):
+    before = register_snapshot()
     run = import_gias_file(edited_extract(tmp_path, edit=in_scotland), force=force)
     assert run.status == ImportRun.Status.REFUSED
     assert "none of the file's 12 rows could be imported" in run.message
     assert run.rejected == 12 and run.errors[0]["error"].endswith("fall outside England")
-    assert snapshot() == before
+    assert register_snapshot() == before
     assert not School.objects.filter(missing_since__isnull=False).exists()
 
 
-def test_more_than_a_fifth_of_rows_rejected_is_refused_unless_forced(imported, tmp_path):
+def test_more_than_a_fifth_of_rows_rejected_is_refused_unless_forced(register, tmp_path):
     def three_in_scotland(rows):
         in_scotland(rows[:3])
         return rows
 
     path = edited_extract(tmp_path, edit=three_in_scotland)
-    before = snapshot()
+    before = register_snapshot()
     run = import_gias_file(path)
     assert run.status == ImportRun.Status.REFUSED
     assert "5 of the file's 12 rows were rejected, more than 20%" in run.message
-    assert snapshot() == before
+    assert register_snapshot() == before
     assert import_gias_file(path, force=True).status == ImportRun.Status.SUCCEEDED
 
 
 @pytest.mark.parametrize("force", [False, True])
-def test_an_extract_dated_in_the_future_is_refused(imported, tmp_path, force):
-    before = snapshot()
+def test_an_extract_dated_in_the_future_is_refused(register, tmp_path, force):
+    before = register_snapshot()
     path = edited_extract(tmp_path, "edubasealldata20991231.csv")
     run = import_gias_file(path, force=force)
     assert run.status == ImportRun.Status.REFUSED
     assert "dated 2099-12-31, in the future" in run.message
-    assert snapshot() == before
+    assert register_snapshot() == before
 
 
 def wrongly_dated(run, day):
@@ -74,47 +62,47 @@ def wrongly_dated(run, day):
     ImportRun.objects.filter(pk=run.pk).update(extract_date=day)
 
 
-def test_an_operator_undoes_a_wrong_extract_date_with_a_command(imported, tmp_path):
-    wrongly_dated(imported, datetime.date(2099, 12, 31))
+def test_an_operator_undoes_a_wrong_extract_date_with_a_command(register, tmp_path):
+    wrongly_dated(register, datetime.date(2099, 12, 31))
     today = timezone.localdate()
     todays = edited_extract(tmp_path, f"edubasealldata{today:%Y%m%d}.csv")
     assert "older than the one already imported" in import_gias_file(todays).message
 
     call_command("reset_extract_date")
-    imported.refresh_from_db()
-    assert imported.extract_date == today
-    assert "Extract date reset from 2099-12-31" in imported.message
+    register.refresh_from_db()
+    assert register.extract_date == today
+    assert "Extract date reset from 2099-12-31" in register.message
     assert set(School.objects.values_list("last_seen", flat=True)) == {today}
     assert import_gias_file(todays).status == ImportRun.Status.SUCCEEDED
 
 
-def test_a_wrong_extract_date_can_be_reset_to_a_given_day(imported, tmp_path):
-    wrongly_dated(imported, datetime.date(2025, 11, 30))
+def test_a_wrong_extract_date_can_be_reset_to_a_given_day(register, tmp_path):
+    wrongly_dated(register, datetime.date(2025, 11, 30))
     refused = import_gias_file(edited_extract(tmp_path, "edubasealldata20251125.csv"))
     assert refused.status == ImportRun.Status.REFUSED
-    call_command("reset_extract_date", str(imported.pk), "--date", "2025-11-24")
+    call_command("reset_extract_date", str(register.pk), "--date", "2025-11-24")
     assert set(School.objects.values_list("first_seen", flat=True)) == {datetime.date(2025, 11, 24)}
     run = import_gias_file(edited_extract(tmp_path, "edubasealldata20251125.csv"))
     assert run.status == ImportRun.Status.SUCCEEDED
     with pytest.raises(CommandError, match="in the future"):
-        call_command("reset_extract_date", str(imported.pk), "--date", "2099-01-01")
+        call_command("reset_extract_date", str(register.pk), "--date", "2099-01-01")
 
 
-def test_the_admin_resets_a_wrong_extract_date(admin_client, imported):
-    wrongly_dated(imported, datetime.date(2099, 12, 31))
+def test_the_admin_resets_a_wrong_extract_date(admin_client, register):
+    wrongly_dated(register, datetime.date(2099, 12, 31))
     response = admin_client.post(
         "/admin/geodata/importrun/",
-        {"action": "reset_wrong_extract_date", "_selected_action": [imported.pk]},
+        {"action": "reset_wrong_extract_date", "_selected_action": [register.pk]},
         follow=True,
     )
     assert "extract date 2099-12-31 →" in response.content.decode()
-    imported.refresh_from_db()
-    assert imported.extract_date == timezone.localdate()
+    register.refresh_from_db()
+    assert register.extract_date == timezone.localdate()
 
 
 @pytest.mark.parametrize("label", list(hostile_contents()))
-def test_a_file_that_is_not_an_extract_is_refused_cleanly(imported, tmp_path, label):
-    before = snapshot()
+def test_a_file_that_is_not_an_extract_is_refused_cleanly(register, tmp_path, label):
+    before = register_snapshot()
     path = write_bytes(tmp_path, hostile_contents()[label])
     run = import_gias_file(path)
     run.refresh_from_db()
@@ -122,7 +110,7 @@ def test_a_file_that_is_not_an_extract_is_refused_cleanly(imported, tmp_path, la
     assert run.finished_at is not None
     assert run.message.startswith("Refused, nothing changed: ")
     assert run.message.isprintable() and len(run.message) < 2100
-    assert snapshot() == before
+    assert register_snapshot() == before
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth.models import Group
 
 from partnerships.models import Partnership, Suggestion
 from tests.factories import NEW, SUBMITTER, amendment
@@ -9,10 +8,8 @@ PAYLOAD = '<script>alert("x")</script><b>bold</b>'
 
 
 @pytest.fixture
-def moderator_client(client, django_user_model):
-    user = django_user_model.objects.create_user("mod", "m@example.org", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    client.force_login(user)
+def moderator_client(client, moderator):
+    client.force_login(moderator)
     return client
 
 
@@ -73,7 +70,7 @@ def test_approve_selected_fields_in_the_admin(moderator_client, partnerships):
     assert "approved" in response.content.decode()
     sheffield.refresh_from_db()
     assert (sheffield.status, sheffield.founded_year) == ("ceased", 2015)
-    assert sheffield.history.latest().history_user.username == "mod"
+    assert sheffield.history.latest().history_user.username == "moderator"
 
 
 def test_reject_and_spam_in_the_admin(moderator_client, partnerships):
@@ -91,7 +88,7 @@ def test_reject_and_spam_in_the_admin(moderator_client, partnerships):
         "spam",
     ]
     response = moderator_client.post(review_url(first), {"action": "approve"}, follow=True)
-    assert "has already been rejected by mod" in response.content.decode()
+    assert "has already been rejected by moderator" in response.content.decode()
 
 
 def test_a_conflict_is_shown_before_approving(moderator_client, partnerships):

@@ -1,7 +1,6 @@
 """A suggestion survives a Redis outage; its emails go out once Redis is back."""
 
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -14,14 +13,9 @@ from kombu import pools
 from partnerships.models import OutboxMessage, Suggestion
 from partnerships_map.celery import app
 from tests.factories import NEW
+from tests.ports import free_port
 
 pytestmark = pytest.mark.django_db
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class RedisServer:

@@ -2,7 +2,6 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import connections
 from django.test import Client
@@ -14,15 +13,6 @@ from partnerships.notifications import send_due_messages
 from tests.factories import NEW, amendment
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def moderator(django_user_model):
-    user = django_user_model.objects.create_user(
-        "mod", "moderator@example.org", "a-long-passphrase", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
 
 
 def test_a_new_partnership_suggestion_is_saved_and_acknowledged(client, partnerships, moderator):
