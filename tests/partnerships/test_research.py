@@ -152,6 +152,24 @@ def test_a_research_suggestion_is_moderated_and_kept_over_the_next_load(
     assert research(MERTON).summary == "Merton's schools meet in termly clusters."
 
 
+def test_the_admin_names_the_research_record_it_approved(
+    client, moderator, partnerships, la_research
+):
+    suggest(client, MERTON, summary="Merton's schools meet in termly clusters.")
+    suggestion = Suggestion.objects.get()
+    client.force_login(moderator)
+    review = client.get(f"/admin/partnerships/suggestion/{suggestion.pk}/change/")
+    assert 'of <a href="/areas/E09000024/">Merton</a>' in review.content.decode()
+    response = client.post(
+        f"/admin/partnerships/suggestion/{suggestion.pk}/change/",
+        {"action": "approve", "fields": ["summary"]},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        f"{suggestion.reference} approved: Merton's research record updated."
+    ]
+
+
 def test_a_research_suggestion_can_be_rejected_and_conflicts_need_confirming(
     client, moderator, partnerships, la_research
 ):
