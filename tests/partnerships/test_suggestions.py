@@ -112,6 +112,13 @@ def test_an_amendment_records_only_what_changed_and_the_baseline(client, partner
     assert suggestion.baseline["status"] == "active"
 
 
+def test_an_empty_number_is_not_proposed_as_a_change(client, partnerships):
+    Partnership.objects.filter(slug="learn-sheffield").update(evidence_year=None)
+    sheffield = Partnership.objects.get(slug="learn-sheffield")
+    client.post("/partnerships/learn-sheffield/suggest/", amendment(sheffield, kind="programme"))
+    assert Suggestion.objects.get().proposed == {"kind": "programme"}
+
+
 def test_an_amendment_that_changes_nothing_is_refused(client, partnerships):
     sheffield = Partnership.objects.get(slug="learn-sheffield")
     response = client.post("/partnerships/learn-sheffield/suggest/", amendment(sheffield))
