@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from geodata.models import LocalAuthority
 from partnerships import moderation
-from partnerships.models import LAResearch, Partnership, Suggestion
+from partnerships.models import LAResearch, OutboxMessage, Partnership, Suggestion
 from partnerships.research import load_la_research
 from tests.factories import research_amendment
 
@@ -134,6 +134,8 @@ def test_a_research_suggestion_is_moderated_and_kept_over_the_next_load(
     suggestion = Suggestion.objects.get()
     assert suggestion.kind == "research" and suggestion.research.local_authority.name == "Merton"
     assert suggestion.proposed == {"summary": "Merton's schools meet in termly clusters."}
+    notice = OutboxMessage.objects.get(subject__startswith="New suggestion")
+    assert f"{suggestion.reference} (LA research record: Merton)." in notice.body
     client.force_login(moderator)
     review = client.get(f"/admin/partnerships/suggestion/{suggestion.pk}/change/")
     html = review.content.decode()
