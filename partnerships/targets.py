@@ -78,8 +78,9 @@ class FieldChange:
 
 
 class Target:
-    """The interface; `record` is the partnership or research record (None for a
-    partnership not created yet)."""
+    """The interface. `record`: the partnership or research record (None for a partnership
+    not created yet); `name` and `url`: what it is called and its public page; `str()`:
+    how a moderator's message names it."""
 
     noun = ""  # how moderators' messages name the kind of record
     fields = []  # what may be proposed, in the review's order
@@ -114,8 +115,8 @@ class Target:
 
     def apply(self, values, user):
         """Write `values` ({field: proposed value}) and the suggestion's evidence to the
-        record, in the moderator's name; returns the record. Raises ValidationError,
-        writing nothing the caller's transaction keeps, when the result would be invalid."""
+        record, in the moderator's name; returns the record. Raises ValidationError when
+        the result would be invalid (the caller's transaction undoes any partial write)."""
         raise NotImplementedError
 
     def save(self, record, user, exclude):
