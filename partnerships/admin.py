@@ -9,8 +9,10 @@ from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from partnerships import moderation
+from partnerships.changelog import record_change
 from partnerships.models import (
     PUBLIC_FIELDS,
+    ChangeLogEntry,
     LAResearch,
     Membership,
     OutboxMessage,
@@ -18,6 +20,7 @@ from partnerships.models import (
     Source,
     Suggestion,
 )
+from partnerships.targets import target_of
 
 # The admin's sections of the partnership's public fields; any other public field (a new
 # one included) appears under "How it works".
@@ -43,8 +46,19 @@ class SourceInline(admin.TabularInline):
     extra = 0
 
 
+class ChangeLoggedAdmin(SimpleHistoryAdmin):
+    """Moderators' direct edits reach the public change log, as approved suggestions do:
+    the fields the form changed (what Django's own admin log records too)."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        record_change(
+            form.instance, form.changed_data, ChangeLogEntry.Origin.MODERATOR, added=not change
+        )
+
+
 @admin.register(Partnership)
-class PartnershipAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
+class PartnershipAdmin(LeafletGeoAdminMixin, ChangeLoggedAdmin):
     list_display = ["name", "status", "la_role", "scope", "evidence", "published", "updated_at"]
     list_filter = ["published", "status", "la_role", "scope", "reach", "legal_form", "evidence"]
     search_fields = ["name", "also_known_as", "local_authorities__name"]
@@ -113,7 +127,7 @@ def list_items(change):
     current, proposed = current or [], proposed or []
     items = [(item, "kept" if item in proposed else "removed") for item in current]
     items += [(item, "added") for item in proposed if item not in current]
-    return [{"text": moderation.display(change.field, [i]), "state": s} for i, s in items]
+    return [{"text": change.display([item]), "state": state} for item, state in items]
 
 
 @admin.register(Suggestion)
@@ -147,9 +161,7 @@ class SuggestionAdmin(admin.ModelAdmin):
 
     @admin.display(description="Partnership or LA")
     def target(self, obj):
-        if obj.research_id:
-            return obj.research.local_authority.name
-        return obj.partnership or obj.proposed.get("name", "")
+        return target_of(obj).name
 
     @admin.display(description="Age")
     def age(self, obj):
@@ -164,7 +176,8 @@ class SuggestionAdmin(admin.ModelAdmin):
             if not can_moderate:
                 raise PermissionDenied
             return self.moderate(request, suggestion)
-        changes = moderation.review(suggestion)
+        target = target_of(suggestion)
+        changes = target.changes()
         for change in changes:
             change.items = None if change.is_new else list_items(change)
         context = {
@@ -172,6 +185,7 @@ class SuggestionAdmin(admin.ModelAdmin):
             "opts": self.opts,
             "title": f"Review {suggestion}",
             "suggestion": suggestion,
+            "target": target,
             "changes": changes,
             "conflicts": [change for change in changes if change.conflict],
             "can_moderate": can_moderate and suggestion.status == Suggestion.Status.PENDING,
@@ -183,15 +197,16 @@ class SuggestionAdmin(admin.ModelAdmin):
         action = request.POST.get("action")
         try:
             if action == "approve":
-                partnership = moderation.approve(
+                moderation.approve(
                     suggestion.pk,
                     request.user,
                     fields=request.POST.getlist("fields"),
                     accept_conflicts=request.POST.get("accept_conflicts") == "on",
                 )
+                suggestion.refresh_from_db()
                 self.message_user(
                     request,
-                    f"{suggestion.reference} approved: {partnership} updated.",
+                    f"{suggestion.reference} approved: {target_of(suggestion)} updated.",
                     messages.SUCCESS,
                 )
             elif action == "reject":
@@ -216,7 +231,7 @@ class SuggestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(LAResearch)
-class LAResearchAdmin(SimpleHistoryAdmin):
+class LAResearchAdmin(ChangeLoggedAdmin):
     """Moderators' direct edits are kept over later curated loads, like partnerships'."""
 
     list_display = ["local_authority", "status_display", "none_found_on", "last_verified"]

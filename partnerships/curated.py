@@ -25,8 +25,10 @@ from django.db import transaction
 
 from geodata.models import LocalAuthority, Trust
 from geodata.trusts import current_trust_uid
+from partnerships.changelog import recording
 from partnerships.models import (
     CURATED_FIELDS,
+    ChangeLogEntry,
     Membership,
     Partnership,
     Source,
@@ -239,16 +241,17 @@ def load_curated_partnerships(path=CURATED_FILE):
             continue
         created = partnership is None
         partnership = partnership or Partnership(slug=record["slug"], published=True)
-        for name in CURATED_FIELDS:
-            value = record.get(name, partnership_field(name).get_default())
-            if name == "last_verified":
-                value = parse_date(value, record["slug"])
-            setattr(partnership, name, value)
-        partnership.curated_hash = digest
-        partnership._change_reason = CHANGE_REASON
-        partnership.save()
-        partnership.local_authorities.set(authorities)
-        partnership.refresh_display_footprint()
+        with recording(partnership, ChangeLogEntry.Origin.CURATED):
+            for name in CURATED_FIELDS:
+                value = record.get(name, partnership_field(name).get_default())
+                if name == "last_verified":
+                    value = parse_date(value, record["slug"])
+                setattr(partnership, name, value)
+            partnership.curated_hash = digest
+            partnership._change_reason = CHANGE_REASON
+            partnership.save()
+            partnership.local_authorities.set(authorities)
+            partnership.refresh_display_footprint()
         partnership.members.all().delete()
         Membership.objects.bulk_create(
             Membership(partnership=partnership, **member) for member in members

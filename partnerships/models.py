@@ -7,6 +7,7 @@ from django.contrib.gis.db.models import Union
 from django.contrib.gis.geos import MultiPolygon
 from django.contrib.postgres.fields import ArrayField
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from geodata.models import LocalAuthority, School, Trust
@@ -688,6 +689,51 @@ class Suggestion(models.Model):
     def __str__(self):
         target = self.partnership or self.research or self.proposed.get("name", "")
         return f"{self.reference}: {self.get_kind_display()} ({target})"
+
+
+class ChangeLogEntry(models.Model):
+    """One change to a partnership or an LA's research record, as the public change log
+    (and later feeds) tell it: when, and which fields. Written in the same transaction as
+    the change (an approved suggestion, a moderator's edit, a curated load), so it is a
+    record of what happened rather than a reading of history; never who made it."""
+
+    class Origin(models.TextChoices):
+        SUGGESTION = "suggestion", "Approved suggestion"
+        MODERATOR = "moderator", "Moderator's edit"
+        CURATED = "curated", "Curated data set"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, null=True, blank=True, related_name="change_log"
+    )
+    research = models.ForeignKey(
+        LAResearch, on_delete=models.CASCADE, null=True, blank=True, related_name="change_log"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    added = models.BooleanField(default=False, help_text="The record was new: added, not changed.")
+    fields = ArrayField(
+        models.CharField(max_length=50),
+        default=list,
+        blank=True,
+        help_text="Names of the fields that changed, in their public order.",
+    )
+    origin = models.CharField(max_length=10, choices=Origin.choices)
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "change log entries"
+        ordering = ["-changed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(partnership__isnull=False, research__isnull=True)
+                | models.Q(partnership__isnull=True, research__isnull=False),
+                name="change_log_entry_names_one_record",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.partnership or self.research}: {self.changed_at:%Y-%m-%d %H:%M}"
 
 
 class OutboxMessage(models.Model):

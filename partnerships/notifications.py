@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from partnerships.models import OutboxMessage
+from partnerships.targets import target_of
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
@@ -42,7 +43,11 @@ def queue(to, subject, template, context, suggestion=None):
 
 
 def queue_submission_emails(suggestion):
-    context = {"suggestion": suggestion, "site_url": settings.SITE_URL}
+    context = {
+        "suggestion": suggestion,
+        "target": target_of(suggestion),
+        "site_url": settings.SITE_URL,
+    }
     queue(
         [suggestion.submitter_email],
         f"Your suggestion {suggestion.reference} has been received",

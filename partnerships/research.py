@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 
 from geodata.models import LocalAuthority
+from partnerships.changelog import recording
 from partnerships.curated import (
     CHANGE_REASON,
     CuratedDataError,
@@ -23,7 +24,7 @@ from partnerships.curated import (
     read_json_list,
     record_hash,
 )
-from partnerships.models import LAResearch
+from partnerships.models import ChangeLogEntry, LAResearch
 
 RESEARCH_FILE = Path(settings.BASE_DIR) / "fixtures" / "partnerships" / "la_research.json"
 SOURCE_KEYS = {"url", "title", "accessed", "checked", "says"}
@@ -99,10 +100,11 @@ def load_la_research(path=RESEARCH_FILE):
             continue
         created = research is None
         research = research or LAResearch(local_authority=authority)
-        for name, value in values.items():
-            setattr(research, name, value)
-        research.curated_hash = digest
-        research._change_reason = CHANGE_REASON
-        research.save()
+        with recording(research, ChangeLogEntry.Origin.CURATED):
+            for name, value in values.items():
+                setattr(research, name, value)
+            research.curated_hash = digest
+            research._change_reason = CHANGE_REASON
+            research.save()
         (report.created if created else report.updated).append(code)
     return report

@@ -27,6 +27,7 @@ from partnerships.models import (
     Suggestion,
     field_choices,
     is_list_field,
+    partnership_field,
     partnership_values,
     research_values,
 )
@@ -162,7 +163,10 @@ class SubmissionForm(forms.Form):
     # A field people never see; bots fill every field they find.
     fax_number = forms.CharField(label="Leave this field empty", required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, current=None, **kwargs):
+        """`current`: the record's values today, which the form starts from."""
+        if current is not None:
+            kwargs.setdefault("initial", {}).update(current)
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             if isinstance(field, forms.ChoiceField):
@@ -171,6 +175,9 @@ class SubmissionForm(forms.Form):
                 limit = f"{field.label} must be %(limit_value)d characters or fewer"
                 field.error_messages["max_length"] = limit
             field.error_messages.update(ERROR_MESSAGES.get(name, {}))
+        # Both records' summaries are short texts, their length kept in check here.
+        self.fields["summary"].validators.append(MaxLengthValidator(SUMMARY_MAX))
+        self.fields["summary"].widget.attrs["maxlength"] = SUMMARY_MAX
 
     def clean_evidence_urls(self):
         lines = [line.strip() for line in self.cleaned_data["evidence_urls"].splitlines()]
@@ -208,16 +215,8 @@ class SuggestionForm(SubmissionForm):
 
     def __init__(self, *args, partnership=None, **kwargs):
         self.partnership = partnership
-        if partnership is not None:
-            kwargs.setdefault("initial", {}).update(partnership_values(partnership))
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if isinstance(field, forms.ChoiceField):
-                field.error_messages.update(CHOICE_MESSAGE)
-            if getattr(field, "max_length", None):
-                limit = f"{field.label} must be %(limit_value)d characters or fewer"
-                field.error_messages["max_length"] = limit
-            field.error_messages.update(ERROR_MESSAGES.get(name, {}))
+        current = None if partnership is None else partnership_values(partnership)
+        super().__init__(*args, current=current, **kwargs)
         this_year = timezone.localdate().year
         self.fields["founded_year"].validators += [
             MinValueValidator(1900),
@@ -225,8 +224,6 @@ class SuggestionForm(SubmissionForm):
         ]
         self.fields["founded_year"].widget.attrs.update(min=1900, max=this_year)
         self.fields["declared_member_count"].validators.append(MaxValueValidator(100000))
-        self.fields["summary"].validators.append(MaxLengthValidator(SUMMARY_MAX))
-        self.fields["summary"].widget.attrs["maxlength"] = SUMMARY_MAX
         if partnership is None:
             del self.fields["action"]
             self.fields["name"].required = True
@@ -255,9 +252,9 @@ class SuggestionForm(SubmissionForm):
                 value = sorted(la.ons_code for la in (value or []))
             elif is_list_field(name):
                 value = sorted(value or [])
-            values[name] = value if value not in (None,) else None
-            if values[name] is None and name not in {"founded_year", "declared_member_count"}:
-                values[name] = ""
+            elif value is None and partnership_field(name).empty_strings_allowed:
+                value = ""  # a text or choice left unanswered, or refused
+            values[name] = value
         return values
 
     def proposed_changes(self):
@@ -269,16 +266,25 @@ class SuggestionForm(SubmissionForm):
         return {name: value for name, value in proposed.items() if value != current[name]}
 
 
-SuggestionForm.base_fields = {
-    **forms.fields_for_model(
-        Partnership,
-        fields=SUGGESTIBLE_FIELDS,
-        labels=FORM_LABELS,
-        formfield_callback=partnership_form_field,
-    ),
-    "action": SuggestionForm.base_fields["action"],
-    **SubmissionForm.base_fields,
-}
+def form_fields(model, fields, labels, formfield_callback, **own):
+    """A suggestion form's fields in their order: the record's suggestible fields as the
+    public form shows them, the form's own, then what every submission carries."""
+    return {
+        **forms.fields_for_model(
+            model, fields=fields, labels=labels, formfield_callback=formfield_callback
+        ),
+        **own,
+        **SubmissionForm.base_fields,
+    }
+
+
+SuggestionForm.base_fields = form_fields(
+    Partnership,
+    SUGGESTIBLE_FIELDS,
+    FORM_LABELS,
+    partnership_form_field,
+    action=SuggestionForm.base_fields["action"],
+)
 
 
 class ResearchSuggestionForm(SubmissionForm):
@@ -287,10 +293,7 @@ class ResearchSuggestionForm(SubmissionForm):
 
     def __init__(self, *args, research, **kwargs):
         self.research = research
-        kwargs.setdefault("initial", {}).update(research_values(research))
-        super().__init__(*args, **kwargs)
-        self.fields["summary"].validators.append(MaxLengthValidator(SUMMARY_MAX))
-        self.fields["summary"].widget.attrs["maxlength"] = SUMMARY_MAX
+        super().__init__(*args, current=research_values(research), **kwargs)
         self.fields["none_found_on"].validators.append(
             MaxValueValidator(timezone.localdate(), "The date cannot be in the future.")
         )
@@ -314,19 +317,16 @@ class ResearchSuggestionForm(SubmissionForm):
         return proposed
 
 
-ResearchSuggestionForm.base_fields = {
-    **forms.fields_for_model(
-        LAResearch,
-        fields=RESEARCH_SUGGESTIBLE_FIELDS,
-        labels={
-            "summary": "How schools work together there",
-            "la_functions": "School-improvement functions the council keeps",
-            "none_found_on": "Date you looked and found no local partnership (YYYY-MM-DD)",
-        },
-        formfield_callback=lambda field, **kwargs: field.formfield(required=False, **kwargs),
-    ),
-    **SubmissionForm.base_fields,
-}
+ResearchSuggestionForm.base_fields = form_fields(
+    LAResearch,
+    RESEARCH_SUGGESTIBLE_FIELDS,
+    {
+        "summary": "How schools work together there",
+        "la_functions": "School-improvement functions the council keeps",
+        "none_found_on": "Date you looked and found no local partnership (YYYY-MM-DD)",
+    },
+    lambda field, **kwargs: field.formfield(required=False, **kwargs),
+)
 
 
 def submit(form, fingerprint):

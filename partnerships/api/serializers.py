@@ -7,7 +7,14 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 from geodata.api.serializers import LocalAuthorityDetailSerializer, LocalAuthoritySummary
 from geodata.postcodes import display_postcode
 from partnerships.coverage import coverage_of
-from partnerships.models import PUBLIC_FIELDS, LAResearch, Membership, Partnership, Source
+from partnerships.models import (
+    PUBLIC_FIELDS,
+    RESEARCH_PUBLIC_FIELDS,
+    LAResearch,
+    Membership,
+    Partnership,
+    Source,
+)
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -38,7 +45,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         ]
 
 
-class PartnershipFields(serializers.ModelSerializer):
+class PartnershipSerializer(serializers.ModelSerializer):
     local_authorities = LocalAuthoritySummary(many=True, read_only=True)
     sources = SourceSerializer(many=True, read_only=True)
     members = MembershipSerializer(many=True, read_only=True)
@@ -57,17 +64,13 @@ class PartnershipFields(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class PartnershipSerializer(PartnershipFields):
-    pass
-
-
-class PartnershipFeatureSerializer(GeoFeatureModelSerializer, PartnershipFields):
+class PartnershipFeatureSerializer(GeoFeatureModelSerializer, PartnershipSerializer):
     """A partnership with its footprint (drawn, or the union of its areas, simplified)."""
 
-    class Meta(PartnershipFields.Meta):
+    class Meta(PartnershipSerializer.Meta):
         geo_field = "display_footprint"
         id_field = False
-        fields = [*PartnershipFields.Meta.fields, "display_footprint"]
+        fields = [*PartnershipSerializer.Meta.fields, "display_footprint"]
 
 
 class AreaPartnershipSerializer(serializers.ModelSerializer):
@@ -185,14 +188,7 @@ class LAResearchSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LAResearch
-        fields = [
-            "status",
-            "summary",
-            "la_functions",
-            "none_found_on",
-            "sources",
-            "last_verified",
-        ]
+        fields = ["status", *RESEARCH_PUBLIC_FIELDS]
 
 
 class LocalAuthorityWithPartnershipsSerializer(LocalAuthorityDetailSerializer):

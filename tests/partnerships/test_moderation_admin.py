@@ -67,7 +67,9 @@ def test_approve_selected_fields_in_the_admin(moderator_client, partnerships):
     response = moderator_client.post(
         review_url(suggestion), {"action": "approve", "fields": ["status"]}, follow=True
     )
-    assert "approved" in response.content.decode()
+    assert [str(m) for m in response.context["messages"]] == [
+        f"{suggestion.reference} approved: Learn Sheffield updated."
+    ]
     sheffield.refresh_from_db()
     assert (sheffield.status, sheffield.founded_year) == ("ceased", 2015)
     assert sheffield.history.latest().history_user.username == "moderator"

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from geodata.models import LocalAuthority
 from partnerships import moderation
-from partnerships.models import LAResearch, Partnership, Suggestion
+from partnerships.models import LAResearch, OutboxMessage, Partnership, Suggestion
 from partnerships.research import load_la_research
 from tests.factories import research_amendment
 
@@ -134,6 +134,8 @@ def test_a_research_suggestion_is_moderated_and_kept_over_the_next_load(
     suggestion = Suggestion.objects.get()
     assert suggestion.kind == "research" and suggestion.research.local_authority.name == "Merton"
     assert suggestion.proposed == {"summary": "Merton's schools meet in termly clusters."}
+    notice = OutboxMessage.objects.get(subject__startswith="New suggestion")
+    assert f"{suggestion.reference} (LA research record: Merton)." in notice.body
     client.force_login(moderator)
     review = client.get(f"/admin/partnerships/suggestion/{suggestion.pk}/change/")
     html = review.content.decode()
@@ -150,6 +152,24 @@ def test_a_research_suggestion_is_moderated_and_kept_over_the_next_load(
     assert Suggestion.objects.get().status == "approved"
     load_la_research()
     assert research(MERTON).summary == "Merton's schools meet in termly clusters."
+
+
+def test_the_admin_names_the_research_record_it_approved(
+    client, moderator, partnerships, la_research
+):
+    suggest(client, MERTON, summary="Merton's schools meet in termly clusters.")
+    suggestion = Suggestion.objects.get()
+    client.force_login(moderator)
+    review = client.get(f"/admin/partnerships/suggestion/{suggestion.pk}/change/")
+    assert 'of <a href="/areas/E09000024/">Merton</a>' in review.content.decode()
+    response = client.post(
+        f"/admin/partnerships/suggestion/{suggestion.pk}/change/",
+        {"action": "approve", "fields": ["summary"]},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        f"{suggestion.reference} approved: Merton's research record updated."
+    ]
 
 
 def test_a_research_suggestion_can_be_rejected_and_conflicts_need_confirming(

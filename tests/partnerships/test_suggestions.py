@@ -102,6 +102,25 @@ def test_an_amendment_records_only_what_changed_and_the_baseline(client, partner
     assert suggestion.baseline["status"] == "active"
 
 
+def test_an_empty_number_is_not_proposed_as_a_change(client, partnerships):
+    Partnership.objects.filter(slug="learn-sheffield").update(evidence_year=None)
+    sheffield = Partnership.objects.get(slug="learn-sheffield")
+    client.post("/partnerships/learn-sheffield/suggest/", amendment(sheffield, kind="programme"))
+    assert Suggestion.objects.get().proposed == {"kind": "programme"}
+
+
+def test_the_moderators_notice_names_what_the_suggestion_changes(client, partnerships, moderator):
+    sheffield = Partnership.objects.get(slug="learn-sheffield")
+    client.post("/partnerships/learn-sheffield/suggest/", amendment(sheffield, status="ceased"))
+    client.post("/suggest/", NEW)
+    amended, new = Suggestion.objects.order_by("pk")
+    notices = OutboxMessage.objects.filter(subject__startswith="New suggestion").order_by("pk")
+    assert [notice.body.splitlines()[0].split(": ", 1)[1] for notice in notices] == [
+        f"{amended.reference} (Amendment: Learn Sheffield).",
+        f"{new.reference} (New partnership).",
+    ]
+
+
 def test_an_amendment_that_changes_nothing_is_refused(client, partnerships):
     sheffield = Partnership.objects.get(slug="learn-sheffield")
     response = client.post("/partnerships/learn-sheffield/suggest/", amendment(sheffield))
