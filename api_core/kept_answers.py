@@ -394,8 +394,21 @@ class KeptResponse(HttpResponse):
         )
 
 
+def signed_in(request):
+    """A visitor with a session (a moderator): what they are shown may be theirs alone."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
 def kept_response(
-    request, render, *, vary=(), max_age=300, reads=None, shared=False, throttles=None
+    request,
+    render,
+    *,
+    vary=(),
+    max_age=300,
+    reads=None,
+    shared=False,
+    throttles=None,
+    personal=False,
 ):
     """The answer to a GET whose content depends only on its address (`address_of`) and
     the data, rendered by `render()` once per data version.
@@ -404,7 +417,15 @@ def kept_response(
     every web process (only for answers that read no query parameter, so no query string
     can fill Redis); `throttles`: the DRF throttle classes of the view, which a repeat
     answered early must pass too (and without which rendering counts against the client's
-    page limit). A response other than 200 is passed through, never kept."""
+    page limit). A response other than 200 is passed through, never kept.
+
+    `personal` (the browsable API, which shows the visitor a CSRF token), or a request from
+    someone signed in: rendered for them alone, never kept, private to them."""
+    if personal or signed_in(request):
+        response = render()
+        patch_cache_control(response, private=True, no_cache=True)
+        patch_vary_headers(response, ["Cookie"])
+        return response
     state = data_version_state()
     address = address_of(request, vary, reads)
     etag = etag_of(address, state)
@@ -531,7 +552,7 @@ class KeptAnswerMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method != "GET" or carries_api_key(request):
+        if request.method != "GET" or carries_api_key(request) or signed_in(request):
             return self.get_response(request)
         cache = caches[ANSWERS_CACHE]
         key = answer_key(request)

@@ -56,7 +56,13 @@ class ConditionalListMixin:
             vary=["Accept"],
             max_age=self.max_age,
             throttles=self.throttle_classes,
+            personal=shows_the_visitor(request),
         )
+
+
+def shows_the_visitor(request):
+    """The browsable API's pages carry the visitor's CSRF token: theirs alone."""
+    return request.accepted_renderer.format == BrowsableAPIRenderer.format
 
 
 class AnyAccept(BaseContentNegotiation):

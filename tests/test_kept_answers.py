@@ -205,3 +205,84 @@ def test_the_memory_of_kept_answers_is_bounded_in_bytes_and_entries():
     time.sleep(0.05)
     assert cache.get("brief") is None
     cache.clear()
+
+
+def csrf_token_in(response):
+    import json
+    import re
+
+    found = re.search(
+        r'<script type="application/json" id="drf_csrf">(.*?)</script>',
+        response.content.decode(),
+        re.S,
+    )
+    return json.loads(found.group(1))["csrfToken"] if found else None
+
+
+def test_an_answer_for_someone_signed_in_is_never_kept_nor_given_to_anyone_else(
+    client, partnerships, moderator
+):
+    """The browsable API shows a signed-in moderator a CSRF token: that page is theirs."""
+    url = "/api/v1/partnerships/?page_size=2"
+    signed_in = Client()
+    signed_in.force_login(moderator)
+    theirs = signed_in.get(url, HTTP_ACCEPT="text/html")
+    assert theirs.status_code == 200
+    token = csrf_token_in(theirs)
+    assert token
+    assert "private" in theirs["Cache-Control"] and "public" not in theirs["Cache-Control"]
+    assert "Cookie" in theirs["Vary"]
+    for _ in range(2):
+        anonymous = client.get(url, HTTP_ACCEPT="text/html")
+        assert anonymous.status_code == 200
+        assert token not in anonymous.content.decode()
+        assert csrf_token_in(anonymous) != token
+    again = signed_in.get(url, HTTP_ACCEPT="text/html")
+    assert csrf_token_in(again) and csrf_token_in(again) not in {csrf_token_in(anonymous)}
+
+
+def test_a_body_that_sets_a_cookie_is_not_kept_for_the_next_visitor(client, partnerships):
+    url = "/api/v1/partnerships/?page_size=2"
+    first = Client().get(url, HTTP_ACCEPT="text/html")
+    second = Client().get(url, HTTP_ACCEPT="text/html")
+    assert first.cookies and second.cookies
+    assert csrf_token_in(first) != csrf_token_in(second)
+    assert "public" not in first.get("Cache-Control", "")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restored_database_never_meets_an_answer_kept_before_the_restore(boundaries):
+    """A backup restored under the running site brings back an older data version, and
+    its sequence numbers the next change as the first change after the dump was numbered:
+    the time the version moved tells the two apart."""
+    from geodata.models import LocalAuthority
+
+    url = "/api/v1/local-authorities/?page_size=200"
+    sheffield = LocalAuthority.objects.filter(ons_code="E08000019")
+    visitor = Client()
+    with connection.cursor() as cursor:  # the dump
+        cursor.execute("SELECT last_value FROM geodata_data_version_seq")
+        (dumped_sequence,) = cursor.fetchone()
+        cursor.execute("SELECT version, changed_at FROM geodata_dataversion")
+        dumped_version = cursor.fetchone()
+    sheffield.update(name="Sheffield Z9")
+    assert "Sheffield Z9" in visitor.get(url).content.decode()  # kept by this process
+    sheffield.update(name="Sheffield")  # the restore: the data as dumped...
+    with connection.cursor() as cursor:  # ...and the version and its sequence as dumped
+        cursor.execute(
+            "UPDATE geodata_dataversion SET version = %s, changed_at = %s", dumped_version
+        )
+        cursor.execute("SELECT setval('geodata_data_version_seq', %s)", [dumped_sequence])
+    sheffield.update(name="Sheffield")  # the first change after it: the same number again
+    answer = visitor.get(url).content.decode()
+    assert "Sheffield Z9" not in answer and "Sheffield" in answer
+
+
+def test_the_similar_areas_browsable_page_is_the_visitors_own(client, partnerships, indicators):
+    url = "/api/v1/local-authorities/E08000019/similar/"
+    pages = [Client().get(url, HTTP_ACCEPT="text/html") for _ in range(2)]
+    assert all(page.status_code == 200 for page in pages)
+    assert csrf_token_in(pages[0]) != csrf_token_in(pages[1])
+    assert all("private" in page["Cache-Control"] for page in pages)
+    data = [client.get(url) for _ in range(2)]  # JSON carries nothing of the visitor: kept
+    assert data[0]["ETag"] == data[1]["ETag"] and "public" in data[0]["Cache-Control"]

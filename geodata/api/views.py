@@ -12,7 +12,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from api_core.kept_answers import kept_response
-from api_core.views import ConditionalListMixin, GeoJSONSwitchMixin
+from api_core.views import ConditionalListMixin, GeoJSONSwitchMixin, shows_the_visitor
 from geodata import similarity
 from geodata.api.filters import SchoolFilter, TrustFilter
 from geodata.api.serializers import (
@@ -131,7 +131,13 @@ class LocalAuthorityViewSet(
                 raise ValidationError({error.field: [str(error)]}) from None
             return self.finalize_response(request, Response(report)).render()
 
-        return kept_response(request, render, vary=["Accept"], throttles=self.throttle_classes)
+        return kept_response(
+            request,
+            render,
+            vary=["Accept"],
+            throttles=self.throttle_classes,
+            personal=shows_the_visitor(request),
+        )
 
 
 class SchoolViewSet(GeoJSONSwitchMixin, ConditionalListMixin, viewsets.ReadOnlyModelViewSet):
