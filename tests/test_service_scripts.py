@@ -1,4 +1,4 @@
-"""scripts/services and scripts/stop, run as a developer runs them.
+"""scripts/services, scripts/stop and scripts/supervise, run as a developer runs them.
 
 Each test copies the scripts into throwaway checkouts under tmp_path and starts their
 Redis on free ports; it never touches this checkout's embedded services.
@@ -148,3 +148,41 @@ def test_queued_tasks_survive_a_redis_crash(checkouts):
     started(mine)
 
     assert mine.client().lrange("celery", 0, -1) == [b'{"task": "waiting"}']
+
+
+def supervise(log, *command, **environment):
+    return subprocess.Popen(
+        [str(SCRIPTS / "supervise"), "thing", str(log), *command],
+        env={**os.environ, **environment},
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def test_supervise_starts_an_exiting_process_again_waiting_longer_each_time(tmp_path):
+    log = tmp_path / "thing.log"
+    supervisor = supervise(log, "sh", "-c", "echo ran; exit 3", SUPERVISE_MAX_DELAY="2")
+    try:
+        time.sleep(4.5)  # runs at 0, 1, 3 s (waits of 1, 2, 2 s)
+    finally:
+        supervisor.terminate()
+        assert supervisor.wait(5) == 0
+    lines = log.read_text().splitlines()
+    assert lines.count("ran") == 3
+    restarts = [line.split(" the thing ")[1] for line in lines if line.startswith("supervise:")]
+    assert restarts == [
+        "exited (status 3); starting it again in 1 s",
+        "exited (status 3); starting it again in 2 s",
+        "exited (status 3); starting it again in 2 s",
+    ]
+
+
+def test_stopping_the_supervisor_stops_its_process_and_starts_nothing(tmp_path):
+    supervisor = supervise(tmp_path / "thing.log", "sleep", "300")
+    time.sleep(0.5)
+    child = int(subprocess.check_output(["pgrep", "-P", str(supervisor.pid)]))
+
+    supervisor.send_signal(signal.SIGTERM)
+
+    assert supervisor.wait(5) == 0
+    assert not Path(f"/proc/{child}").exists()
+    assert "supervise:" not in (tmp_path / "thing.log").read_text()
