@@ -345,6 +345,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
 CELERY_REDIS_SOCKET_TIMEOUT = 5
+# The worker and beat are another matter: they wait for Redis as long as it takes. Only
+# they read these (the web processes never consume), so the fail-fast options above stay
+# for publishing, while a worker that loses Redis reconnects, forever, every 2 to 30 s.
+# partnerships_map/celery.py works around the celery 5.7.0 crash on that path.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task with acks_late that was running when Redis went away is given back to the queue
+# and cancelled here, not finished unacknowledged (Celery 6's default).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # The school register (DfE "Get Information About Schools") and its daily refresh.
