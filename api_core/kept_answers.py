@@ -45,7 +45,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.text import compress_string
-from rest_framework.exceptions import Throttled
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.views import APIView
 
 from api_core.data_version import data_version_state
@@ -274,13 +274,13 @@ def shared_body(request, etag, render, state, address):
             return body
     try:
         body = render_counted(request, render, state)
+        if isinstance(body, Body):  # kept before the lock goes, or a waiter builds again
+            shared.keep(etag, body, address, location_of(request))
     except Exception:
         logger.exception("Building the answer %s failed; the last good one stays", etag)
         raise
     finally:
         shared.unlock(etag)
-    if isinstance(body, Body):
-        shared.keep(etag, body, address, location_of(request))
     return body
 
 
@@ -513,11 +513,6 @@ class Kept:
     throttles: tuple  # DRF throttle classes a repeat request must pass first
 
 
-def carries_api_key(request):
-    """A partner's request takes the full path: its key is checked and counted there."""
-    return "HTTP_AUTHORIZATION" in request.META or "HTTP_X_API_KEY" in request.META
-
-
 def answer_key(request):
     """Where the kept headers of this address's answer are."""
     meta = request.META
@@ -535,11 +530,14 @@ def answer_key(request):
 
 
 def passes_throttles(request, throttles):
-    """DRF's own throttle check, as the view would make it (`APIView.check_throttles`)."""
+    """DRF's own throttle check, as the view would make it (`APIView.check_throttles`),
+    with its authentication: a partner's API key is checked and counted as its own."""
     view = APIView(throttle_classes=throttles)
+    api_request = view.initialize_request(request)
     try:
-        view.check_throttles(view.initialize_request(request))
-    except Throttled:
+        view.perform_authentication(api_request)
+        view.check_throttles(api_request)
+    except (Throttled, AuthenticationFailed):  # the full path answers: 429 or 401
         return False
     return True
 
@@ -552,7 +550,7 @@ class KeptAnswerMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method != "GET" or carries_api_key(request) or signed_in(request):
+        if request.method != "GET" or signed_in(request):
             return self.get_response(request)
         cache = caches[ANSWERS_CACHE]
         key = answer_key(request)

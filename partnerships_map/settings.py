@@ -274,6 +274,9 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
 }
 
+# A verified API key is trusted for this long in each web process before it is checked
+# again (a revocation in the admin takes effect at once in its own process).
+API_KEY_TRUST_SECONDS = float(os.environ.get("API_KEY_TRUST_SECONDS", "5"))
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [

@@ -101,3 +101,44 @@ def test_kept_answers_are_counted_as_the_view_that_made_them_counts(
     if counted:
         assert third.json()["detail"].startswith("Request was throttled")
         assert 0 < int(third["Retry-After"]) <= 60
+
+
+def test_a_partners_repeat_request_costs_no_key_check(
+    client, boundaries, django_assert_num_queries
+):
+    """A key is checked (a query and a deliberately slow hash) once every few seconds per
+    process, not on every request: a partner is answered as fast as anyone."""
+    _, key = APIKey.objects.create_key(name="Research partner")
+    headers = {"HTTP_AUTHORIZATION": f"Api-Key {key}"}
+    first = client.get(URL, **headers)
+    assert first.status_code == 200
+    with django_assert_num_queries(1):  # the data version only
+        again = client.get(URL, **headers)
+    assert again.status_code == 200 and again.content == first.content
+    assert client.get(URL, HTTP_AUTHORIZATION="Api-Key not.a-key").status_code == 401
+
+
+def test_a_key_revoked_elsewhere_stops_working_within_seconds(client, boundaries, settings):
+    import time
+
+    settings.API_KEY_TRUST_SECONDS = 0.5
+    api_key, key = APIKey.objects.create_key(name="Partner")
+    headers = {"HTTP_AUTHORIZATION": f"Api-Key {key}"}
+    assert client.get(URL, **headers).status_code == 200
+    APIKey.objects.filter(pk=api_key.pk).update(revoked=True)  # as another process does
+    time.sleep(0.6)
+    assert client.get(URL, **headers).status_code == 401
+    assert client.get(URL + "?page=1", **headers).status_code == 401
+
+
+def test_a_key_revoked_in_the_admin_stops_working_at_once(admin_client, client, boundaries):
+    api_key, key = APIKey.objects.create_key(name="Partner")
+    headers = {"HTTP_AUTHORIZATION": f"Api-Key {key}"}
+    assert client.get(URL, **headers).status_code == 200
+    response = admin_client.post(
+        f"/admin/rest_framework_api_key/apikey/{api_key.pk}/change/",
+        {"name": "Partner", "revoked": "on", "expiry_date_0": "", "expiry_date_1": ""},
+    )
+    assert response.status_code == 302
+    assert APIKey.objects.get(pk=api_key.pk).revoked
+    assert client.get(URL, **headers).status_code == 401

@@ -1,0 +1,256 @@
+"""What visitors wait for at the worst moments: right after a data change (a moderator's
+approval moves the data version, and every kept answer is of the old one), and while one
+client asks for ever new addresses to defeat the kept answers.
+
+Starts the server with `scripts/serve` (gunicorn, production settings, as `scripts/run`
+does) and a Celery worker (which rebuilds the shared answers after a change), on free
+loopback ports, against DATABASE_URL and REDIS_URL with the full bundled data loaded
+(`manage.py load_bundled_data`). Every figure is printed beside its floor from the same
+run: a static file from the same server. Requests stay on 127.0.0.1; the run ends by itself.
+
+    . .local/env && .venv/bin/python benchmarks/after_change.py
+
+Trials:
+1. 16 visitors ask for the open-data page at the same moment right after a change, while
+   one more visitor loads the home page over and over: the slowest of each.
+2. 16 connections keep loading the home page, an area page and an API list; a change
+   happens in the middle: the slowest request before, across and after the change.
+3. 16 clients ask for every download and page with a new query string each time, for
+   30 s, while one visitor loads pages: that visitor's p50 and p99 against an idle run.
+"""
+
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import django
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from serve_load import free_port, start_server  # noqa: E402  (the same server start)
+
+CLIENTS = 16
+STATIC = "/static/css/site.css"
+HOME, AREA, DATA = "/", "/areas/E08000019/", "/data/"
+API_LIST = "/api/v1/partnerships/?page_size=50"
+DOWNLOADS = [
+    "/data/partnerships.csv",
+    "/data/memberships.csv",
+    "/data/partnerships.geojson",
+    "/data/local-authorities.geojson",
+    "/data/la-research.csv",
+    "/data/schools.csv",
+    "/data/schools.geojson",
+]
+PAGES = [HOME, AREA, "/partnerships/learn-sheffield/", DATA, "/about/similar-areas/"]
+HEADERS = {"Accept-Encoding": "gzip"}
+
+
+def timed(session, url):
+    """(seconds, status) of one request, the body read whole."""
+    start = time.perf_counter()
+    try:
+        response = session.get(url, headers=HEADERS, timeout=60)
+        response.content  # noqa: B018
+        status = response.status_code
+    except requests.RequestException:
+        status = 0
+    return time.perf_counter() - start, status
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def ms(seconds):
+    return f"{seconds * 1000:.0f}"
+
+
+def change_the_data():
+    """What an approval does to the data version: a published partnership saved."""
+    from django.utils import timezone
+
+    from partnerships.models import Partnership
+
+    Partnership.objects.filter(slug="learn-sheffield").update(updated_at=timezone.now())
+
+
+def start_worker():
+    env = {**os.environ, "DJANGO_ENV": "production", "SECRET_KEY": "benchmark-only"}
+    return subprocess.Popen(
+        [str(ROOT / ".venv/bin/celery"), "-A", "partnerships_map", "worker", "--pool", "solo"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def floor(base, seconds=5):
+    session, times = requests.Session(), []
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        times.append(timed(session, base + STATIC)[0])
+    return statistics.median(times), percentile(times, 0.99)
+
+
+def warm(base):
+    session = requests.Session()
+    for path in [*PAGES, *DOWNLOADS, API_LIST]:
+        for _ in range(6):  # reach every worker
+            assert timed(session, base + path)[1] == 200, path
+
+
+def watch(base, path, stop, into):
+    """One visitor loading `path` over and over until `stop` is set."""
+    session = requests.Session()
+    while not stop.is_set():
+        into.append(timed(session, base + path))
+
+
+def trial_simultaneous(base):
+    warm(base)
+    time.sleep(1)
+    change_the_data()
+    start, answers, home = threading.Barrier(CLIENTS + 1), [], []
+
+    def visit():
+        session = requests.Session()
+        start.wait()
+        answers.append(timed(session, base + DATA))
+
+    visitors = [threading.Thread(target=visit) for _ in range(CLIENTS)]
+    for visitor in visitors:
+        visitor.start()
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(base, HOME, stop, home))
+    start.wait()
+    watcher.start()
+    for visitor in visitors:
+        visitor.join()
+    stop.set()
+    watcher.join()
+    errors = sum(status != 200 for _, status in answers + home)
+    return max(t for t, _ in answers), max(t for t, _ in home), len(home), errors
+
+
+def trial_across(base, seconds=12):
+    warm(base)
+    stop, samples = threading.Event(), []
+    change_at = time.monotonic() + seconds / 3
+
+    def load(path):
+        session = requests.Session()
+        while not stop.is_set():
+            took, status = timed(session, base + path)
+            samples.append((time.monotonic(), path, took, status))
+
+    paths = [HOME, AREA, API_LIST]
+    threads = [threading.Thread(target=load, args=(paths[i % 3],)) for i in range(CLIENTS)]
+    home = []
+    watcher = threading.Thread(target=watch, args=(base, HOME, stop, home))
+    for thread in [*threads, watcher]:
+        thread.start()
+    time.sleep(max(0, change_at - time.monotonic()))
+    change_the_data()
+    time.sleep(seconds * 2 / 3)
+    stop.set()
+    for thread in [*threads, watcher]:
+        thread.join()
+    slowest = {path: max(t for _, p, t, _ in samples if p == path) for path in paths}
+    errors = sum(status != 200 for *_, status in samples)
+    return slowest, max(t for t, _ in home), len(samples), errors
+
+
+def trial_busting(base, seconds=30):
+    warm(base)
+    idle = []
+    stop = threading.Event()
+    session = requests.Session()
+    end = time.monotonic() + 10
+    while time.monotonic() < end:
+        idle.append(timed(session, base + random.choice(PAGES))[0])
+    busting_answers, visitor = [], []
+
+    def bust():
+        client = requests.Session()
+        while not stop.is_set():
+            path = random.choice(DOWNLOADS + PAGES)
+            busting_answers.append(timed(client, f"{base}{path}?x={random.random()}")[1])
+
+    threads = [threading.Thread(target=bust) for _ in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        visitor.append(timed(session, base + random.choice(PAGES))[0])
+    stop.set()
+    for thread in threads:
+        thread.join()
+    statuses = {s: busting_answers.count(s) for s in set(busting_answers)}
+    return idle, visitor, statuses
+
+
+def main():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnerships_map.settings")
+    django.setup()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as static_root:
+        server = start_server(port, static_root)
+        worker = start_worker()
+        try:
+            time.sleep(3)  # the worker connects
+            p50, p99 = floor(base)
+            print(
+                f"floor: static file from the same server, idle: p50 {ms(p50)} ms, p99 {ms(p99)} ms"
+            )
+            print(
+                "\n1. 16 visitors to /data/ at once right after a change, home page timed meanwhile"
+            )
+            print("| trial | slowest /data/ (ms) | slowest home (ms) | home requests | errors |")
+            print("|---|---:|---:|---:|---:|")
+            for number in range(1, 4):
+                data, home, count, errors = trial_simultaneous(base)
+                print(f"| {number} | {ms(data)} | {ms(home)} | {count} | {errors} |", flush=True)
+            print("\n2. 16 connections on home, area and API list across a change")
+            print(
+                "| trial | slowest home | slowest area | slowest API list "
+                "| slowest watched home | requests | errors |"
+            )
+            print("|---|---:|---:|---:|---:|---:|---:|")
+            for number in range(1, 3):
+                slowest, home, count, errors = trial_across(base)
+                print(
+                    f"| {number} | {ms(slowest[HOME])} | {ms(slowest[AREA])} "
+                    f"| {ms(slowest[API_LIST])} | {ms(home)} | {count} | {errors} |",
+                    flush=True,
+                )
+            print("\n3. 16 clients busting the cache on every download and page for 30 s")
+            idle, busy, statuses = trial_busting(base)
+            print("| one visitor's pages | requests | p50 (ms) | p99 (ms) |")
+            print("|---|---:|---:|---:|")
+            for name, times in [("idle", idle), ("while 16 clients bust", busy)]:
+                print(
+                    f"| {name} | {len(times)} | {ms(statistics.median(times))} "
+                    f"| {ms(percentile(times, 0.99))} |"
+                )
+            print(f"busting clients' answers by status: {statuses}")
+        finally:
+            worker.terminate()
+            server.terminate()
+            worker.wait(10)
+            server.wait(10)
+
+
+if __name__ == "__main__":
+    main()
