@@ -15,12 +15,19 @@ it is closed as failed when the next run (or `close_stale_runs`) finds it.
 `applied(run)` is the run's transaction; in a dry run it rolls back at the end, so a dry
 run does all the work and reports what it would change, and changes nothing (the idea of
 MapIt's `--commit`).
+
+What other code does because of a run (memberships following successors, indicators
+derived from the register: the receivers of `geodata.signals.register_imported`) runs
+after the commit as the run's *steps*, each recorded with its own outcome: the run's
+status says what happened to its data, so a failed step never unsays a commit.
+`follow_up(run, signal)` asks for them; `recorded_run` runs them.
 """
 
 import logging
 import re
 import zlib
 from contextlib import contextmanager
+from functools import partial
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -127,6 +134,7 @@ def recorded_run(source, work, *, location, refusals=(), dry_run=False, **fields
     run = ImportRun.objects.create(
         source=source, location=readable(location), dry_run=dry_run, **fields
     )
+    run.follow_ups = []
     if not try_source_lock(source):
         finish(
             run,
@@ -153,12 +161,36 @@ def recorded_run(source, work, *, location, refusals=(), dry_run=False, **fields
             finish(run, ImportRun.Status.DRY_RUN, f"Dry run, nothing changed. It would: {message}")
         else:
             finish(run, ImportRun.Status.SUCCEEDED, message)
+            # At once when nothing encloses the run (still holding the lock), else on commit.
+            for signal, kwargs in run.follow_ups:
+                transaction.on_commit(partial(run_steps, run, signal, **kwargs), robust=True)
     finally:
         try:
             release_source_lock(source)
         except Exception:  # the connection is gone, and its session lock with it
             log.warning("could not release the %s import lock", source, exc_info=True)
     return run
+
+
+def follow_up(run, signal, **kwargs):
+    """Have `signal` sent (with `run`) once the run has committed; each receiver is then
+    a recorded step of the run. Nothing is sent for a dry run or a run that fails."""
+    run.follow_ups.append((signal, kwargs))
+
+
+def run_steps(run, signal, **kwargs):
+    """Send `signal` for the committed `run`, recording each receiver's outcome as a step:
+    what a receiver returns (a short text) or "Done.", or the error it raised."""
+    for receiver, outcome in signal.send_robust(sender=ImportRun, run=run, **kwargs):
+        name = f"{receiver.__module__}.{getattr(receiver, '__qualname__', receiver)}"
+        if isinstance(outcome, Exception):  # Django has logged it with its traceback
+            status, message = ImportRun.Status.FAILED, f"{type(outcome).__name__}: {outcome}"
+            log.error("import run %s: step %s failed: %s", run.pk, name, message)
+        else:
+            status = ImportRun.Status.SUCCEEDED
+            message = outcome if isinstance(outcome, str) else "Done."
+        run.steps.append({"name": name, "status": status, "message": readable(message)})
+    ImportRun.objects.filter(pk=run.pk).update(steps=run.steps)
 
 
 @contextmanager

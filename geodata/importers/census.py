@@ -18,10 +18,16 @@ from pathlib import Path
 
 import numpy
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import connection, models
 from pyproj import Transformer
 
-from geodata.import_runs import applied, readable, recorded_run, refuse_implausible_counts
+from geodata.import_runs import (
+    applied,
+    follow_up,
+    readable,
+    recorded_run,
+    refuse_implausible_counts,
+)
 from geodata.importers.register_files import (
     RegisterFileError,
     read_rows,
@@ -393,10 +399,8 @@ def load_census_baseline(path=CENSUS_FILE, *, force=False, dry_run=False, trigge
     def work(run):
         run.checksum = readable_file_checksum(path)
         CensusLoad(run, path).apply(force)
-        if not dry_run and (run.created or run.updated):
-            transaction.on_commit(
-                lambda: register_imported.send(sender=load_census_baseline, run=run)
-            )
+        if run.created or run.updated:
+            follow_up(run, register_imported)
 
     return recorded_run(
         ImportRun.Source.SCHOOL_CENSUS,

@@ -27,7 +27,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 from pyproj import Transformer
 
-from geodata.import_runs import applied, readable, recorded_run, refuse_implausible_counts
+from geodata.import_runs import (
+    applied,
+    follow_up,
+    readable,
+    recorded_run,
+    refuse_implausible_counts,
+    run_steps,
+)
 from geodata.importers.register_files import (
     RegisterFileError,
     extract_date_from_name,
@@ -648,10 +655,8 @@ def import_gias_file(
         places = Places.load()
         with applied(run):
             importer.apply(places)
-            if not dry_run and importer.changed_register():
-                transaction.on_commit(
-                    lambda: register_imported.send(sender=import_gias_file, run=run)
-                )
+            if importer.changed_register():
+                follow_up(run, register_imported)
         run.message = (
             f"{run.rows_read} rows: {run.created} created, {run.updated} updated, "
             f"{run.unchanged} unchanged, {run.closed} newly closed, {run.missing} missing "
@@ -702,7 +707,5 @@ def reset_extract_date(run, new_date=None, *, by=""):
         )
         run.save(update_fields=["extract_date", "message"])
         if changed:
-            transaction.on_commit(
-                lambda: register_imported.send(sender=reset_extract_date, run=run)
-            )
+            transaction.on_commit(lambda: run_steps(run, register_imported), robust=True)
     return len(changed)

@@ -6,9 +6,7 @@ links the file's in one transaction (deleting and inserting only what differs), 
 skipped when the file has not changed.
 """
 
-from django.db import transaction
-
-from geodata.import_runs import applied, readable, recorded_run
+from geodata.import_runs import applied, follow_up, readable, recorded_run
 from geodata.importers.register_files import (
     RegisterFileError,
     extract_date_from_name,
@@ -88,9 +86,7 @@ def import_links_file(path, *, location=None, triggered_by="", progress=None, dr
                 batch_size=5000,
             )
             if gone or new:
-                transaction.on_commit(
-                    lambda: register_imported.send(sender=import_links_file, run=run)
-                )
+                follow_up(run, register_imported)
         replaced = len(set(gone) & {link[:3] for link in new})
         run.created = len(new) - replaced
         run.updated = replaced

@@ -205,6 +205,13 @@ def test_the_register_imported_signal_is_sent_after_a_change_commits(
     finally:
         register_imported.disconnect(listener)
     assert received == [first.pk]
+    first.refresh_from_db()
+    steps = {step["name"]: (step["status"], step["message"]) for step in first.steps}
+    assert steps["partnerships.receivers.follow_school_successors"] == (
+        "succeeded",
+        "0 memberships moved to their school's successor URN.",
+    )
+    assert steps["geodata.apps.derive_indicators_from_register"][0] == "succeeded"
 
 
 def test_a_dry_run_reports_what_would_change_and_changes_nothing(boundaries, capsys):
