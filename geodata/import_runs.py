@@ -21,6 +21,9 @@ derived from the register: the receivers of `geodata.signals.register_imported`)
 after the commit as the run's *steps*, each recorded with its own outcome: the run's
 status says what happened to its data, so a failed step never unsays a commit.
 `follow_up(run, signal)` asks for them; `recorded_run` runs them.
+
+Rows a file gets wrong are rejected one by one (`reject_row`): counted, the first
+`MAX_RECORDED_ERRORS` kept in the run with their line and reason.
 """
 
 import logging
@@ -38,6 +41,8 @@ log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 2000
 MAX_ERROR_TEXT = 300
+MAX_RECORDED_ERRORS = 50
+MAX_KEY = 2_147_483_647  # URNs, trust UIDs and counts are stored as PostgreSQL integers
 # NUL and other control characters (PostgreSQL refuses NUL in text and JSON).
 UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 LOCK_NAMESPACE = 7_146_601
@@ -45,6 +50,14 @@ LOCK_NAMESPACE = 7_146_601
 
 class RunRefused(Exception):
     """The input must not be applied; the message says why (used by importers' own errors)."""
+
+
+def reject_row(run, line, error, **identity):
+    """Count a row the run cannot import, and keep it (line, what names it, why) if it is
+    among the first `MAX_RECORDED_ERRORS`."""
+    run.rejected += 1
+    if len(run.errors) < MAX_RECORDED_ERRORS:
+        run.errors.append({"line": line, **identity, "error": str(error)})
 
 
 def readable(value, limit=MAX_MESSAGE):

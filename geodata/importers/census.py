@@ -27,6 +27,7 @@ from geodata.import_runs import (
     readable,
     recorded_run,
     refuse_implausible_counts,
+    reject_row,
 )
 from geodata.importers.register_files import (
     RegisterFileError,
@@ -73,7 +74,6 @@ PHASES = {
 NOT_APPLICABLE = {"Not applicable", "Does not apply", "", "z", "x"}
 MAX_REJECTED_SHARE = 0.05
 MAX_ROW_DROP = 0.20
-MAX_RECORDED_ERRORS = 50
 ADVISORY_LOCK_ID = 7_146_601  # shared with the GIAS import: never both at once
 STAGING_COLUMNS = [
     ("line", "integer"),
@@ -199,9 +199,7 @@ class CensusLoad:
         self.path = path
 
     def reject(self, line, urn, error):
-        self.run.rejected += 1
-        if len(self.run.errors) < MAX_RECORDED_ERRORS:
-            self.run.errors.append({"line": line, "urn": urn, "error": str(error)})
+        reject_row(self.run, line, error, urn=urn)
 
     def read(self):
         types = establishment_types()
