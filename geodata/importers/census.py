@@ -74,7 +74,6 @@ PHASES = {
 NOT_APPLICABLE = {"Not applicable", "Does not apply", "", "z", "x"}
 MAX_REJECTED_SHARE = 0.05
 MAX_ROW_DROP = 0.20
-ADVISORY_LOCK_ID = 7_146_601  # shared with the GIAS import: never both at once
 STAGING_COLUMNS = [
     ("line", "integer"),
     ("urn", "integer"),
@@ -373,9 +372,6 @@ class CensusLoad:
         rows = self.read()
         self.check_counts(force)
         with applied(self.run), connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [ADVISORY_LOCK_ID])
-            if not cursor.fetchone()[0]:
-                raise RegisterFileError("a register import is running; try again later")
             self.stage(cursor, rows)
             self.resolve_authorities(cursor)
             self.check_counts(force)
