@@ -137,16 +137,23 @@ def finish(run, status, message):
         log.exception("could not record the end of import run %s", run.pk)
 
 
-def recorded_run(source, work, *, location, refusals=(), dry_run=False, **fields):
+def recorded_run(source, work, *, location, refusals=(), dry_run=False, queued=None, **fields):
     """Run `work(run)` as one recorded run of `source`; returns the run, finished.
 
     `work` sets `run.message` (and counts) for a success; exceptions in `refusals` (and
     RunRefused) end the run as refused and are not raised again; anything else ends it
-    as failed and is raised again.
+    as failed and is raised again. `queued` is a run recorded earlier as queued (by
+    `queue_run`), which this one carries on.
     """
-    run = ImportRun.objects.create(
-        source=source, location=readable(location), dry_run=dry_run, **fields
-    )
+    fields.update(location=readable(location), dry_run=dry_run)
+    if queued is None:
+        run = ImportRun.objects.create(source=source, **fields)
+    else:
+        run = queued
+        for name, value in fields.items():
+            setattr(run, name, value)
+        run.status, run.started_at = ImportRun.Status.RUNNING, timezone.now()
+        run.save()
     run.follow_ups = []
     if not try_source_lock(source):
         finish(
@@ -183,6 +190,14 @@ def recorded_run(source, work, *, location, refusals=(), dry_run=False, **fields
         except Exception:  # the connection is gone, and its session lock with it
             log.warning("could not release the %s import lock", source, exc_info=True)
     return run
+
+
+def queue_run(source, *, location, **fields):
+    """Record a run that a worker will carry on (`recorded_run(..., queued=run)`), so
+    *Import runs* shows it from the moment it is asked for."""
+    return ImportRun.objects.create(
+        source=source, location=readable(location), status=ImportRun.Status.QUEUED, **fields
+    )
 
 
 def follow_up(run, signal, **kwargs):

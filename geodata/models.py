@@ -205,7 +205,7 @@ class ImportRunQuerySet(models.QuerySet):
 class ImportRun(models.Model):
     """One attempt to import a register file, whatever its outcome.
 
-    Written before the import starts and finished after it commits
+    Written before the import starts (or when it is queued) and finished after it commits
     or rolls back, so a failed or refused import leaves its record (and nothing else);
     what runs after the commit is recorded in `steps`. See
     `geodata.import_runs.recorded_run`, the lifecycle every importer goes through.
@@ -221,6 +221,7 @@ class ImportRun(models.Model):
         BOUNDARIES = "boundaries", "LA and region boundaries"
 
     class Status(models.TextChoices):
+        QUEUED = "queued", "Queued (waiting for a worker)"
         RUNNING = "running", "Running"
         SUCCEEDED = "succeeded", "Succeeded"
         REFUSED = "refused", "Refused (file failed a safety check)"

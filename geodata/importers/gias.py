@@ -634,12 +634,20 @@ class Importer:
 
 
 def import_gias_file(
-    path, *, location=None, force=False, triggered_by="", progress=None, dry_run=False
+    path,
+    *,
+    location=None,
+    force=False,
+    triggered_by="",
+    progress=None,
+    dry_run=False,
+    queued=None,
 ):
     """Import one GIAS establishments file; returns its ImportRun, recorded whatever happens.
 
     `location` is what to record as the source (the URL a file was downloaded from). A
-    dry run does everything, reports what it would change, and rolls back.
+    dry run does everything, reports what it would change, and rolls back. `queued` is
+    the run recorded when the import was queued (an admin upload).
     """
     location = str(location or path)
 
@@ -668,7 +676,18 @@ def import_gias_file(
         extract_date=extract_date_from_name(location) or timezone.localdate(),
         triggered_by=readable(triggered_by, 100),
         forced=force,
+        queued=queued,
     )
+
+
+def check_extract(path):
+    """Refuse at once (RegisterFileError) a file that is plainly no establishments extract:
+    not CSV text, lacking columns, or broken from its first row."""
+    header, records = read_records(path, REQUIRED_COLUMNS)
+    try:
+        next(records, None)
+    finally:
+        records.close()
 
 
 def reset_extract_date(run, new_date=None, *, by=""):
