@@ -100,16 +100,24 @@ def test_a_wrong_extract_date_can_be_reset_to_a_given_day(imported, tmp_path):
         call_command("reset_extract_date", str(imported.pk), "--date", "2099-01-01")
 
 
-def test_the_admin_resets_a_wrong_extract_date(admin_client, imported):
+def test_the_admin_resets_a_wrong_extract_date(
+    admin_client, imported, django_capture_on_commit_callbacks
+):
     wrongly_dated(imported, datetime.date(2099, 12, 31))
-    response = admin_client.post(
-        "/admin/geodata/importrun/",
-        {"action": "reset_wrong_extract_date", "_selected_action": [imported.pk]},
-        follow=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/geodata/importrun/",
+            {"action": "reset_wrong_extract_date", "_selected_action": [imported.pk]},
+            follow=True,
+        )
     assert "extract date 2099-12-31 →" in response.content.decode()
     imported.refresh_from_db()
     assert imported.extract_date == timezone.localdate()
+    # What follows the register ran again for the re-dated schools, recorded on the run.
+    assert {step["status"] for step in imported.steps} == {"succeeded"}
+    assert "geodata.apps.derive_indicators_from_register" in {
+        step["name"] for step in imported.steps
+    }
 
 
 @pytest.mark.parametrize("label", list(hostile_contents()))
