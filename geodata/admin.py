@@ -147,6 +147,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         "closed",
         "missing",
         "rejected",
+        "steps_outcome",
     ]
     list_filter = ["source", "status", "dry_run"]
     search_fields = ["location", "message"]
@@ -154,6 +155,13 @@ class ImportRunAdmin(admin.ModelAdmin):
     readonly_fields = ["after_commit"]
     change_list_template = "admin/geodata/importrun/change_list.html"
     change_form_template = "admin/geodata/importrun/change_form.html"
+
+    @admin.display(description="Steps after the commit")
+    def steps_outcome(self, run):
+        failed = sum(step["status"] == ImportRun.Status.FAILED for step in run.steps)
+        if failed:
+            return f"{failed} of {len(run.steps)} failed"
+        return f"{len(run.steps)} succeeded" if run.steps else ""
 
     @admin.display(description="After the commit")
     def after_commit(self, run):

@@ -305,6 +305,8 @@ def test_moderator_uploads_an_extract_in_the_admin(
     assert run.triggered_by == "admin upload by admin"
     assert LocalAuthority.objects.get(name="Rutland").schools.count() == 1
     assert list(upload_dir.iterdir()) == []  # the stored file is removed after the import
+    listed = admin_client.get("/admin/geodata/importrun/").content.decode()
+    assert f"{len(run.steps)} succeeded" in listed
 
 
 def test_a_queued_run_is_carried_on_once(boundaries, upload_dir, eager_tasks):

@@ -157,7 +157,7 @@ def failing_receiver():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_committed_import_whose_follow_up_fails_is_recorded_as_succeeded(
-    boundaries, failing_receiver, caplog
+    boundaries, failing_receiver, caplog, admin_client
 ):
     run = import_gias_file(SAMPLE)  # autocommit: the follow-ups run during the call
     run.refresh_from_db()
@@ -171,3 +171,7 @@ def test_a_committed_import_whose_follow_up_fails_is_recorded_as_succeeded(
     others = [step for name, step in steps.items() if name != broken["name"]]
     assert others and all(step["status"] == "succeeded" for step in others)
     assert f"import run {run.pk}: step {broken['name']} failed: RuntimeError" in caplog.text
+    listed = admin_client.get("/admin/geodata/importrun/").content.decode()
+    assert f"1 of {len(run.steps)} failed" in listed
+    page = admin_client.get(f"/admin/geodata/importrun/{run.pk}/change/").content.decode()
+    assert "RuntimeError: the follow-up broke" in page
