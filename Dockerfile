@@ -21,9 +21,9 @@ COPY . .
 RUN DATABASE_URL=postgis://build@localhost/build SECRET_KEY=build-only \
     python manage.py collectstatic --noinput -v 0
 
-RUN useradd --system --home /app app && chown -R app /app
+# .local/uploads: extracts uploaded in the admin, waiting for the worker (a shared volume).
+RUN useradd --system --home /app app && mkdir -p /app/.local/uploads && chown -R app /app
 USER app
 EXPOSE 8000
-# --timeout: a moderator's GIAS upload in the admin is imported within the request.
 CMD ["gunicorn", "partnerships_map.wsgi:application", "--bind", "0.0.0.0:8000", \
-     "--workers", "3", "--timeout", "300", "--access-logfile", "-"]
+     "--workers", "3", "--timeout", "30", "--access-logfile", "-"]

@@ -1,16 +1,15 @@
-import tempfile
-from pathlib import Path
-
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.html import format_html, format_html_join
 from leaflet.admin import LeafletGeoAdmin
 
 from geodata.boundary_sets import activate, check
-from geodata.importers.gias import import_gias_file, reset_extract_date
+from geodata.importers.gias import check_extract, reset_extract_date
 from geodata.importers.register_files import RegisterFileError
 from geodata.models import (
     Boundary,
@@ -23,6 +22,7 @@ from geodata.models import (
     SchoolLink,
     Trust,
 )
+from geodata.tasks import queue_extract_import, store_upload
 
 
 @admin.register(BoundarySet)
@@ -113,6 +113,25 @@ class GiasUploadForm(forms.Form):
         required=False, label="Dry run: check and report what would change, change nothing"
     )
 
+    def clean_file(self):
+        """Refuse at once what is too big or plainly no extract; keep the rest for the worker
+        (`cleaned_data["stored"]`)."""
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_UPLOAD_MAX_MB
+        if upload.size > limit << 20:
+            raise forms.ValidationError(
+                f"The file is {upload.size / (1 << 20):.0f} MB, more than the {limit} MB "
+                "accepted: is it really an establishments extract?"
+            )
+        stored = store_upload(upload)
+        try:
+            check_extract(stored)
+        except RegisterFileError as error:
+            stored.unlink()
+            raise forms.ValidationError(f"Not imported: {error}.") from error
+        self.cleaned_data["stored"] = stored
+        return upload
+
 
 @admin.register(ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
@@ -128,10 +147,36 @@ class ImportRunAdmin(admin.ModelAdmin):
         "closed",
         "missing",
         "rejected",
+        "steps_outcome",
     ]
     list_filter = ["source", "status", "dry_run"]
     search_fields = ["location", "message"]
+    exclude = ["steps"]
+    readonly_fields = ["after_commit"]
     change_list_template = "admin/geodata/importrun/change_list.html"
+    change_form_template = "admin/geodata/importrun/change_form.html"
+
+    @admin.display(description="Steps after the commit")
+    def steps_outcome(self, run):
+        failed = sum(step["status"] == ImportRun.Status.FAILED for step in run.steps)
+        if failed:
+            return f"{failed} of {len(run.steps)} failed"
+        return f"{len(run.steps)} succeeded" if run.steps else ""
+
+    @admin.display(description="After the commit")
+    def after_commit(self, run):
+        """The run's steps, each with its outcome (a failed one leaves the import committed)."""
+        if not run.steps:
+            return "—"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li><strong>{}</strong> {}: {}</li>",
+                ((step["status"], step["name"], step["message"]) for step in run.steps),
+            ),
+        )
+
     actions = ["reset_wrong_extract_date"]
 
     @admin.action(description="Reset a wrong extract date to the day the file was imported")
@@ -172,27 +217,24 @@ class ImportRunAdmin(admin.ModelAdmin):
         ]
 
     def upload_gias(self, request):
-        """Import an uploaded extract now and show the run's outcome."""
+        """Queue an uploaded extract for the worker and show its run, which follows it."""
         if not request.user.has_perm("geodata.add_school"):
             raise PermissionDenied
         form = GiasUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            with tempfile.TemporaryDirectory(prefix="gias-upload-") as folder:
-                path = Path(folder) / Path(upload.name).name
-                with open(path, "wb") as handle:
-                    for chunk in upload.chunks():
-                        handle.write(chunk)
-                run = import_gias_file(
-                    path,
-                    location=f"upload: {upload.name}",
-                    force=form.cleaned_data["force"],
-                    dry_run=form.cleaned_data["dry_run"],
-                    triggered_by=f"admin upload by {request.user.get_username()}",
+            run = queue_extract_import(
+                form.cleaned_data["stored"],
+                name=form.cleaned_data["file"].name,
+                force=form.cleaned_data["force"],
+                dry_run=form.cleaned_data["dry_run"],
+                triggered_by=f"admin upload by {request.user.get_username()}",
+            )
+            if run.status == ImportRun.Status.FAILED:
+                self.message_user(request, run.message, messages.ERROR)
+            else:
+                self.message_user(
+                    request, "Queued: a worker imports the extract; this page follows it."
                 )
-            good = (ImportRun.Status.SUCCEEDED, ImportRun.Status.DRY_RUN)
-            level = messages.SUCCESS if run.status in good else messages.ERROR
-            self.message_user(request, run.message, level)
             return redirect("admin:geodata_importrun_change", run.pk)
         context = {
             **self.admin_site.each_context(request),

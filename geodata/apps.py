@@ -6,8 +6,13 @@ def derive_indicators_from_register(sender, run, **kwargs):
     from geodata.importers.indicators import derive_register_indicators
     from geodata.models import ImportRun
 
-    if run is not None and run.source != ImportRun.Source.GIAS_LINKS:
-        derive_register_indicators(run.extract_date)
+    if run.source == ImportRun.Source.GIAS_LINKS:
+        return "Not needed: links change no school."
+    derived = derive_register_indicators(run.extract_date)
+    return (
+        f"Register indicators: {derived.created} values created, {derived.updated} updated, "
+        f"{derived.unchanged} unchanged."
+    )
 
 
 class GeodataConfig(AppConfig):

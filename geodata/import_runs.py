@@ -15,12 +15,22 @@ it is closed as failed when the next run (or `close_stale_runs`) finds it.
 `applied(run)` is the run's transaction; in a dry run it rolls back at the end, so a dry
 run does all the work and reports what it would change, and changes nothing (the idea of
 MapIt's `--commit`).
+
+What other code does because of a run (memberships following successors, indicators
+derived from the register: the receivers of `geodata.signals.register_imported`) runs
+after the commit as the run's *steps*, each recorded with its own outcome: the run's
+status says what happened to its data, so a failed step never unsays a commit.
+`follow_up(run, signal)` asks for them; `recorded_run` runs them.
+
+Rows a file gets wrong are rejected one by one (`reject_row`): counted, the first
+`MAX_RECORDED_ERRORS` kept in the run with their line and reason.
 """
 
 import logging
 import re
 import zlib
 from contextlib import contextmanager
+from functools import partial
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -31,6 +41,8 @@ log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 2000
 MAX_ERROR_TEXT = 300
+MAX_RECORDED_ERRORS = 50
+MAX_KEY = 2_147_483_647  # URNs, trust UIDs and counts are stored as PostgreSQL integers
 # NUL and other control characters (PostgreSQL refuses NUL in text and JSON).
 UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 LOCK_NAMESPACE = 7_146_601
@@ -38,6 +50,14 @@ LOCK_NAMESPACE = 7_146_601
 
 class RunRefused(Exception):
     """The input must not be applied; the message says why (used by importers' own errors)."""
+
+
+def reject_row(run, line, error, **identity):
+    """Count a row the run cannot import, and keep it (line, what names it, why) if it is
+    among the first `MAX_RECORDED_ERRORS`."""
+    run.rejected += 1
+    if len(run.errors) < MAX_RECORDED_ERRORS:
+        run.errors.append({"line": line, **identity, "error": str(error)})
 
 
 def readable(value, limit=MAX_MESSAGE):
@@ -117,16 +137,24 @@ def finish(run, status, message):
         log.exception("could not record the end of import run %s", run.pk)
 
 
-def recorded_run(source, work, *, location, refusals=(), dry_run=False, **fields):
+def recorded_run(source, work, *, location, refusals=(), dry_run=False, queued=None, **fields):
     """Run `work(run)` as one recorded run of `source`; returns the run, finished.
 
     `work` sets `run.message` (and counts) for a success; exceptions in `refusals` (and
     RunRefused) end the run as refused and are not raised again; anything else ends it
-    as failed and is raised again.
+    as failed and is raised again. `queued` is a run recorded earlier as queued (by
+    `queue_run`), which this one carries on.
     """
-    run = ImportRun.objects.create(
-        source=source, location=readable(location), dry_run=dry_run, **fields
-    )
+    fields.update(location=readable(location), dry_run=dry_run)
+    if queued is None:
+        run = ImportRun.objects.create(source=source, **fields)
+    else:
+        run = queued
+        for name, value in fields.items():
+            setattr(run, name, value)
+        run.status, run.started_at = ImportRun.Status.RUNNING, timezone.now()
+        run.save()
+    run.follow_ups = []
     if not try_source_lock(source):
         finish(
             run,
@@ -153,12 +181,44 @@ def recorded_run(source, work, *, location, refusals=(), dry_run=False, **fields
             finish(run, ImportRun.Status.DRY_RUN, f"Dry run, nothing changed. It would: {message}")
         else:
             finish(run, ImportRun.Status.SUCCEEDED, message)
+            # At once when nothing encloses the run (still holding the lock), else on commit.
+            for signal, kwargs in run.follow_ups:
+                transaction.on_commit(partial(run_steps, run, signal, **kwargs), robust=True)
     finally:
         try:
             release_source_lock(source)
         except Exception:  # the connection is gone, and its session lock with it
             log.warning("could not release the %s import lock", source, exc_info=True)
     return run
+
+
+def queue_run(source, *, location, **fields):
+    """Record a run that a worker will carry on (`recorded_run(..., queued=run)`), so
+    *Import runs* shows it from the moment it is asked for."""
+    return ImportRun.objects.create(
+        source=source, location=readable(location), status=ImportRun.Status.QUEUED, **fields
+    )
+
+
+def follow_up(run, signal, **kwargs):
+    """Have `signal` sent (with `run`) once the run has committed; each receiver is then
+    a recorded step of the run. Nothing is sent for a dry run or a run that fails."""
+    run.follow_ups.append((signal, kwargs))
+
+
+def run_steps(run, signal, **kwargs):
+    """Send `signal` for the committed `run`, recording each receiver's outcome as a step:
+    what a receiver returns (a short text) or "Done.", or the error it raised."""
+    for receiver, outcome in signal.send_robust(sender=ImportRun, run=run, **kwargs):
+        name = f"{receiver.__module__}.{getattr(receiver, '__qualname__', receiver)}"
+        if isinstance(outcome, Exception):  # Django has logged it with its traceback
+            status, message = ImportRun.Status.FAILED, f"{type(outcome).__name__}: {outcome}"
+            log.error("import run %s: step %s failed: %s", run.pk, name, message)
+        else:
+            status = ImportRun.Status.SUCCEEDED
+            message = outcome if isinstance(outcome, str) else "Done."
+        run.steps.append({"name": name, "status": status, "message": readable(message)})
+    ImportRun.objects.filter(pk=run.pk).update(steps=run.steps)
 
 
 @contextmanager

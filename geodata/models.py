@@ -205,8 +205,9 @@ class ImportRunQuerySet(models.QuerySet):
 class ImportRun(models.Model):
     """One attempt to import a register file, whatever its outcome.
 
-    Written before the import starts and finished after it commits or rolls back, so a
-    failed or refused import leaves its record (and nothing else); see
+    Written before the import starts (or when it is queued) and finished after it commits
+    or rolls back, so a failed or refused import leaves its record (and nothing else);
+    what runs after the commit is recorded in `steps`. See
     `geodata.import_runs.recorded_run`, the lifecycle every importer goes through.
     """
 
@@ -220,6 +221,7 @@ class ImportRun(models.Model):
         BOUNDARIES = "boundaries", "LA and region boundaries"
 
     class Status(models.TextChoices):
+        QUEUED = "queued", "Queued (waiting for a worker)"
         RUNNING = "running", "Running"
         SUCCEEDED = "succeeded", "Succeeded"
         REFUSED = "refused", "Refused (file failed a safety check)"
@@ -250,6 +252,12 @@ class ImportRun(models.Model):
     rejected = models.PositiveIntegerField(default=0)
     errors = models.JSONField(
         default=list, blank=True, help_text="The first rejected rows: [{line, urn, error}]."
+    )
+    steps = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What ran after the import committed, each with its outcome: "
+        "[{name, status, message}]. A failed step leaves the import itself committed.",
     )
 
     objects = ImportRunQuerySet.as_manager()

@@ -367,6 +367,9 @@ GIAS_BASE_URL = os.environ.get(
 GIAS_DAYS_TO_TRY = int(os.environ.get("GIAS_DAYS_TO_TRY", "7"))
 GIAS_CONNECT_TIMEOUT = float(os.environ.get("GIAS_CONNECT_TIMEOUT", "10"))
 GIAS_READ_TIMEOUT = float(os.environ.get("GIAS_READ_TIMEOUT", "120"))
+# Extracts uploaded in the admin wait here for the Celery worker (a folder both can reach).
+IMPORT_UPLOAD_DIR = Path(os.environ.get("IMPORT_UPLOAD_DIR", BASE_DIR / ".local" / "uploads"))
+IMPORT_UPLOAD_MAX_MB = int(os.environ.get("IMPORT_UPLOAD_MAX_MB", "200"))
 # A crontab (minute hour day-of-month month day-of-week), in TIME_ZONE; empty disables it.
 GIAS_REFRESH_SCHEDULE = os.environ.get("GIAS_REFRESH_SCHEDULE", "30 7 * * *")
 CELERY_BEAT_SCHEDULE = {}

@@ -18,10 +18,17 @@ from pathlib import Path
 
 import numpy
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import connection, models
 from pyproj import Transformer
 
-from geodata.import_runs import applied, readable, recorded_run, refuse_implausible_counts
+from geodata.import_runs import (
+    applied,
+    follow_up,
+    readable,
+    recorded_run,
+    refuse_implausible_counts,
+    reject_row,
+)
 from geodata.importers.register_files import (
     RegisterFileError,
     read_rows,
@@ -67,8 +74,6 @@ PHASES = {
 NOT_APPLICABLE = {"Not applicable", "Does not apply", "", "z", "x"}
 MAX_REJECTED_SHARE = 0.05
 MAX_ROW_DROP = 0.20
-MAX_RECORDED_ERRORS = 50
-ADVISORY_LOCK_ID = 7_146_601  # shared with the GIAS import: never both at once
 STAGING_COLUMNS = [
     ("line", "integer"),
     ("urn", "integer"),
@@ -193,9 +198,7 @@ class CensusLoad:
         self.path = path
 
     def reject(self, line, urn, error):
-        self.run.rejected += 1
-        if len(self.run.errors) < MAX_RECORDED_ERRORS:
-            self.run.errors.append({"line": line, "urn": urn, "error": str(error)})
+        reject_row(self.run, line, error, urn=urn)
 
     def read(self):
         types = establishment_types()
@@ -369,9 +372,6 @@ class CensusLoad:
         rows = self.read()
         self.check_counts(force)
         with applied(self.run), connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [ADVISORY_LOCK_ID])
-            if not cursor.fetchone()[0]:
-                raise RegisterFileError("a register import is running; try again later")
             self.stage(cursor, rows)
             self.resolve_authorities(cursor)
             self.check_counts(force)
@@ -393,10 +393,8 @@ def load_census_baseline(path=CENSUS_FILE, *, force=False, dry_run=False, trigge
     def work(run):
         run.checksum = readable_file_checksum(path)
         CensusLoad(run, path).apply(force)
-        if not dry_run and (run.created or run.updated):
-            transaction.on_commit(
-                lambda: register_imported.send(sender=load_census_baseline, run=run)
-            )
+        if run.created or run.updated:
+            follow_up(run, register_imported)
 
     return recorded_run(
         ImportRun.Source.SCHOOL_CENSUS,

@@ -27,7 +27,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 from pyproj import Transformer
 
-from geodata.import_runs import applied, readable, recorded_run, refuse_implausible_counts
+from geodata.import_runs import (
+    MAX_KEY,
+    applied,
+    follow_up,
+    readable,
+    recorded_run,
+    refuse_implausible_counts,
+    reject_row,
+    run_steps,
+)
 from geodata.importers.register_files import (
     RegisterFileError,
     extract_date_from_name,
@@ -70,7 +79,6 @@ REQUIRED_COLUMNS = [
 BATCH_SIZE = 5000
 MAX_ROW_DROP = 0.20
 MAX_REJECTED_SHARE = 0.20
-MAX_RECORDED_ERRORS = 50
 # Schools on the coast can sit just outside generalised boundaries.
 ENGLAND_TOLERANCE_DEG = 0.03
 TRUST_TYPES = {
@@ -79,17 +87,13 @@ TRUST_TYPES = {
     "Supported by a trust": Trust.Type.TRUST,
 }
 PARSING_VERSION = 2  # bump when parsing changes, so every row is parsed and compared again
-MAX_KEY = 2_147_483_647  # URNs and trust UIDs are stored as PostgreSQL integers
 NOT_APPLICABLE = {"Not applicable": "", "Does not apply": ""}  # GIAS's words for "none"
+# A column read as text: stripped, GIAS's words for "none" made empty (`RowParser.parse`).
+TEXT = "text"
 
 
 class RowError(ValueError):
     """This row cannot be imported; the rest of the file can."""
-
-
-def text(value):
-    value = value.strip()
-    return NOT_APPLICABLE.get(value, value)
 
 
 def whole_number(low, high):
@@ -138,36 +142,36 @@ def date_value(value, known={}):  # noqa: B006 (a deliberate cache: dates repeat
 # model field -> (GIAS column, parser). Columns GIAS has added or dropped over the years
 # (Ofsted's) are read when present. Text is checked against the field's length.
 COLUMNS = {
-    "name": ("EstablishmentName", text),
-    "establishment_type": ("TypeOfEstablishment (name)", text),
-    "type_group_code": ("EstablishmentTypeGroup (code)", text),
-    "type_group": ("EstablishmentTypeGroup (name)", text),
-    "status": ("EstablishmentStatus (name)", text),
-    "phase_code": ("PhaseOfEducation (code)", text),
-    "phase": ("PhaseOfEducation (name)", text),
+    "name": ("EstablishmentName", TEXT),
+    "establishment_type": ("TypeOfEstablishment (name)", TEXT),
+    "type_group_code": ("EstablishmentTypeGroup (code)", TEXT),
+    "type_group": ("EstablishmentTypeGroup (name)", TEXT),
+    "status": ("EstablishmentStatus (name)", TEXT),
+    "phase_code": ("PhaseOfEducation (code)", TEXT),
+    "phase": ("PhaseOfEducation (name)", TEXT),
     "statutory_low_age": ("StatutoryLowAge", whole_number(0, 99)),
     "statutory_high_age": ("StatutoryHighAge", whole_number(0, 99)),
-    "gender": ("Gender (name)", text),
-    "religious_character": ("ReligiousCharacter (name)", text),
-    "diocese": ("Diocese (name)", text),
+    "gender": ("Gender (name)", TEXT),
+    "religious_character": ("ReligiousCharacter (name)", TEXT),
+    "diocese": ("Diocese (name)", TEXT),
     "number_of_pupils": ("NumberOfPupils", whole_number(0, MAX_KEY)),
     "capacity": ("SchoolCapacity", whole_number(0, MAX_KEY)),
     "percentage_fsm": ("PercentageFSM", percentage),
-    "trust_school_flag": ("TrustSchoolFlag (name)", text),
-    "federation_code": ("Federations (code)", text),
-    "federation": ("Federations (name)", text),
-    "ukprn": ("UKPRN", text),
-    "street": ("Street", text),
-    "locality": ("Locality", text),
-    "address3": ("Address3", text),
-    "town": ("Town", text),
-    "county": ("County (name)", text),
-    "postcode": ("Postcode", text),
-    "website": ("SchoolWebsite", text),
-    "constituency_code": ("ParliamentaryConstituency (code)", text),
-    "constituency": ("ParliamentaryConstituency (name)", text),
-    "urban_rural": ("UrbanRural (name)", text),
-    "ofsted_rating": ("OfstedRating (name)", text),
+    "trust_school_flag": ("TrustSchoolFlag (name)", TEXT),
+    "federation_code": ("Federations (code)", TEXT),
+    "federation": ("Federations (name)", TEXT),
+    "ukprn": ("UKPRN", TEXT),
+    "street": ("Street", TEXT),
+    "locality": ("Locality", TEXT),
+    "address3": ("Address3", TEXT),
+    "town": ("Town", TEXT),
+    "county": ("County (name)", TEXT),
+    "postcode": ("Postcode", TEXT),
+    "website": ("SchoolWebsite", TEXT),
+    "constituency_code": ("ParliamentaryConstituency (code)", TEXT),
+    "constituency": ("ParliamentaryConstituency (name)", TEXT),
+    "urban_rural": ("UrbanRural (name)", TEXT),
+    "ofsted_rating": ("OfstedRating (name)", TEXT),
     "ofsted_last_inspection": ("OfstedLastInsp", date_value),
     "open_date": ("OpenDate", date_value),
     "close_date": ("CloseDate", date_value),
@@ -180,8 +184,8 @@ SQL_TYPES = {
     "DecimalField": "numeric(5, 1)",  # percentages: rounded as GIAS's are
     "DateField": "date",
 }
-TEXT_FIELDS = [name for name, (_, parser) in COLUMNS.items() if parser is text]
-TYPED_FIELDS = [name for name, (_, parser) in COLUMNS.items() if parser is not text]
+TEXT_FIELDS = [name for name, (_, parser) in COLUMNS.items() if parser is TEXT]
+TYPED_FIELDS = [name for name, (_, parser) in COLUMNS.items() if parser is not TEXT]
 # The staging table: a row's line, its URN, the model values, then what is resolved.
 STAGED = [
     "line",
@@ -389,9 +393,7 @@ class Importer:
         )
 
     def reject(self, line, urn, error):
-        self.run.rejected += 1
-        if len(self.run.errors) < MAX_RECORDED_ERRORS:
-            self.run.errors.append({"line": line, "urn": urn.strip()[:20], "error": str(error)})
+        reject_row(self.run, line, error, urn=urn.strip()[:20])
 
     def staged_rows(self, places, stored):
         """Accepted rows, ready for COPY, streamed a batch at a time.
@@ -632,12 +634,20 @@ class Importer:
 
 
 def import_gias_file(
-    path, *, location=None, force=False, triggered_by="", progress=None, dry_run=False
+    path,
+    *,
+    location=None,
+    force=False,
+    triggered_by="",
+    progress=None,
+    dry_run=False,
+    queued=None,
 ):
     """Import one GIAS establishments file; returns its ImportRun, recorded whatever happens.
 
     `location` is what to record as the source (the URL a file was downloaded from). A
-    dry run does everything, reports what it would change, and rolls back.
+    dry run does everything, reports what it would change, and rolls back. `queued` is
+    the run recorded when the import was queued (an admin upload).
     """
     location = str(location or path)
 
@@ -648,10 +658,8 @@ def import_gias_file(
         places = Places.load()
         with applied(run):
             importer.apply(places)
-            if not dry_run and importer.changed_register():
-                transaction.on_commit(
-                    lambda: register_imported.send(sender=import_gias_file, run=run)
-                )
+            if importer.changed_register():
+                follow_up(run, register_imported)
         run.message = (
             f"{run.rows_read} rows: {run.created} created, {run.updated} updated, "
             f"{run.unchanged} unchanged, {run.closed} newly closed, {run.missing} missing "
@@ -668,7 +676,18 @@ def import_gias_file(
         extract_date=extract_date_from_name(location) or timezone.localdate(),
         triggered_by=readable(triggered_by, 100),
         forced=force,
+        queued=queued,
     )
+
+
+def check_extract(path):
+    """Refuse at once (RegisterFileError) a file that is plainly no establishments extract:
+    not CSV text, lacking columns, or broken from its first row."""
+    header, records = read_records(path, REQUIRED_COLUMNS)
+    try:
+        next(records, None)
+    finally:
+        records.close()
 
 
 def reset_extract_date(run, new_date=None, *, by=""):
@@ -702,7 +721,5 @@ def reset_extract_date(run, new_date=None, *, by=""):
         )
         run.save(update_fields=["extract_date", "message"])
         if changed:
-            transaction.on_commit(
-                lambda: register_imported.send(sender=reset_extract_date, run=run)
-            )
+            transaction.on_commit(lambda: run_steps(run, register_imported), robust=True)
     return len(changed)

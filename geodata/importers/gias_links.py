@@ -6,9 +6,7 @@ links the file's in one transaction (deleting and inserting only what differs), 
 skipped when the file has not changed.
 """
 
-from django.db import transaction
-
-from geodata.import_runs import applied, readable, recorded_run
+from geodata.import_runs import MAX_KEY, applied, follow_up, readable, recorded_run, reject_row
 from geodata.importers.register_files import (
     RegisterFileError,
     extract_date_from_name,
@@ -20,8 +18,6 @@ from geodata.models import ImportRun, SchoolLink
 from geodata.signals import register_imported
 
 REQUIRED_COLUMNS = ["URN", "LinkURN", "LinkName", "LinkType", "LinkEstablishedDate"]
-MAX_RECORDED_ERRORS = 50
-MAX_URN = 2_147_483_647
 
 
 def import_links_file(path, *, location=None, triggered_by="", progress=None, dry_run=False):
@@ -47,7 +43,7 @@ def import_links_file(path, *, location=None, triggered_by="", progress=None, dr
             run.rows_read += 1
             try:
                 urn, linked_urn = int(row["URN"]), int(row["LinkURN"])
-                if not (0 < urn <= MAX_URN and 0 < linked_urn <= MAX_URN):
+                if not (0 < urn <= MAX_KEY and 0 < linked_urn <= MAX_KEY):
                     raise ValueError("URN out of range")
                 link = (
                     urn,
@@ -57,9 +53,7 @@ def import_links_file(path, *, location=None, triggered_by="", progress=None, dr
                     parse_date(row["LinkEstablishedDate"]),
                 )
             except ValueError as error:
-                run.rejected += 1
-                if len(run.errors) < MAX_RECORDED_ERRORS:
-                    run.errors.append({"line": line, "urn": row["URN"][:20], "error": str(error)})
+                reject_row(run, line, error, urn=row["URN"][:20])
                 continue
             links[link[:3]] = link
         if not links:
@@ -88,9 +82,7 @@ def import_links_file(path, *, location=None, triggered_by="", progress=None, dr
                 batch_size=5000,
             )
             if gone or new:
-                transaction.on_commit(
-                    lambda: register_imported.send(sender=import_links_file, run=run)
-                )
+                follow_up(run, register_imported)
         replaced = len(set(gone) & {link[:3] for link in new})
         run.created = len(new) - replaced
         run.updated = replaced

@@ -22,6 +22,7 @@ from geodata.import_runs import (
     readable,
     recorded_run,
     refuse_implausible_counts,
+    reject_row,
 )
 from geodata.importers.register_files import (
     RegisterFileError,
@@ -42,7 +43,6 @@ FORMATS = {
 ENGLAND = "E92000001"
 MAX_REJECTED_SHARE = 0.01
 MAX_ROW_DROP = 0.20
-MAX_RECORDED_ERRORS = 50
 COPY_CHUNK = 20_000
 NULL = "\\N"  # COPY's null
 
@@ -80,9 +80,7 @@ class PostcodeLoad:
         self.outside_england = 0
 
     def reject(self, line, postcode, error):
-        self.run.rejected += 1
-        if len(self.run.errors) < MAX_RECORDED_ERRORS:
-            self.run.errors.append({"line": line, "postcode": postcode, "error": error})
+        reject_row(self.run, line, error, postcode=postcode)
 
     def rows(self):
         """(postcode, DfE code, terminated) for each English row; bad rows are rejected."""

@@ -1,4 +1,6 @@
+import psycopg
 import pytest
+from django.db import connection
 
 
 @pytest.fixture
@@ -17,3 +19,18 @@ def mocker_delay(monkeypatch):
 
     monkeypatch.setattr(queue_school_refresh.refresh_schools, "delay", delay)
     return calls
+
+
+@pytest.fixture
+def other_session():
+    """A second database session, as another process running an import would hold."""
+    settings = connection.settings_dict
+    with psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        password=settings["PASSWORD"],
+        host=settings["HOST"],
+        port=settings["PORT"],
+        autocommit=True,
+    ) as session:
+        yield session

@@ -1,5 +1,6 @@
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -219,17 +220,138 @@ def test_command_exits_non_zero_when_refused(register, tmp_path):
         call_command("import_gias", str(page))
 
 
-def test_moderator_uploads_an_extract_in_the_admin(admin_client, boundaries):
-    with open(SAMPLE, "rb") as handle:
-        response = admin_client.post(
-            "/admin/geodata/importrun/upload-gias/", {"file": handle}, follow=True
-        )
+UPLOAD = "/admin/geodata/importrun/upload-gias/"
+
+
+@pytest.fixture
+def upload_dir(settings, tmp_path):
+    settings.IMPORT_UPLOAD_DIR = tmp_path / "uploads"
+    return settings.IMPORT_UPLOAD_DIR
+
+
+@pytest.fixture
+def eager_tasks():
+    """Celery tasks run where they are queued, as a worker would run them."""
+    from partnerships_map.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+def upload(client, path=SAMPLE, **options):
+    with open(path, "rb") as handle:
+        return client.post(UPLOAD, {"file": handle, **options})
+
+
+def test_an_upload_is_queued_and_the_request_imports_nothing(
+    admin_client,
+    boundaries,
+    upload_dir,
+    monkeypatch,
+    mocker_delay,
+    django_capture_on_commit_callbacks,
+):
+    from geodata import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.import_stored_extract, "delay", lambda *args: queued.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(admin_client)
     run = ImportRun.objects.get(source=ImportRun.Source.GIAS_ESTABLISHMENTS)
-    assert response.redirect_chain[-1][0] == f"/admin/geodata/importrun/{run.pk}/change/"
-    assert "10 created" in response.content.decode()
+    assert response.url == f"/admin/geodata/importrun/{run.pk}/change/"
+    assert run.status == ImportRun.Status.QUEUED
     assert run.location == "upload: edubasealldata20251124.csv"
+    assert run.extract_date == datetime.date(2025, 11, 24)
+    assert not School.objects.exists()
+    [(run_id, stored)] = queued
+    assert run_id == run.pk and Path(stored).parent == upload_dir
+    assert Path(stored).read_bytes() == SAMPLE.read_bytes()
+    page = admin_client.get(response.url).content.decode()
+    assert "Waiting for a worker to take this import" in page
+    assert '<meta http-equiv="refresh" content="5">' in page
+    call_command("queue_school_refresh", "--if-empty")
+    assert mocker_delay == []  # an upload is on its way: no refresh queued
+
+
+def test_moderator_uploads_an_extract_in_the_admin(
+    admin_client, boundaries, upload_dir, eager_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(admin_client)
+    run = ImportRun.objects.get(source=ImportRun.Source.GIAS_ESTABLISHMENTS)
+    assert response.url == f"/admin/geodata/importrun/{run.pk}/change/"
+    page = admin_client.get(response.url).content.decode()
+    assert "10 created" in page and "refresh" not in page
+    assert "partnerships.receivers.follow_school_successors" in page  # its steps
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.SUCCEEDED
     assert run.triggered_by == "admin upload by admin"
     assert LocalAuthority.objects.get(name="Rutland").schools.count() == 1
+    assert list(upload_dir.iterdir()) == []  # the stored file is removed after the import
+    listed = admin_client.get("/admin/geodata/importrun/").content.decode()
+    assert f"{len(run.steps)} succeeded" in listed
+
+
+def test_a_queued_run_is_carried_on_once(boundaries, upload_dir, eager_tasks):
+    from geodata.tasks import import_stored_extract, queue_extract_import
+
+    stored = upload_dir / "extract.csv"
+    upload_dir.mkdir()
+    stored.write_bytes(SAMPLE.read_bytes())
+    run = queue_extract_import(stored, name="edubasealldata20251124.csv", dry_run=True)
+    result = import_stored_extract.apply(args=(run.pk, str(stored))).get()
+    assert result["status"] == ImportRun.Status.DRY_RUN
+    assert not stored.exists() and not School.objects.exists()
+    again = import_stored_extract.apply(args=(run.pk, str(stored))).get()
+    assert again == {"status": "skipped", "import_run": run.pk}
+
+
+@pytest.mark.parametrize(
+    "content, error",
+    [
+        (b"%PDF-1.7 ...", "Not imported: the file is a PDF document, not a CSV."),
+        (b"name,town\r\nA,B\r\n", "Not imported: the file lacks required columns: URN"),
+    ],
+)
+def test_a_bad_upload_gets_a_clear_error_and_no_run(
+    admin_client, boundaries, upload_dir, tmp_path, content, error
+):
+    path = tmp_path / "edubasealldata20251124.csv"
+    path.write_bytes(content)
+    response = upload(admin_client, path)
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert not ImportRun.objects.filter(source=ImportRun.Source.GIAS_ESTABLISHMENTS).exists()
+    assert list(upload_dir.iterdir()) == []
+
+
+def test_an_upload_too_big_gets_a_clear_error(admin_client, boundaries, upload_dir, settings):
+    settings.IMPORT_UPLOAD_MAX_MB = 0
+    response = upload(admin_client)
+    assert response.status_code == 200
+    assert "more than the 0 MB accepted" in response.content.decode()
+    assert not ImportRun.objects.filter(source=ImportRun.Source.GIAS_ESTABLISHMENTS).exists()
+
+
+def test_an_upload_that_cannot_be_queued_says_so(
+    admin_client, boundaries, upload_dir, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from geodata import tasks
+
+    def broker_down(*args):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.import_stored_extract, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(admin_client)
+    run = ImportRun.objects.get(source=ImportRun.Source.GIAS_ESTABLISHMENTS)
+    assert run.status == ImportRun.Status.FAILED
+    assert "the import could not be queued (Error 111" in run.message
+    assert list(upload_dir.iterdir()) == []
+    assert "could not be queued" in admin_client.get(response.url).content.decode()
 
 
 def test_upload_page_needs_permission(client, django_user_model, boundaries):

@@ -88,16 +88,24 @@ def test_a_wrong_extract_date_can_be_reset_to_a_given_day(register, tmp_path):
         call_command("reset_extract_date", str(register.pk), "--date", "2099-01-01")
 
 
-def test_the_admin_resets_a_wrong_extract_date(admin_client, register):
+def test_the_admin_resets_a_wrong_extract_date(
+    admin_client, register, django_capture_on_commit_callbacks
+):
     wrongly_dated(register, datetime.date(2099, 12, 31))
-    response = admin_client.post(
-        "/admin/geodata/importrun/",
-        {"action": "reset_wrong_extract_date", "_selected_action": [register.pk]},
-        follow=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/geodata/importrun/",
+            {"action": "reset_wrong_extract_date", "_selected_action": [register.pk]},
+            follow=True,
+        )
     assert "extract date 2099-12-31 →" in response.content.decode()
     register.refresh_from_db()
     assert register.extract_date == timezone.localdate()
+    # What follows the register ran again for the re-dated schools, recorded on the run.
+    assert {step["status"] for step in register.steps} == {"succeeded"}
+    assert "geodata.apps.derive_indicators_from_register" in {
+        step["name"] for step in register.steps
+    }
 
 
 @pytest.mark.parametrize("label", list(hostile_contents()))
@@ -193,6 +201,13 @@ def test_the_register_imported_signal_is_sent_after_a_change_commits(
     finally:
         register_imported.disconnect(listener)
     assert received == [first.pk]
+    first.refresh_from_db()
+    steps = {step["name"]: (step["status"], step["message"]) for step in first.steps}
+    assert steps["partnerships.receivers.follow_school_successors"] == (
+        "succeeded",
+        "0 memberships moved to their school's successor URN.",
+    )
+    assert steps["geodata.apps.derive_indicators_from_register"][0] == "succeeded"
 
 
 def test_a_dry_run_reports_what_would_change_and_changes_nothing(boundaries, capsys):

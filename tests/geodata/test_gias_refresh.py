@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from geodata.import_runs import LOCK_NAMESPACE, source_lock_key
 from geodata.importers.gias_download import (
     DownloadFailed,
     ExtractNotFound,
@@ -18,7 +19,7 @@ from geodata.importers.gias_download import (
 )
 from geodata.management.commands.import_gias_links import BUNDLED as LINKS
 from geodata.models import ImportRun, School, SchoolLink
-from geodata.tasks import REFRESH_LOCK, redis_client, refresh_schools
+from geodata.tasks import refresh_schools
 from tests.geodata.gias_files import SAMPLE
 
 pytestmark = pytest.mark.django_db
@@ -140,35 +141,49 @@ def test_a_bad_download_never_damages_the_register(gias, boundaries):
     assert School.objects.count() == 10
 
 
-def test_the_task_refreshes_from_the_newest_extract(gias, boundaries):
+GIAS = ImportRun.Source.GIAS_ESTABLISHMENTS
+
+
+def lock_is_free(session):
+    """Whether another process could take the GIAS import's lock now (`recorded_run`'s)."""
+    key = [LOCK_NAMESPACE, source_lock_key(GIAS)]
+    if not session.execute("SELECT pg_try_advisory_lock(%s, %s)", key).fetchone()[0]:
+        return False
+    session.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+    return True
+
+
+def test_the_task_refreshes_from_the_newest_extract(gias, boundaries, other_session):
     publish(gias, timezone.localdate() - datetime.timedelta(days=1))
     result = refresh_schools.apply()
     assert result.successful(), result.traceback
     assert result.result["status"] == "succeeded"
     assert School.objects.count() == 10
-    assert not redis_client().exists(REFRESH_LOCK)
+    assert lock_is_free(other_session)
 
 
-def test_only_one_refresh_runs_at_a_time(gias, boundaries):
+def test_only_one_refresh_runs_at_a_time(gias, boundaries, other_session):
     publish(gias, timezone.localdate())
-    lock = redis_client().lock(REFRESH_LOCK, timeout=30)
-    assert lock.acquire(blocking=False)
-    try:
-        result = refresh_schools.apply()
-    finally:
-        lock.release()
-    assert result.result == {"status": "skipped", "reason": "another refresh is running"}
-    assert gias.requests == []
+    other_session.execute(
+        "SELECT pg_advisory_lock(%s, %s)", [LOCK_NAMESPACE, source_lock_key(GIAS)]
+    )
+    result = refresh_schools.apply()
+    assert result.result["status"] == ImportRun.Status.REFUSED
+    run = ImportRun.objects.get(pk=result.result["import_run"])
+    assert run.status == ImportRun.Status.REFUSED
+    assert "another GIAS establishments (edubasealldata) import is running" in run.message
     assert not School.objects.exists()
 
 
-def test_the_task_retries_a_failing_download_and_records_every_attempt(gias, boundaries):
+def test_the_task_retries_a_failing_download_and_records_every_attempt(
+    gias, boundaries, other_session
+):
     gias.default = (503, b"busy", {})
     result = refresh_schools.apply()
     assert not result.successful()
     attempts = ImportRun.objects.filter(status=ImportRun.Status.FAILED)
     assert attempts.count() == refresh_schools.max_retries + 1
-    assert not redis_client().exists(REFRESH_LOCK)
+    assert lock_is_free(other_session)
 
 
 def test_command_downloads_a_url(gias, boundaries):

@@ -1,10 +1,8 @@
 """One run lifecycle for every importer (issue 13 item 5): recorded whatever happens, never
 left "running", bad files refused with a clear message, a dry run for each."""
 
-import psycopg
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from geodata.import_runs import LOCK_NAMESPACE, readable, source_lock_key
 from geodata.importers import gias, indicators
@@ -14,6 +12,7 @@ from geodata.importers.gias_links import import_links_file
 from geodata.importers.indicators import load_indicators, load_statistical_neighbours
 from geodata.management.commands.import_gias_links import BUNDLED as LINKS
 from geodata.models import BoundarySet, ImportRun, IndicatorValue, School, SchoolLink
+from geodata.signals import register_imported
 from tests.geodata.gias_files import SAMPLE
 
 pytestmark = pytest.mark.django_db
@@ -65,21 +64,6 @@ def test_a_stale_run_does_not_block_the_first_refresh(boundaries, mocker_delay):
     call_command("queue_school_refresh", "--if-empty")
     assert mocker_delay == [()]
     assert not ImportRun.objects.filter(status=ImportRun.Status.RUNNING).exists()
-
-
-@pytest.fixture
-def other_session():
-    """A second database session, as another process running an import would hold."""
-    settings = connection.settings_dict
-    with psycopg.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        password=settings["PASSWORD"],
-        host=settings["HOST"],
-        port=settings["PORT"],
-        autocommit=True,
-    ) as session:
-        yield session
 
 
 def test_a_live_run_is_neither_closed_nor_overlapped(boundaries, other_session):
@@ -157,3 +141,37 @@ def test_a_links_file_changes_only_the_links_that_differ(boundaries, tmp_path):
     assert "0 added, 0 changed, 1 removed, 34043 unchanged" in run.message
     assert SchoolLink.objects.count() == 34043
     assert kept - set(SchoolLink.objects.values_list("pk", flat=True)) <= {min(kept)}
+
+
+def broken_follow_up(sender, run, **kwargs):
+    raise RuntimeError("the follow-up broke")
+
+
+@pytest.fixture
+def failing_receiver():
+    """A receiver of `register_imported` that raises, as a broken follow-up would."""
+    register_imported.connect(broken_follow_up, dispatch_uid="test-broken-follow-up")
+    yield
+    register_imported.disconnect(dispatch_uid="test-broken-follow-up")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_import_whose_follow_up_fails_is_recorded_as_succeeded(
+    boundaries, failing_receiver, caplog, admin_client
+):
+    run = import_gias_file(SAMPLE)  # autocommit: the follow-ups run during the call
+    run.refresh_from_db()
+    assert School.objects.count() == 10
+    assert run.status == ImportRun.Status.SUCCEEDED, run.message
+    assert run.message.startswith("12 rows: 10 created")
+    steps = {step["name"]: step for step in run.steps}
+    broken = steps["tests.geodata.test_import_runs.broken_follow_up"]
+    assert broken["status"] == "failed"
+    assert broken["message"] == "RuntimeError: the follow-up broke"
+    others = [step for name, step in steps.items() if name != broken["name"]]
+    assert others and all(step["status"] == "succeeded" for step in others)
+    assert f"import run {run.pk}: step {broken['name']} failed: RuntimeError" in caplog.text
+    listed = admin_client.get("/admin/geodata/importrun/").content.decode()
+    assert f"1 of {len(run.steps)} failed" in listed
+    page = admin_client.get(f"/admin/geodata/importrun/{run.pk}/change/").content.decode()
+    assert "RuntimeError: the follow-up broke" in page

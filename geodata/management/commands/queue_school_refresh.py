@@ -21,7 +21,11 @@ class Command(BaseCommand):
         close_stale_runs()  # at start-up: runs a stopped process left "running"
         gias = ImportRun.objects.filter(
             source=ImportRun.Source.GIAS_ESTABLISHMENTS,
-            status__in=[ImportRun.Status.SUCCEEDED, ImportRun.Status.RUNNING],
+            status__in=[
+                ImportRun.Status.SUCCEEDED,
+                ImportRun.Status.RUNNING,
+                ImportRun.Status.QUEUED,
+            ],
         )
         if if_empty and gias.exists():
             self.stdout.write("A GIAS extract is imported (or importing): no refresh queued.")
