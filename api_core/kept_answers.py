@@ -233,7 +233,8 @@ class Shared:
 
     def first_to_ask_for(self, state):
         """True once per data version, for the request that should ask for the rebuild."""
-        key = self.key("rebuild", str(state[0]))
+        version, changed = state
+        key = self.key("rebuild", str(version), changed.isoformat() if changed else "")
         return bool(self.call("set", key, b"1", nx=True, ex=KEPT_DAYS))
 
     def locations(self):
