@@ -11,7 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from geodata.models import LocalAuthority, School, Trust
-from partnerships.validators import validate_web_address
+from partnerships.validators import MAX_EMAIL_LENGTH, validate_plain_email, validate_web_address
 
 
 class ChoiceArrayField(ArrayField):
@@ -664,7 +664,7 @@ class Suggestion(models.Model):
     evidence_urls = models.JSONField(default=list, blank=True)
     comment = models.TextField(blank=True)
     submitter_name = models.CharField(max_length=200, blank=True)
-    submitter_email = models.EmailField(blank=True)
+    submitter_email = models.EmailField(blank=True, validators=[validate_plain_email])
     submitter_organisation = models.CharField(max_length=200, blank=True)
     submitter_role = models.CharField(max_length=200, blank=True)
     consent_to_contact = models.BooleanField(default=False)
@@ -737,10 +737,15 @@ class ChangeLogEntry(models.Model):
 
 
 class OutboxMessage(models.Model):
-    """An email waiting to be sent. Written in the same transaction as what causes it, so
-    nothing is lost if Redis or the worker is down; a periodic task sends what is due."""
+    """An email to one recipient, waiting to be sent. Written in the same transaction as
+    what causes it, so nothing is lost if Redis or the worker is down; a periodic task
+    sends what is due. Never addressed to a list: an address is never split or joined."""
 
-    to = models.CharField(max_length=500, help_text="Comma-separated addresses.")
+    to = models.EmailField(
+        max_length=MAX_EMAIL_LENGTH,
+        validators=[validate_plain_email],
+        help_text="One address: every recipient has a message of their own.",
+    )
     subject = models.CharField(max_length=200)
     body = models.TextField()
     suggestion = models.ForeignKey(

@@ -33,7 +33,7 @@ from partnerships.models import (
 )
 from partnerships.notifications import queue_submission_emails
 from partnerships.tasks import send_outbox_soon
-from partnerships.validators import validate_web_address
+from partnerships.validators import MAX_EMAIL_LENGTH, validate_plain_email, validate_web_address
 
 MAX_EVIDENCE_URLS = 10
 MAX_TEXT = 5000
@@ -135,6 +135,12 @@ ERROR_MESSAGES = {
 CHOICE_MESSAGE = {"invalid_choice": "Choose one of the options given (%(value)s is not one)"}
 
 
+class PlainEmailField(forms.EmailField):
+    """One plain address (`validate_plain_email`, which includes Django's own check)."""
+
+    default_validators = [validate_plain_email]
+
+
 class SubmissionForm(forms.Form):
     """What every suggestion carries besides its proposed values: evidence, a comment, the
     submitter, and a field only bots fill."""
@@ -152,7 +158,7 @@ class SubmissionForm(forms.Form):
         required=False,
     )
     submitter_name = forms.CharField(label="Your name", max_length=200)
-    submitter_email = forms.EmailField(label="Your email address", max_length=254)
+    submitter_email = PlainEmailField(label="Your email address", max_length=MAX_EMAIL_LENGTH)
     submitter_organisation = forms.CharField(
         label="Your organisation", max_length=200, required=False
     )
