@@ -194,6 +194,13 @@ def test_a_research_suggestion_can_be_rejected_and_conflicts_need_confirming(
     [
         ({"none_found_on": "2999-01-01"}, "none_found_on", "cannot be in the future"),
         ({"none_found_on": "soon"}, "none_found_on", "Enter a valid date"),
+        ({"none_found_on": "0001-01-01"}, "none_found_on", "must be in 2000 or later"),
+        (
+            {"la_functions": "x" * 2_400_000},
+            "la_functions",
+            "School-improvement functions the council keeps must be 2000 characters or fewer",
+        ),
+        ({"summary": "x" * 2001}, "summary", "must be 2000 characters or fewer"),
         ({}, None, "Nothing was changed"),
     ],
 )

@@ -61,6 +61,17 @@ def test_a_new_partnership_suggestion_is_saved_and_acknowledged(client, partners
         ),
         ({"local_authorities": []}, "local_authorities", "Choose at least one"),
         ({"comment": "x" * 5001}, "comment", "must be 5000 characters or fewer"),
+        ({"summary": "x" * 2001}, "summary", "must be 2000 characters or fewer"),
+        ({"legal_form_detail": "x" * 301}, "legal_form_detail", "300 characters or fewer"),
+        ({"evidence_urls": "https://e.org/\n" * 400}, "evidence_urls", "5010 characters or fewer"),
+        (
+            {"evidence_urls": "https://example.org/" + "a" * 481},
+            "evidence_urls",
+            "500 characters or fewer",
+        ),
+        ({"fax_number": "x" * 201}, "fax_number", "200 characters or fewer"),
+        ({"evidence_year": "0"}, "evidence_year", "must be 1900 or later"),
+        ({"evidence_year": "2999"}, "evidence_year", "must be this year or earlier"),
         ({"website": "javascript:alert(1)"}, "website", "in the correct format"),
         ({"website": "ftp://example.org/"}, "website", "starting with http:// or https://"),
         ({"website": 'https://example.org/"><script>'}, "website", "no spaces or quotes"),
@@ -327,3 +338,18 @@ def test_two_moderators_approving_at_once_cannot_both_apply_it(
     assert any("has already been approved by" in result for result in results), results
     assert results.count("applied") == 1
     assert Partnership.objects.filter(name=NEW["name"]).count() == 1
+
+
+def test_every_text_field_of_the_suggestion_forms_is_bounded(partnerships, la_research):
+    """What a visitor types is stored, and published if approved: nothing is unbounded."""
+    from django import forms
+
+    from partnerships.models import LAResearch
+    from partnerships.suggestions import ResearchSuggestionForm, SuggestionForm
+
+    research = LAResearch.objects.first()
+    for form in [SuggestionForm(), ResearchSuggestionForm(research=research)]:
+        for name, field in form.fields.items():
+            if isinstance(field, forms.CharField):
+                assert field.max_length, name
+                assert str(field.widget.attrs.get("maxlength")) == str(field.max_length), name
