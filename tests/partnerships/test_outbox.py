@@ -226,3 +226,51 @@ def test_messages_queued_for_several_recipients_become_one_each(partnerships):
             (QUOTED_COMMAS, "S", quoted.created_at),
         ]
     )
+
+
+@pytest.fixture
+def hung_broker():
+    """A broker that accepts connections and never answers (Redis hung, not down)."""
+    import socket
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    held = []
+    stop = threading.Event()
+
+    def accept():
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    original = app.conf.broker_url, app.conf.result_backend
+    app.conf.broker_url = app.conf.result_backend = (
+        f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+    )
+    reset_broker_connections()
+    yield held
+    app.conf.broker_url, app.conf.result_backend = original
+    reset_broker_connections()
+    stop.set()
+    thread.join()
+    for connection in held:
+        connection.close()
+    listener.close()
+
+
+def test_a_hung_redis_costs_the_visitor_a_fraction_of_a_second(
+    client, partnerships, hung_broker, django_capture_on_commit_callbacks
+):
+    started = time.perf_counter()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/suggest/", NEW)
+    took = time.perf_counter() - started
+    print(f"visitor waited {took:.2f} s with Redis hung")
+    assert hung_broker, "the dispatch never reached the hung server"
+    assert response.status_code == 302
+    assert took < 0.8, f"the visitor waited {took:.1f} s"
+    assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 1  # beat sends it
