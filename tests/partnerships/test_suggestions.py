@@ -1,4 +1,5 @@
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -338,6 +339,50 @@ def test_two_moderators_approving_at_once_cannot_both_apply_it(
     assert any("has already been approved by" in result for result in results), results
     assert results.count("applied") == 1
     assert Partnership.objects.filter(name=NEW["name"]).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_same_name_partnerships_approved_at_once_get_an_address_each(partnerships, moderator):
+    """The second approval computes the same free slug as the first (not committed yet), so
+    its insert waits on the unique index and, once the first commits, meets the conflict."""
+    from django.db import connection, transaction
+
+    client = Client()
+    first, second = suggest_new(client), suggest_new(client)
+    inserted, outcome = threading.Event(), []
+
+    def approve_first_and_commit_once_the_second_waits():
+        try:
+            with transaction.atomic():
+                moderation.approve(first.pk, moderator)
+                inserted.set()
+                with connection.cursor() as cursor:
+                    for _wait in range(200):
+                        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                        if cursor.fetchone()[0]:
+                            outcome.append("the second waited")
+                            break
+                        time.sleep(0.05)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=approve_first_and_commit_once_the_second_waits)
+    thread.start()
+    assert inserted.wait(20)
+    moderation.approve(second.pk, moderator)
+    thread.join()
+    assert outcome == ["the second waited"]
+    assert sorted(Partnership.objects.filter(name=NEW["name"]).values_list("slug", flat=True)) == [
+        "rutland-schools-partnership",
+        "rutland-schools-partnership-2",
+    ]
+    assert set(Suggestion.objects.values_list("status", flat=True)) == {"approved"}
+
+
+def test_two_same_name_partnerships_approved_one_after_the_other(client, partnerships, moderator):
+    first, second = suggest_new(client), suggest_new(client)
+    assert moderation.approve(first.pk, moderator).slug == "rutland-schools-partnership"
+    assert moderation.approve(second.pk, moderator).slug == "rutland-schools-partnership-2"
 
 
 def test_every_text_field_of_the_suggestion_forms_is_bounded(partnerships, la_research):
