@@ -6,6 +6,7 @@ from django.contrib.gis.db import models
 from django.contrib.gis.db.models import Union
 from django.contrib.gis.geos import MultiPolygon
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -525,6 +526,11 @@ class LAResearchQuerySet(models.QuerySet):
         )
 
 
+# The research record's texts are short by design; whatever writes them (a suggestion's
+# approval included) is held to this.
+RESEARCH_TEXT_MAX = 2000
+
+
 class LAResearch(models.Model):
     """What we know about school collaboration in one local authority, and how we know it.
 
@@ -543,11 +549,14 @@ class LAResearch(models.Model):
         LocalAuthority, on_delete=models.PROTECT, related_name="research"
     )
     summary = models.TextField(
-        blank=True, help_text="How schools collaborate there, from the sources; short."
+        blank=True,
+        validators=[MaxLengthValidator(RESEARCH_TEXT_MAX)],
+        help_text="How schools collaborate there, from the sources; short.",
     )
     la_functions = models.TextField(
         "school-improvement functions the LA keeps",
         blank=True,
+        validators=[MaxLengthValidator(RESEARCH_TEXT_MAX)],
         help_text="Only where sources say.",
     )
     none_found_on = models.DateField(

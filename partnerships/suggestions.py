@@ -21,6 +21,7 @@ from api_core.clients import client_ip
 from geodata.models import LocalAuthority
 from partnerships.models import (
     RESEARCH_SUGGESTIBLE_FIELDS,
+    RESEARCH_TEXT_MAX,
     SUGGESTIBLE_FIELDS,
     LAResearch,
     Partnership,
@@ -44,7 +45,7 @@ SUMMARY_MAX = 2000
 # by its model field's length where it has one, else by these, else by MAX_TEXT.
 TEXT_LIMITS = {
     "summary": SUMMARY_MAX,
-    "la_functions": SUMMARY_MAX,
+    "la_functions": RESEARCH_TEXT_MAX,
     "comment": MAX_TEXT,
     "evidence_urls": MAX_EVIDENCE_URLS * (MAX_URL + 1),
     "fax_number": 200,
