@@ -15,6 +15,7 @@ MERTON = "E09000024"
 def opened_form(client, url):
     """What the browser posts for the change form as it was shown now (inlines left alone)."""
     page = client.get(url)
+    assert '<input type="hidden" name="version"' in page.content.decode()
     data = {bound.name: bound.value() for bound in page.context["adminform"].form if bound.value()}
     for inline in page.context["inline_admin_formsets"]:
         prefix = inline.formset.prefix
