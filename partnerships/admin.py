@@ -1,9 +1,13 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.timesince import timesince
 from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -46,9 +50,111 @@ class SourceInline(admin.TabularInline):
     extra = 0
 
 
+class VersionedForm(forms.ModelForm):
+    """Optimistic concurrency for moderators' edits. The form carries the version of the
+    record it was opened at (its `updated_at`, which every save moves); a form opened
+    before another change (an approved suggestion, another moderator's edit, a curated
+    load) is refused, saying what changed since, instead of writing the values it was
+    opened with over that change. The record stays locked from the check to the save (the
+    admin's transaction), so nothing comes in between."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["version"].initial = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None:
+            self.refuse_if_changed_since(opened_version(cleaned.get("version")))
+        return cleaned
+
+    def refuse_if_changed_since(self, opened):
+        record = self.instance
+        with transaction.atomic():
+            current = (
+                type(record)
+                .objects.select_for_update()
+                .filter(pk=record.pk)
+                .values_list("updated_at", flat=True)
+                .first()
+            )
+        if current is None or opened == current:
+            return
+        noun = record._meta.verbose_name
+        if opened is None:
+            raise ValidationError(
+                f"Not saved: this form does not say which version of the {noun} it was "
+                "opened at. Reopen it and make your changes again.",
+                code="no_version",
+            )
+        raise ValidationError(
+            [
+                f"Not saved: this {noun} changed after you opened this form, and saving it "
+                "would undo that change. Reopen it to see the record as it is now, then make "
+                "your changes again.",
+                *changes_since(record, opened, shown=list(self.fields)),
+            ],
+            code="stale",
+        )
+
+
+def opened_version(value):
+    try:
+        return datetime.fromisoformat(value or "")
+    except ValueError:
+        return None
+
+
+def changes_since(record, opened, shown):
+    """What changed after `opened`, as a moderator reads it, from the record's history:
+    each field (of those the form shows, in its order) then and now, and each change's
+    author and reason."""
+    history = record.history.order_by("-history_date", "-history_id")
+    then = history.filter(updated_at__lte=opened).first()
+    later = list(history.filter(updated_at__gt=opened).select_related("history_user"))
+    lines = []
+    if then is not None and later:
+        changes = {change.field: change for change in later[0].diff_against(then).changes}
+        for change in (changes[name] for name in shown if name in changes):
+            field = record._meta.get_field(change.field)
+            lines.append(
+                f"{field.verbose_name.capitalize()}: “{shown_value(field, change.old)}” "
+                f"when you opened this form, “{shown_value(field, change.new)}” now."
+            )
+    for row in reversed(later):
+        if row.history_change_reason or row.history_user:
+            when = date_format(timezone.localtime(row.history_date), "j M Y H:i")
+            who = f" by {row.history_user}" if row.history_user else ""
+            lines.append(f"Changed {when}{who}: {row.history_change_reason or 'edited'}.")
+    return lines
+
+
+def shown_value(field, value):
+    if field.many_to_many:
+        model = field.related_model
+        key = model._meta.model_name
+        pks = [row[key] for row in value or []]
+        value = ", ".join(sorted(str(item) for item in model.objects.filter(pk__in=pks)))
+    elif choices := field.flatchoices or getattr(field, "base_field", field).flatchoices:
+        labels = dict(choices)
+        if isinstance(value, list):
+            value = ", ".join(str(labels.get(item, item)) for item in value)
+        else:
+            value = labels.get(value, value)
+    if value in (None, "", []):
+        return "—"
+    return Truncator(str(value)).chars(120)
+
+
 class ChangeLoggedAdmin(SimpleHistoryAdmin):
     """Moderators' direct edits reach the public change log, as approved suggestions do:
-    the fields the form changed (what Django's own admin log records too)."""
+    the fields the form changed (what Django's own admin log records too). Forms opened
+    before another change are refused (`VersionedForm`)."""
+
+    form = VersionedForm
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -72,7 +178,7 @@ class PartnershipAdmin(LeafletGeoAdminMixin, ChangeLoggedAdmin):
         form.instance.refresh_display_footprint()
 
     fieldsets = [
-        (None, {"fields": [*IDENTITY_FIELDS, "published"]}),
+        (None, {"fields": [*IDENTITY_FIELDS, "published", "version"]}),
         ("Place", {"fields": [*PLACE_FIELDS, "drawn_footprint"]}),
         ("How it works", {"fields": HOW_IT_WORKS_FIELDS}),
         ("Evidence", {"fields": [*EVIDENCE_FIELDS, "created_at", "updated_at"]}),
@@ -245,6 +351,7 @@ class LAResearchAdmin(ChangeLoggedAdmin):
         "sources",
         "last_verified",
         "updated_at",
+        "version",
     ]
 
     def get_queryset(self, request):

@@ -42,10 +42,14 @@ class PartnershipsConfig(AppConfig):
     verbose_name = "Partnerships"
 
     def ready(self):
+        from django.core.signals import request_started
+
         from geodata.signals import boundary_set_activated, register_imported
         from partnerships import receivers
+        from partnerships.connections import check_connections_first
 
         post_migrate.connect(ensure_moderators_group, sender=self)
+        request_started.connect(check_connections_first, dispatch_uid="check-connections-first")
         register_imported.connect(
             receivers.follow_school_successors, dispatch_uid="follow-school-successors"
         )

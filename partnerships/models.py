@@ -6,12 +6,13 @@ from django.contrib.gis.db import models
 from django.contrib.gis.db.models import Union
 from django.contrib.gis.geos import MultiPolygon
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from geodata.models import LocalAuthority, School, Trust
-from partnerships.validators import validate_web_address
+from partnerships.validators import MAX_EMAIL_LENGTH, validate_plain_email, validate_web_address
 
 
 class ChoiceArrayField(ArrayField):
@@ -525,6 +526,11 @@ class LAResearchQuerySet(models.QuerySet):
         )
 
 
+# The research record's texts are short by design; whatever writes them (a suggestion's
+# approval included) is held to this.
+RESEARCH_TEXT_MAX = 2000
+
+
 class LAResearch(models.Model):
     """What we know about school collaboration in one local authority, and how we know it.
 
@@ -543,11 +549,14 @@ class LAResearch(models.Model):
         LocalAuthority, on_delete=models.PROTECT, related_name="research"
     )
     summary = models.TextField(
-        blank=True, help_text="How schools collaborate there, from the sources; short."
+        blank=True,
+        validators=[MaxLengthValidator(RESEARCH_TEXT_MAX)],
+        help_text="How schools collaborate there, from the sources; short.",
     )
     la_functions = models.TextField(
         "school-improvement functions the LA keeps",
         blank=True,
+        validators=[MaxLengthValidator(RESEARCH_TEXT_MAX)],
         help_text="Only where sources say.",
     )
     none_found_on = models.DateField(
@@ -664,7 +673,7 @@ class Suggestion(models.Model):
     evidence_urls = models.JSONField(default=list, blank=True)
     comment = models.TextField(blank=True)
     submitter_name = models.CharField(max_length=200, blank=True)
-    submitter_email = models.EmailField(blank=True)
+    submitter_email = models.EmailField(blank=True, validators=[validate_plain_email])
     submitter_organisation = models.CharField(max_length=200, blank=True)
     submitter_role = models.CharField(max_length=200, blank=True)
     consent_to_contact = models.BooleanField(default=False)
@@ -737,10 +746,15 @@ class ChangeLogEntry(models.Model):
 
 
 class OutboxMessage(models.Model):
-    """An email waiting to be sent. Written in the same transaction as what causes it, so
-    nothing is lost if Redis or the worker is down; a periodic task sends what is due."""
+    """An email to one recipient, waiting to be sent. Written in the same transaction as
+    what causes it, so nothing is lost if Redis or the worker is down; a periodic task
+    sends what is due. Never addressed to a list: an address is never split or joined."""
 
-    to = models.CharField(max_length=500, help_text="Comma-separated addresses.")
+    to = models.EmailField(
+        max_length=MAX_EMAIL_LENGTH,
+        validators=[validate_plain_email],
+        help_text="One address: every recipient has a message of their own.",
+    )
     subject = models.CharField(max_length=200)
     body = models.TextField()
     suggestion = models.ForeignKey(

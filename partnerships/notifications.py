@@ -10,6 +10,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from partnerships.models import OutboxMessage
 from partnerships.targets import target_of
+from partnerships.validators import validate_plain_email
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
@@ -31,15 +33,14 @@ def moderator_addresses():
     return sorted(set(users.values_list("email", flat=True)) | set(settings.MODERATOR_EMAILS))
 
 
-def queue(to, subject, template, context, suggestion=None):
-    if not to:
-        return None
-    return OutboxMessage.objects.create(
-        to=", ".join(to),
-        subject=subject,
-        body=render_to_string(template, context),
-        suggestion=suggestion,
-    )
+def queue(recipients, subject, template, context, suggestion=None):
+    """One message for each recipient; returns them."""
+    body = render_to_string(template, context)
+    return [
+        OutboxMessage.objects.create(to=address, subject=subject, body=body, suggestion=suggestion)
+        for address in recipients
+        if address
+    ]
 
 
 def queue_submission_emails(suggestion):
@@ -74,6 +75,16 @@ def queue_rejection_email(suggestion):
     )
 
 
+def is_plain_email(address):
+    """Checked again when sending, whatever wrote the message: the one address it names is
+    the one recipient, or nobody is written to."""
+    try:
+        validate_plain_email(address)
+    except ValidationError:
+        return False
+    return True
+
+
 def send_due_messages(limit=100):
     """Send waiting messages, each in its own transaction; returns how many were sent."""
     sent = 0
@@ -87,14 +98,15 @@ def send_due_messages(limit=100):
             )
             if message is None:
                 continue
+            if not is_plain_email(message.to):
+                logger.warning("Outbox message %s not sent: not one plain address", message.pk)
+                message.attempts = MAX_ATTEMPTS  # never tried again
+                message.last_error = f"Not sent: “{message.to}” is not one plain email address."
+                message.save(update_fields=["attempts", "last_error"])
+                continue
             message.attempts += 1
             try:
-                send_mail(
-                    message.subject,
-                    message.body,
-                    settings.DEFAULT_FROM_EMAIL,
-                    [address.strip() for address in message.to.split(",")],
-                )
+                send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.to])
             except Exception as error:
                 message.last_error = f"{type(error).__name__}: {error}"
                 message.save(update_fields=["attempts", "last_error"])

@@ -8,7 +8,7 @@ A submission is saved before anything else happens; its emails go through the ou
 
 import hashlib
 import hmac
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.conf import settings
@@ -21,9 +21,11 @@ from api_core.clients import client_ip
 from geodata.models import LocalAuthority
 from partnerships.models import (
     RESEARCH_SUGGESTIBLE_FIELDS,
+    RESEARCH_TEXT_MAX,
     SUGGESTIBLE_FIELDS,
     LAResearch,
     Partnership,
+    Source,
     Suggestion,
     field_choices,
     is_list_field,
@@ -33,11 +35,24 @@ from partnerships.models import (
 )
 from partnerships.notifications import queue_submission_emails
 from partnerships.tasks import send_outbox_soon
-from partnerships.validators import validate_web_address
+from partnerships.validators import MAX_EMAIL_LENGTH, validate_plain_email, validate_web_address
 
 MAX_EVIDENCE_URLS = 10
+MAX_URL = Source._meta.get_field("url").max_length  # evidence becomes the record's sources
 MAX_TEXT = 5000
 SUMMARY_MAX = 2000
+# Every text a visitor types is bounded, as it is stored and, once approved, published:
+# by its model field's length where it has one, else by these, else by MAX_TEXT.
+TEXT_LIMITS = {
+    "summary": SUMMARY_MAX,
+    "la_functions": RESEARCH_TEXT_MAX,
+    "comment": MAX_TEXT,
+    "evidence_urls": MAX_EVIDENCE_URLS * (MAX_URL + 1),
+    "fax_number": 200,
+}
+# Years and dates people give are of this century's partnerships and research.
+EARLIEST_YEAR = 1900
+EARLIEST_RESEARCH = date(2000, 1, 1)
 RATE_LIMIT = 5
 RATE_WINDOW = timedelta(hours=1)
 # How the public form words the partnership's fields; the rest take the model's names.
@@ -121,6 +136,11 @@ ERROR_MESSAGES = {
         "min_value": "The year founded must be 1900 or later",
         "max_value": "The year founded must be this year or earlier",
     },
+    "evidence_year": {
+        "invalid": "Enter the evidence year as a number, like 2025",
+        "min_value": "The evidence year must be 1900 or later",
+        "max_value": "The evidence year must be this year or earlier",
+    },
     "declared_member_count": {
         "invalid": "Enter the number of members as a whole number, like 12",
         "min_value": "The number of members must be 0 or more",
@@ -133,6 +153,20 @@ ERROR_MESSAGES = {
     },
 }
 CHOICE_MESSAGE = {"invalid_choice": "Choose one of the options given (%(value)s is not one)"}
+
+
+class PlainEmailField(forms.EmailField):
+    """One plain address (`validate_plain_email`, which includes Django's own check)."""
+
+    default_validators = [validate_plain_email]
+
+
+def bound_length(field, limit):
+    """Give a text field its limit, checked by the form and told to the browser."""
+    if field.max_length != limit:
+        field.max_length = limit
+        field.validators.append(MaxLengthValidator(limit))
+    field.widget.attrs["maxlength"] = str(limit)
 
 
 class SubmissionForm(forms.Form):
@@ -152,7 +186,7 @@ class SubmissionForm(forms.Form):
         required=False,
     )
     submitter_name = forms.CharField(label="Your name", max_length=200)
-    submitter_email = forms.EmailField(label="Your email address", max_length=254)
+    submitter_email = PlainEmailField(label="Your email address", max_length=MAX_EMAIL_LENGTH)
     submitter_organisation = forms.CharField(
         label="Your organisation", max_length=200, required=False
     )
@@ -169,15 +203,13 @@ class SubmissionForm(forms.Form):
             kwargs.setdefault("initial", {}).update(current)
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            if isinstance(field, forms.ChoiceField):
-                field.error_messages.update(CHOICE_MESSAGE)
-            if getattr(field, "max_length", None) or name == "summary":
+            if isinstance(field, forms.CharField):
+                bound_length(field, TEXT_LIMITS.get(name) or field.max_length or MAX_TEXT)
                 limit = f"{field.label} must be %(limit_value)d characters or fewer"
                 field.error_messages["max_length"] = limit
+            if isinstance(field, forms.ChoiceField):
+                field.error_messages.update(CHOICE_MESSAGE)
             field.error_messages.update(ERROR_MESSAGES.get(name, {}))
-        # Both records' summaries are short texts, their length kept in check here.
-        self.fields["summary"].validators.append(MaxLengthValidator(SUMMARY_MAX))
-        self.fields["summary"].widget.attrs["maxlength"] = SUMMARY_MAX
 
     def clean_evidence_urls(self):
         lines = [line.strip() for line in self.cleaned_data["evidence_urls"].splitlines()]
@@ -185,6 +217,10 @@ class SubmissionForm(forms.Form):
         if len(urls) > MAX_EVIDENCE_URLS:
             raise ValidationError(f"Give at most {MAX_EVIDENCE_URLS} links.")
         for url in urls:
+            if len(url) > MAX_URL:
+                raise ValidationError(
+                    f"“{url[:80]}…” is too long: each link must be {MAX_URL} characters or fewer."
+                )
             try:
                 validate_web_address(url)
             except ValidationError:
@@ -218,11 +254,12 @@ class SuggestionForm(SubmissionForm):
         current = None if partnership is None else partnership_values(partnership)
         super().__init__(*args, current=current, **kwargs)
         this_year = timezone.localdate().year
-        self.fields["founded_year"].validators += [
-            MinValueValidator(1900),
-            MaxValueValidator(this_year),
-        ]
-        self.fields["founded_year"].widget.attrs.update(min=1900, max=this_year)
+        for name in ["founded_year", "evidence_year"]:
+            self.fields[name].validators += [
+                MinValueValidator(EARLIEST_YEAR),
+                MaxValueValidator(this_year),
+            ]
+            self.fields[name].widget.attrs.update(min=EARLIEST_YEAR, max=this_year)
         self.fields["declared_member_count"].validators.append(MaxValueValidator(100000))
         if partnership is None:
             del self.fields["action"]
@@ -294,9 +331,12 @@ class ResearchSuggestionForm(SubmissionForm):
     def __init__(self, *args, research, **kwargs):
         self.research = research
         super().__init__(*args, current=research_values(research), **kwargs)
-        self.fields["none_found_on"].validators.append(
-            MaxValueValidator(timezone.localdate(), "The date cannot be in the future.")
-        )
+        self.fields["none_found_on"].validators += [
+            MinValueValidator(
+                EARLIEST_RESEARCH, f"The date must be in {EARLIEST_RESEARCH.year} or later."
+            ),
+            MaxValueValidator(timezone.localdate(), "The date cannot be in the future."),
+        ]
 
     def clean(self):
         cleaned = super().clean()

@@ -9,6 +9,7 @@ record never need telling apart outside this module.
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -171,7 +172,11 @@ class PartnershipTarget(Target):
         for field, value in values.items():
             if field != "local_authorities":
                 setattr(partnership, field, value)
-        self.save(partnership, user, exclude=["local_authorities", "curated_hash"])
+        exclude = ["local_authorities", "curated_hash"]
+        if partnership.pk is None:
+            self.save_new(partnership, user, exclude)
+        else:
+            self.save(partnership, user, exclude)
         if "local_authorities" in values:
             codes = values["local_authorities"]
             authorities = list(LocalAuthority.objects.current().filter(ons_code__in=codes))
@@ -199,6 +204,31 @@ class PartnershipTarget(Target):
                 evidence=Partnership.Evidence.MEDIUM,
             )
         return Partnership.objects.select_for_update().get(pk=self.record.pk)
+
+    def save_new(self, partnership, user, exclude):
+        """A new partnership takes the first address free from its name. Another approval
+        of the same name at the same moment finds the same one free (neither sees the
+        other's uncommitted row) and meets the unique index once the first commits: it
+        then takes the next free address."""
+        for _attempt in range(SLUG_ATTEMPTS):
+            try:
+                with transaction.atomic():
+                    self.save(partnership, user, exclude)
+                return
+            except IntegrityError as error:
+                if getattr(getattr(error.__cause__, "diag", None), "constraint_name", "") != (
+                    SLUG_CONSTRAINT
+                ):
+                    raise
+                partnership.slug = unique_slug(partnership.name)
+        raise ValidationError(
+            "No free web address could be made from this name just now; try again."
+        )
+
+
+# The unique constraint on Partnership.slug, as PostgreSQL names a column's UNIQUE.
+SLUG_CONSTRAINT = f"{Partnership._meta.db_table}_slug_key"
+SLUG_ATTEMPTS = 5
 
 
 def unique_slug(name):

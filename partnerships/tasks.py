@@ -14,11 +14,23 @@ def send_outbox():
     return send_due_messages()
 
 
+# The longest a web request waits on each step of reaching the broker (connecting, then
+# each command) to ask for its emails now: a hung Redis (one that accepts and never
+# answers) would otherwise hold the visitor for the broker's socket timeout, 5 s.
+DISPATCH_TIMEOUT = 0.2
+
+
 def send_outbox_soon():
-    """Ask the worker to send now; if the broker is unreachable, beat will do it later."""
+    """Ask the worker to send now, on a connection of its own with short timeouts (not the
+    pooled one, which the worker's patience configures); if the broker is unreachable or
+    slow, beat sends the messages within the minute."""
+    short = {"socket_connect_timeout": DISPATCH_TIMEOUT, "socket_timeout": DISPATCH_TIMEOUT}
     try:
-        send_outbox.apply_async(retry=False)
-    except Exception as error:  # broker down: the messages wait in the outbox
+        with send_outbox.app.connection_for_write(
+            connect_timeout=DISPATCH_TIMEOUT, transport_options=short
+        ) as connection:
+            send_outbox.apply_async(retry=False, connection=connection)
+    except Exception as error:  # broker down or hung: the messages wait in the outbox
         logger.warning("Outbox not dispatched now (%s); the periodic task will send it", error)
 
 

@@ -69,8 +69,8 @@ DATABASES = {
         conn_max_age=0 if "runserver" in sys.argv else int(os.environ.get("DB_CONN_MAX_AGE", "60")),
         # No "SELECT 1" before each request's first query: public answers check their
         # connection's socket for the data version's notifications, which also shows a
-        # connection a database restart broke (api_core.data_version); elsewhere (admin,
-        # forms) such a connection fails one request and is then replaced.
+        # connection a database restart broke (api_core.data_version); form posts and the
+        # admin check theirs before the view runs (partnerships.connections).
         conn_health_checks=False,
     )
 }

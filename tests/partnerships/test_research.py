@@ -194,6 +194,13 @@ def test_a_research_suggestion_can_be_rejected_and_conflicts_need_confirming(
     [
         ({"none_found_on": "2999-01-01"}, "none_found_on", "cannot be in the future"),
         ({"none_found_on": "soon"}, "none_found_on", "Enter a valid date"),
+        ({"none_found_on": "0001-01-01"}, "none_found_on", "must be in 2000 or later"),
+        (
+            {"la_functions": "x" * 2_400_000},
+            "la_functions",
+            "School-improvement functions the council keeps must be 2000 characters or fewer",
+        ),
+        ({"summary": "x" * 2001}, "summary", "must be 2000 characters or fewer"),
         ({}, None, "Nothing was changed"),
     ],
 )
@@ -208,3 +215,19 @@ def test_only_current_las_have_a_research_form(client, la_research):
     assert client.get("/areas/E99999999/research/suggest/").status_code == 404
     assert client.get(f"/areas/{MERTON}/research/suggest/").status_code == 200
     assert LocalAuthority.objects.current().count() == 153
+
+
+def test_an_oversized_text_suggested_before_the_forms_bounded_it_is_never_published(
+    la_research, moderator
+):
+    merton = research(MERTON)
+    suggestion = Suggestion.objects.create(
+        kind=Suggestion.Kind.RESEARCH,
+        research=merton,
+        proposed={"la_functions": "x" * 2_400_000},
+        baseline={"la_functions": merton.la_functions},
+    )
+    with pytest.raises(moderation.ModerationError, match="at most 2000 characters"):
+        moderation.approve(suggestion.pk, moderator)
+    assert research(MERTON).la_functions == merton.la_functions
+    assert Suggestion.objects.get().status == "pending"

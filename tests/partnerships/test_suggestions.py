@@ -1,4 +1,5 @@
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -61,6 +62,17 @@ def test_a_new_partnership_suggestion_is_saved_and_acknowledged(client, partners
         ),
         ({"local_authorities": []}, "local_authorities", "Choose at least one"),
         ({"comment": "x" * 5001}, "comment", "must be 5000 characters or fewer"),
+        ({"summary": "x" * 2001}, "summary", "must be 2000 characters or fewer"),
+        ({"legal_form_detail": "x" * 301}, "legal_form_detail", "300 characters or fewer"),
+        ({"evidence_urls": "https://e.org/\n" * 400}, "evidence_urls", "5010 characters or fewer"),
+        (
+            {"evidence_urls": "https://example.org/" + "a" * 481},
+            "evidence_urls",
+            "500 characters or fewer",
+        ),
+        ({"fax_number": "x" * 201}, "fax_number", "200 characters or fewer"),
+        ({"evidence_year": "0"}, "evidence_year", "must be 1900 or later"),
+        ({"evidence_year": "2999"}, "evidence_year", "must be this year or earlier"),
         ({"website": "javascript:alert(1)"}, "website", "in the correct format"),
         ({"website": "ftp://example.org/"}, "website", "starting with http:// or https://"),
         ({"website": 'https://example.org/"><script>'}, "website", "no spaces or quotes"),
@@ -327,3 +339,62 @@ def test_two_moderators_approving_at_once_cannot_both_apply_it(
     assert any("has already been approved by" in result for result in results), results
     assert results.count("applied") == 1
     assert Partnership.objects.filter(name=NEW["name"]).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_same_name_partnerships_approved_at_once_get_an_address_each(partnerships, moderator):
+    """The second approval computes the same free slug as the first (not committed yet), so
+    its insert waits on the unique index and, once the first commits, meets the conflict."""
+    from django.db import connection, transaction
+
+    client = Client()
+    first, second = suggest_new(client), suggest_new(client)
+    inserted, outcome = threading.Event(), []
+
+    def approve_first_and_commit_once_the_second_waits():
+        try:
+            with transaction.atomic():
+                moderation.approve(first.pk, moderator)
+                inserted.set()
+                with connection.cursor() as cursor:
+                    for _wait in range(200):
+                        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                        if cursor.fetchone()[0]:
+                            outcome.append("the second waited")
+                            break
+                        time.sleep(0.05)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=approve_first_and_commit_once_the_second_waits)
+    thread.start()
+    assert inserted.wait(20)
+    moderation.approve(second.pk, moderator)
+    thread.join()
+    assert outcome == ["the second waited"]
+    assert sorted(Partnership.objects.filter(name=NEW["name"]).values_list("slug", flat=True)) == [
+        "rutland-schools-partnership",
+        "rutland-schools-partnership-2",
+    ]
+    assert set(Suggestion.objects.values_list("status", flat=True)) == {"approved"}
+
+
+def test_two_same_name_partnerships_approved_one_after_the_other(client, partnerships, moderator):
+    first, second = suggest_new(client), suggest_new(client)
+    assert moderation.approve(first.pk, moderator).slug == "rutland-schools-partnership"
+    assert moderation.approve(second.pk, moderator).slug == "rutland-schools-partnership-2"
+
+
+def test_every_text_field_of_the_suggestion_forms_is_bounded(partnerships, la_research):
+    """What a visitor types is stored, and published if approved: nothing is unbounded."""
+    from django import forms
+
+    from partnerships.models import LAResearch
+    from partnerships.suggestions import ResearchSuggestionForm, SuggestionForm
+
+    research = LAResearch.objects.first()
+    for form in [SuggestionForm(), ResearchSuggestionForm(research=research)]:
+        for name, field in form.fields.items():
+            if isinstance(field, forms.CharField):
+                assert field.max_length, name
+                assert str(field.widget.attrs.get("maxlength")) == str(field.max_length), name
