@@ -124,6 +124,7 @@ TRACKED_TABLES = {
     "partnerships_membership",
     "partnerships_source",
     "partnerships_laresearch",
+    "partnerships_changelogentry",
 }
 
 
