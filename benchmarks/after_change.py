@@ -246,10 +246,14 @@ def main():
                 )
             print(f"busting clients' answers by status: {statuses}")
         finally:
-            worker.terminate()
-            server.terminate()
-            worker.wait(10)
-            server.wait(10)
+            for process in (worker, server):
+                process.terminate()
+            for process in (worker, server):
+                try:
+                    process.wait(30)
+                except subprocess.TimeoutExpired:  # a worker still busy with a build
+                    process.kill()
+                    process.wait()
 
 
 if __name__ == "__main__":
