@@ -82,14 +82,14 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_server(port, static_root):
+def start_server(port, static_root, raise_api_limit=True):
     """`scripts/serve` itself (what `scripts/run` starts): same gunicorn command and workers.
 
     Production settings, with two changes for a loopback benchmark: plain HTTP is answered
-    rather than redirected to HTTPS (a TLS proxy does that in a deployment), and the
-    anonymous API quota is raised so the run measures the API, not the throttle. Static
-    files are collected into a temporary STATIC_ROOT; the access log is written (as in
-    production) but discarded.
+    rather than redirected to HTTPS (a TLS proxy does that in a deployment), and (unless
+    `raise_api_limit` is False) the anonymous API quota is raised so the run measures the
+    API, not the throttle. Static files are collected into a temporary STATIC_ROOT; the
+    access log is written (as in production) but discarded.
     """
     env = {
         **os.environ,
@@ -98,9 +98,10 @@ def start_server(port, static_root):
         "SECRET_KEY": "benchmark-only",
         "SECURE_SSL_REDIRECT": "false",
         "STATIC_ROOT": static_root,
-        "API_ANON_RATE": "1000000/min",
         "LOG_LEVEL": "WARNING",
     }
+    if raise_api_limit:
+        env["API_ANON_RATE"] = "1000000/min"
     server = subprocess.Popen(
         [str(ROOT / "scripts" / "serve")],
         env=env,
