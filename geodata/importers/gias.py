@@ -86,9 +86,11 @@ TRUST_TYPES = {
     "Supported by a single-academy trust": Trust.Type.SINGLE_ACADEMY,
     "Supported by a trust": Trust.Type.TRUST,
 }
-PARSING_VERSION = 2  # bump when parsing changes, so every row is parsed and compared again
+PARSING_VERSION = 3  # bump when parsing changes, so every row is parsed and compared again
 NOT_APPLICABLE = {"Not applicable": "", "Does not apply": ""}  # GIAS's words for "none"
-# A column read as text: stripped, GIAS's words for "none" made empty (`RowParser.parse`).
+# A column read as text: trailing whitespace dropped (GIAS pads some values), GIAS's words
+# for "none" made empty (`RowParser.parse`). Leading whitespace is data and kept: stripping
+# it would turn "\t=1+1" into the formula "=1+1"; the downloads neutralise what it starts.
 TEXT = "text"
 
 
@@ -306,7 +308,7 @@ class RowParser:
         if not 0 < int(urn) <= MAX_KEY:
             raise RowError(f"URN {urn[:40]} is out of range")
         values.append("")  # what a column the file lacks reads as
-        texts = [NOT_APPLICABLE.get(value, value) for value in map(str.strip, self.texts(values))]
+        texts = [NOT_APPLICABLE.get(value, value) for value in map(str.rstrip, self.texts(values))]
         if any(map(gt, map(len, texts), self.text_lengths)):
             for name, value, length in zip(TEXT_FIELDS, texts, self.text_lengths, strict=True):
                 if len(value) > length:
@@ -329,7 +331,7 @@ class RowParser:
                 raise RowError(f"trust code {trust_code[:40]!r} is not a number")
             if not 0 < int(trust_code) <= MAX_KEY:
                 raise RowError(f"trust code {trust_code[:40]} is out of range")
-            trust_name = values[self.trust_name].strip()
+            trust_name = values[self.trust_name].rstrip()
             if len(trust_name) > Trust._meta.get_field("name").max_length:
                 raise RowError("the trust name is too long")
             flag = values[self.trust_flag].strip() if self.trust_flag is not None else ""
