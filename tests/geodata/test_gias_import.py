@@ -1,5 +1,6 @@
 import csv
 import datetime
+import gzip
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -314,6 +315,7 @@ def test_a_queued_run_is_carried_on_once(boundaries, upload_dir, eager_tasks):
     [
         (b"%PDF-1.7 ...", "Not imported: the file is a PDF document, not a CSV."),
         (b"name,town\r\nA,B\r\n", "Not imported: the file lacks required columns: URN"),
+        (gzip.compress(SAMPLE.read_bytes()), "Not imported: the file is gzip-compressed"),
     ],
 )
 def test_a_bad_upload_gets_a_clear_error_and_no_run(
