@@ -31,6 +31,7 @@ from geodata.import_runs import (
     MAX_KEY,
     applied,
     follow_up,
+    last_success,
     readable,
     recorded_run,
     refuse_implausible_counts,
@@ -361,6 +362,7 @@ class Importer:
         self.urn_lines = {}
         self.trusts_changed = 0
         self.reconciled = []
+        self.compared_with_baseline = None
 
     # -- safety checks ---------------------------------------------------------------
     def check_extract_date(self):
@@ -392,7 +394,20 @@ class Importer:
             force=self.force,
             max_rejected_share=MAX_REJECTED_SHARE,
             max_row_drop=MAX_ROW_DROP,
+            baseline=self.baseline(),
         )
+
+    def baseline(self):
+        """What a first GIAS import is compared with: the census baseline's open schools
+        (every open school we hold is one until GIAS has been imported), so a tiny first
+        file cannot mark the whole register missing. None once GIAS has been imported."""
+        if last_success(self.run.source, exclude=self.run):
+            return None
+        schools = School.objects.open().filter(record_source=RecordSource.CENSUS).count()
+        if not schools:
+            return None
+        self.compared_with_baseline = schools
+        return schools, f"the census baseline's {schools} open schools (a first GIAS import)"
 
     def reject(self, line, urn, error):
         reject_row(self.run, line, error, urn=urn.strip()[:20])
@@ -668,6 +683,11 @@ def import_gias_file(
             f"from the extract (kept), {run.rejected} rejected; "
             f"{len(importer.reconciled)} census trusts matched to GIAS trusts"
         )
+        if importer.compared_with_baseline:
+            run.message += (
+                f" (the first GIAS import: checked against the census baseline's "
+                f"{importer.compared_with_baseline} open schools)"
+            )
 
     return recorded_run(
         ImportRun.Source.GIAS_ESTABLISHMENTS,
