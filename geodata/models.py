@@ -186,6 +186,8 @@ class ImportRunQuerySet(models.QuerySet):
         """The newest successful establishments import and the newest attempt of any outcome.
 
         `loaded` is the newest GIAS import, else the census baseline when only that is loaded.
+        `latest` is the newest GIAS import that succeeded or failed (not a dry run): only
+        such runs move the data version (migration 0012), so only they are shown.
         """
         gias_first = Case(When(source=ImportRun.Source.GIAS_ESTABLISHMENTS, then=0), default=1)
         loaded = (
@@ -197,7 +199,13 @@ class ImportRunQuerySet(models.QuerySet):
             .first()
         )
         latest = (
-            self.filter(source=ImportRun.Source.GIAS_ESTABLISHMENTS).order_by("-started_at").first()
+            self.filter(
+                source=ImportRun.Source.GIAS_ESTABLISHMENTS,
+                status__in=[ImportRun.Status.SUCCEEDED, ImportRun.Status.FAILED],
+                dry_run=False,
+            )
+            .order_by("-started_at")
+            .first()
         )
         return {"loaded": loaded, "latest": latest}
 
