@@ -238,10 +238,14 @@ def last_success(source, exclude=None):
     return runs.order_by("-started_at").first()
 
 
-def refuse_implausible_counts(run, *, force=False, max_rejected_share=0.20, max_row_drop=0.20):
+def refuse_implausible_counts(
+    run, *, force=False, max_rejected_share=0.20, max_row_drop=0.20, baseline=None
+):
     """The rails every register file passes, on the rows it *accepted*: some were; not more
     than `max_rejected_share` rejected; not more than `max_row_drop` fewer accepted than the
-    last successful run of the source. `force` overrides the last two, never the first."""
+    last successful run of the source or, when there is none, than `baseline` (a count and
+    what it is, in words: the census baseline's open schools for a first GIAS import).
+    `force` overrides the last two, never the first."""
     accepted = run.rows_read - run.rejected
     if not accepted:
         raise RunRefused(
@@ -254,11 +258,16 @@ def refuse_implausible_counts(run, *, force=False, max_rejected_share=0.20, max_
             "anyway"
         )
     previous = last_success(run.source, exclude=run)
-    if previous and not force:
-        previous_accepted = previous.rows_read - previous.rejected
-        if accepted < previous_accepted * (1 - max_row_drop):
-            raise RunRefused(
-                f"the file has {accepted} rows that could be imported, more than "
-                f"{max_row_drop:.0%} fewer than the {previous_accepted} of the last successful "
-                "import: refused as probably incomplete (use --force to import it anyway)"
-            )
+    if previous:
+        expected = previous.rows_read - previous.rejected
+        compared = f"the {expected} of the last successful import"
+    elif baseline:
+        expected, compared = baseline
+    else:
+        return
+    if accepted < expected * (1 - max_row_drop) and not force:
+        raise RunRefused(
+            f"the file has {accepted} rows that could be imported, more than "
+            f"{max_row_drop:.0%} fewer than {compared}: refused as probably incomplete "
+            "(use --force to import it anyway)"
+        )

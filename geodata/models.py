@@ -186,6 +186,8 @@ class ImportRunQuerySet(models.QuerySet):
         """The newest successful establishments import and the newest attempt of any outcome.
 
         `loaded` is the newest GIAS import, else the census baseline when only that is loaded.
+        `latest` is the newest GIAS import that succeeded or failed (not a dry run): only
+        such runs move the data version (migration 0012), so only they are shown.
         """
         gias_first = Case(When(source=ImportRun.Source.GIAS_ESTABLISHMENTS, then=0), default=1)
         loaded = (
@@ -197,7 +199,13 @@ class ImportRunQuerySet(models.QuerySet):
             .first()
         )
         latest = (
-            self.filter(source=ImportRun.Source.GIAS_ESTABLISHMENTS).order_by("-started_at").first()
+            self.filter(
+                source=ImportRun.Source.GIAS_ESTABLISHMENTS,
+                status__in=[ImportRun.Status.SUCCEEDED, ImportRun.Status.FAILED],
+                dry_run=False,
+            )
+            .order_by("-started_at")
+            .first()
         )
         return {"loaded": loaded, "latest": latest}
 
@@ -371,8 +379,22 @@ class SchoolQuerySet(models.QuerySet):
     NOT_STATE_FUNDED_TYPES = ("Non-maintained special school", "Other independent special school")
     ACADEMY_GROUPS = ("10", "11")
 
+    def listed(self):
+        """Schools the latest register extract lists (those it lacks have `missing_since`)."""
+        return self.filter(missing_since__isnull=True)
+
     def open(self):
-        return self.exclude(status=School.CLOSED)
+        """Open schools: listed in the latest extract and not closed there. A school the
+        extract lacks is not counted as open, whatever status it last had: every count,
+        filter, coverage figure and download of open schools goes through here."""
+        return self.listed().exclude(status=School.CLOSED)
+
+    def with_status(self, status):
+        """Schools with the register status `status` (any case) as the latest extract gives
+        it: a school it lacks has no current status, so it is matched only as closed (the
+        status it had when last seen)."""
+        schools = self.filter(status__iexact=status)
+        return schools if status.casefold() == School.CLOSED.casefold() else schools.listed()
 
     def state_funded(self):
         return self.filter(type_group_code__in=self.STATE_FUNDED_GROUPS).exclude(
@@ -464,14 +486,27 @@ class School(models.Model):
 
     @property
     def is_open(self):
-        return self.status != self.CLOSED
+        """As `SchoolQuerySet.open`: listed in the latest extract and not closed."""
+        return self.status != self.CLOSED and self.missing_since is None
+
+    @property
+    def is_closed(self):
+        return self.status == self.CLOSED
 
     @property
     def record_label(self):
-        """Where the record comes from and as of when, in words."""
-        if self.record_source == RecordSource.CENSUS:
-            return CENSUS_LABEL
-        return f"GIAS extract of {self.last_seen:%-d %B %Y}"
+        """Where the record comes from and as of when, in words; and, for a school the
+        latest extract lacks, since when it is missing (it no longer counts as open)."""
+        label = (
+            CENSUS_LABEL
+            if self.record_source == RecordSource.CENSUS
+            else f"GIAS extract of {self.last_seen:%-d %B %Y}"
+        )
+        if self.missing_since:
+            label += (
+                f"; missing from the latest register extract since {self.missing_since:%-d %B %Y}"
+            )
+        return label
 
 
 class SchoolLink(models.Model):

@@ -44,7 +44,11 @@ class SchoolFilter(django_filters.FilterSet):
     trust = django_filters.NumberFilter(field_name="trust_id", help_text="GIAS group UID.")
     phase = django_filters.CharFilter(field_name="phase", lookup_expr="iexact")
     type_group = django_filters.CharFilter(field_name="type_group", lookup_expr="iexact")
-    status = django_filters.CharFilter(field_name="status", lookup_expr="iexact")
+    status = django_filters.CharFilter(
+        method="filter_status",
+        help_text="Register status (any case), as the latest extract gives it: a school "
+        "the extract lacks is not open.",
+    )
     q = django_filters.CharFilter(method="filter_q", help_text="Name, URN or postcode.")
     bbox = BBoxFilter(field_name="location", help_text="min_lon,min_lat,max_lon,max_lat")
 
@@ -54,6 +58,9 @@ class SchoolFilter(django_filters.FilterSet):
 
     def filter_la(self, queryset, name, value):
         return queryset.filter(local_authority__in=authorities_for(value))
+
+    def filter_status(self, queryset, name, value):
+        return queryset.with_status(value)
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

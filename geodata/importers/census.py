@@ -203,7 +203,7 @@ class CensusLoad:
     def read(self):
         types = establishment_types()
         rows, seen = [], set()
-        for line, row in read_rows(self.path, REQUIRED_COLUMNS):
+        for line, row in read_rows(self.path, REQUIRED_COLUMNS, compressed=True):
             self.run.rows_read += 1
             try:
                 values = parse_row(row, types)

@@ -31,6 +31,7 @@ from geodata.import_runs import (
     MAX_KEY,
     applied,
     follow_up,
+    last_success,
     readable,
     recorded_run,
     refuse_implausible_counts,
@@ -86,9 +87,11 @@ TRUST_TYPES = {
     "Supported by a single-academy trust": Trust.Type.SINGLE_ACADEMY,
     "Supported by a trust": Trust.Type.TRUST,
 }
-PARSING_VERSION = 2  # bump when parsing changes, so every row is parsed and compared again
+PARSING_VERSION = 3  # bump when parsing changes, so every row is parsed and compared again
 NOT_APPLICABLE = {"Not applicable": "", "Does not apply": ""}  # GIAS's words for "none"
-# A column read as text: stripped, GIAS's words for "none" made empty (`RowParser.parse`).
+# A column read as text: trailing whitespace dropped (GIAS pads some values), GIAS's words
+# for "none" made empty (`RowParser.parse`). Leading whitespace is data and kept: stripping
+# it would turn "\t=1+1" into the formula "=1+1"; the downloads neutralise what it starts.
 TEXT = "text"
 
 
@@ -306,7 +309,7 @@ class RowParser:
         if not 0 < int(urn) <= MAX_KEY:
             raise RowError(f"URN {urn[:40]} is out of range")
         values.append("")  # what a column the file lacks reads as
-        texts = [NOT_APPLICABLE.get(value, value) for value in map(str.strip, self.texts(values))]
+        texts = [NOT_APPLICABLE.get(value, value) for value in map(str.rstrip, self.texts(values))]
         if any(map(gt, map(len, texts), self.text_lengths)):
             for name, value, length in zip(TEXT_FIELDS, texts, self.text_lengths, strict=True):
                 if len(value) > length:
@@ -329,7 +332,7 @@ class RowParser:
                 raise RowError(f"trust code {trust_code[:40]!r} is not a number")
             if not 0 < int(trust_code) <= MAX_KEY:
                 raise RowError(f"trust code {trust_code[:40]} is out of range")
-            trust_name = values[self.trust_name].strip()
+            trust_name = values[self.trust_name].rstrip()
             if len(trust_name) > Trust._meta.get_field("name").max_length:
                 raise RowError("the trust name is too long")
             flag = values[self.trust_flag].strip() if self.trust_flag is not None else ""
@@ -359,6 +362,7 @@ class Importer:
         self.urn_lines = {}
         self.trusts_changed = 0
         self.reconciled = []
+        self.compared_with_baseline = None
 
     # -- safety checks ---------------------------------------------------------------
     def check_extract_date(self):
@@ -390,7 +394,20 @@ class Importer:
             force=self.force,
             max_rejected_share=MAX_REJECTED_SHARE,
             max_row_drop=MAX_ROW_DROP,
+            baseline=self.baseline(),
         )
+
+    def baseline(self):
+        """What a first GIAS import is compared with: the census baseline's open schools
+        (every open school we hold is one until GIAS has been imported), so a tiny first
+        file cannot mark the whole register missing. None once GIAS has been imported."""
+        if last_success(self.run.source, exclude=self.run):
+            return None
+        schools = School.objects.open().filter(record_source=RecordSource.CENSUS).count()
+        if not schools:
+            return None
+        self.compared_with_baseline = schools
+        return schools, f"the census baseline's {schools} open schools (a first GIAS import)"
 
     def reject(self, line, urn, error):
         reject_row(self.run, line, error, urn=urn.strip()[:20])
@@ -666,6 +683,11 @@ def import_gias_file(
             f"from the extract (kept), {run.rejected} rejected; "
             f"{len(importer.reconciled)} census trusts matched to GIAS trusts"
         )
+        if importer.compared_with_baseline:
+            run.message += (
+                f" (the first GIAS import: checked against the census baseline's "
+                f"{importer.compared_with_baseline} open schools)"
+            )
 
     return recorded_run(
         ImportRun.Source.GIAS_ESTABLISHMENTS,

@@ -4,7 +4,10 @@ GIAS publishes Windows-1252 CSV; copies passed around are sometimes re-encoded t
 Lines are decoded one at a time (UTF-8 when valid, else Windows-1252), so a file of any
 size is read in constant memory. What is plainly not such a file (a zip renamed .csv,
 UTF-16, binary data, an HTML page, a line longer than any real one, broken quoting) is
-refused with a message saying so, never an exception of another kind.
+refused with a message saying so, never an exception of another kind. Only the bundled
+copies (the census baseline) are read gzipped: a compressed file given to an import of a
+downloaded register file is refused before a byte of it is decompressed (a small gzip file
+can unpack to gigabytes).
 """
 
 import csv
@@ -49,16 +52,27 @@ SIGNATURES = [
 ]
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+COMPRESSED = "the file is gzip-compressed: only a plain CSV extract is imported (decompress it "
+COMPRESSED += "first, and check what it unpacks to)"
+
+
+def is_gzipped(path):
+    with open(path, "rb") as handle:
+        return handle.read(2) == GZIP_MAGIC
+
+
 def open_binary(path):
     """The file's bytes, uncompressed if it is gzipped (the bundled copies are)."""
-    with open(path, "rb") as handle:
-        magic = handle.read(2)
-    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")  # noqa: SIM115
+    return gzip.open(path, "rb") if is_gzipped(path) else open(path, "rb")  # noqa: SIM115
 
 
-def refuse_unreadable(path):
-    """Refuse, with a message a person can act on, what is plainly not a CSV extract."""
+def refuse_unreadable(path, *, compressed=False):
+    """Refuse, with a message a person can act on, what is plainly not a CSV extract;
+    a gzipped file too unless `compressed` (a bundled copy) says it may be."""
     try:
+        if not compressed and is_gzipped(path):
+            raise RegisterFileError(COMPRESSED)
         with open_binary(path) as handle:
             start = handle.read(SNIFF_BYTES)
     except (OSError, EOFError) as error:  # a corrupt gzip file
@@ -103,14 +117,15 @@ def csv_problem(line, error):
     return RegisterFileError(f"line {line}: {error} (the file is truncated or malformed)")
 
 
-def read_records(path, required_columns, progress=None):
-    """(header, records): the checked header, and (line number, values) for each row.
+def read_records(path, required_columns, progress=None, *, compressed=False):
+    """(header, records): the checked header, and (line number, values) for each row;
+    a gzipped file is refused unless `compressed` (see `refuse_unreadable`).
 
     The line number is the file's physical line where the row starts, as a person
     opening the file would count it. Anything that is not a well-formed CSV extract
     raises RegisterFileError, never another exception.
     """
-    refuse_unreadable(path)
+    refuse_unreadable(path, compressed=compressed)
     handle = open_binary(path)  # the records generator closes it
     try:
         reader = csv.reader(decoded_lines(handle, progress), strict=True)
@@ -160,9 +175,9 @@ def _records(handle, reader, width):
             ) from error
 
 
-def read_rows(path, required_columns, progress=None):
+def read_rows(path, required_columns, progress=None, *, compressed=False):
     """Yield (line number, row dict) after checking the header; refuse a truncated file."""
-    header, records = read_records(path, required_columns, progress)
+    header, records = read_records(path, required_columns, progress, compressed=compressed)
     for line, values in records:
         yield line, dict(zip(header, values, strict=True))
 

@@ -90,3 +90,24 @@ def test_local_authority_list_has_a_fixed_query_count(
 ):
     with django_assert_num_queries(3):
         client.get("/api/v1/local-authorities/")
+
+
+def test_a_school_missing_from_the_latest_extract_is_not_open(client, baseline):
+    from geodata.importers.gias import import_gias_file
+    from tests.geodata.gias_files import SAMPLE
+
+    camden = {"la": "E09000007", "page_size": 500}
+    assert client.get(SCHOOLS, {**camden, "status": "open"}).json()["count"] == 90
+    assert import_gias_file(SAMPLE, force=True).status == "succeeded"  # it has no Camden school
+    assert client.get(SCHOOLS, {**camden, "status": "open"}).json()["count"] == 0
+    assert client.get(SCHOOLS, {**camden, "status": "OPEN"}).json()["count"] == 0
+    assert client.get(SCHOOLS, camden).json()["count"] == 90  # still listed, shown as missing
+    assert urns(client, la="E09000011", status="open") == [143599]
+    assert urns(client, la="E09000011", status="closed") == [100118, 132837]
+    school = client.get(SCHOOLS + "100005/").json()
+    assert school["missing_since"] == "2025-11-24"
+    assert school["record"] == (
+        "DfE school census, January 2023; missing from the latest register extract since "
+        "24 November 2025"
+    )
+    assert client.get(TRUSTS, {"la": "E09000007"}).json()["count"] == 0

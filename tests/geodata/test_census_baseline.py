@@ -17,7 +17,7 @@ from geodata.models import (
     Trust,
 )
 from tests.factories import CENSUS_SAMPLE
-from tests.geodata.gias_files import SAMPLE
+from tests.geodata.gias_files import SAMPLE, edited_extract
 from tests.geodata.snapshots import register_snapshot
 
 
@@ -124,7 +124,7 @@ def test_baseline_never_overwrites_what_gias_holds(boundaries):
 
 @pytest.mark.django_db
 def test_gias_import_supersedes_baseline_urn_by_urn(baseline):
-    run = import_gias_file(SAMPLE)
+    run = import_gias_file(SAMPLE, force=True)  # a sample: far smaller than the baseline
     assert run.status == ImportRun.Status.SUCCEEDED
     school = School.objects.get(urn=143599)
     assert school.record_source == "gias"
@@ -132,3 +132,49 @@ def test_gias_import_supersedes_baseline_urn_by_urn(baseline):
     absent = School.objects.get(urn=100005)  # a Camden school the GIAS sample lacks
     assert (absent.record_source, str(absent.missing_since)) == ("census", "2025-11-24")
     assert ImportRun.objects.register_state()["loaded"] == run
+
+
+@pytest.mark.django_db
+def test_a_tiny_first_gias_import_is_refused_against_the_census_baseline(baseline):
+    """With no GIAS import before it, the drop rail compares with the baseline's open
+    schools: a 12-row file once marked all the others missing."""
+    before = register_snapshot()
+    schools = School.objects.open().count()
+    assert schools > 50
+    run = import_gias_file(SAMPLE)
+    assert run.status == ImportRun.Status.REFUSED
+    assert run.message == (
+        "Refused, nothing changed: the file has 10 rows that could be imported, more than "
+        f"20% fewer than the census baseline's {schools} open schools (a first GIAS import): "
+        "refused as probably incomplete (use --force to import it anyway)"
+    )
+    assert register_snapshot() == before
+    assert not School.objects.filter(missing_since__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_a_dry_run_says_the_first_import_would_be_refused_against_the_baseline(baseline):
+    schools = School.objects.open().count()
+    with pytest.raises(CommandError, match=f"fewer than the census baseline's {schools} open"):
+        call_command("import_gias", str(SAMPLE), "--dry-run")
+    run = ImportRun.objects.get(source=ImportRun.Source.GIAS_ESTABLISHMENTS)
+    assert run.dry_run and run.status == ImportRun.Status.REFUSED
+
+
+@pytest.mark.django_db
+def test_a_forced_first_import_says_what_it_was_checked_against(baseline, capsys):
+    schools = School.objects.open().count()
+    call_command("import_gias", str(SAMPLE), "--force")
+    out = capsys.readouterr().out
+    assert f"(the first GIAS import: checked against the census baseline's {schools} " in out
+    run = ImportRun.objects.get(source=ImportRun.Source.GIAS_ESTABLISHMENTS)
+    assert run.status == ImportRun.Status.SUCCEEDED
+    assert run.missing == School.objects.filter(missing_since__isnull=False).count() > 90
+
+
+@pytest.mark.django_db
+def test_later_imports_are_compared_with_the_last_import_not_the_baseline(baseline, tmp_path):
+    assert import_gias_file(SAMPLE, force=True).status == ImportRun.Status.SUCCEEDED
+    run = import_gias_file(edited_extract(tmp_path))
+    assert run.status == ImportRun.Status.SUCCEEDED, run.message
+    assert "census baseline" not in run.message

@@ -1,4 +1,7 @@
+import csv
 import datetime
+import gzip
+import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -312,6 +315,7 @@ def test_a_queued_run_is_carried_on_once(boundaries, upload_dir, eager_tasks):
     [
         (b"%PDF-1.7 ...", "Not imported: the file is a PDF document, not a CSV."),
         (b"name,town\r\nA,B\r\n", "Not imported: the file lacks required columns: URN"),
+        (gzip.compress(SAMPLE.read_bytes()), "Not imported: the file is gzip-compressed"),
     ],
 )
 def test_a_bad_upload_gets_a_clear_error_and_no_run(
@@ -358,3 +362,69 @@ def test_upload_page_needs_permission(client, django_user_model, boundaries):
     user = django_user_model.objects.create_user("viewer", password="pw", is_staff=True)
     client.force_login(user)
     assert client.get("/admin/geodata/importrun/upload-gias/").status_code == 403
+
+
+FORMULA_PREFIXES = ["=", "+", "-", "@", "\t", "\r"]
+# GIAS text columns that reach schools.csv: (GIAS column, schools.csv column).
+DOWNLOADED_TEXT = [
+    ("EstablishmentName", "name"),
+    ("TypeOfEstablishment (name)", "establishment_type"),
+    ("EstablishmentTypeGroup (name)", "type_group"),
+    ("PhaseOfEducation (name)", "phase"),
+    ("EstablishmentStatus (name)", "status"),
+    ("Trusts (name)", "trust_name"),
+    ("Postcode", "postcode"),
+    ("Town", "town"),
+]
+
+
+def test_every_text_cell_from_an_extract_reaches_schools_csv_neutralised(
+    boundaries, tmp_path, client
+):
+    """A hostile extract: every downloaded text column of each open school starts with a
+    formula character, each character in each column (tab and CR included, which the
+    importer once stripped, turning "\\t=1+1" into "=1+1")."""
+    written = {}
+
+    def hostile(rows):
+        rejected = {"112236", "100021"}  # the sample's two rows with unusable LA codes
+        open_rows = [
+            row
+            for row in rows
+            if row["EstablishmentStatus (name)"] == "Open" and row["URN"] not in rejected
+        ]
+        for index, row in enumerate(open_rows):
+            row["Trusts (code)"] = str(9100 + index)  # its own trust, so its name is kept
+            for offset, (column, _) in enumerate(DOWNLOADED_TEXT):
+                row[column] = FORMULA_PREFIXES[(index + offset) % len(FORMULA_PREFIXES)] + "=1+1"
+            written[row["URN"]] = row
+        return rows
+
+    run = import_gias_file(edited_extract(tmp_path, edit=hostile))
+    assert run.status == ImportRun.Status.SUCCEEDED, run.message
+    response = client.get("/data/schools.csv")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    checked = set()
+    for row in rows:
+        if row["urn"] not in written:
+            continue
+        for gias_column, column in DOWNLOADED_TEXT:
+            value = written[row["urn"]][gias_column]
+            assert row[column] == "'" + value, (row["urn"], column, row[column])
+            checked.add((value[0], column))
+    # 8 open schools imported, so each prefix met each column at least once.
+    assert checked == {(p, column) for p in FORMULA_PREFIXES for _, column in DOWNLOADED_TEXT}
+
+
+def test_leading_whitespace_is_kept_and_trailing_padding_dropped(boundaries, tmp_path):
+    def padded(rows):
+        rows[0]["EstablishmentName"] = " \tLeading kept  "
+        rows[0]["Town"] = "Padded town   "
+        rows[0]["Diocese (name)"] = "Not applicable  "
+        return rows
+
+    run = import_gias_file(edited_extract(tmp_path, edit=padded))
+    assert run.status == ImportRun.Status.SUCCEEDED, run.message
+    school = School.objects.get(urn=143599)
+    assert (school.name, school.town, school.diocese) == (" \tLeading kept", "Padded town", "")

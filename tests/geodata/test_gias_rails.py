@@ -1,12 +1,15 @@
 """The GIAS import's safety rails against hostile and mistaken files (issue 13 item 4)."""
 
 import datetime
+import gzip
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from geodata.importers.gias import import_gias_file
+from geodata.importers.census import CENSUS_FILE
+from geodata.importers.gias import check_extract, import_gias_file
+from geodata.importers.register_files import RegisterFileError
 from geodata.models import ImportRun, School
 from geodata.signals import register_imported
 from tests.geodata.gias_files import SAMPLE, edited_extract, hostile_contents, write_bytes
@@ -218,3 +221,56 @@ def test_a_dry_run_reports_what_would_change_and_changes_nothing(boundaries, cap
     assert not School.objects.exists()
     assert ImportRun.objects.register_state()["loaded"] is None
     assert import_gias_file(SAMPLE).created == 10
+
+
+def gzip_bomb(tmp_path):
+    """A 200 MB extract (its header, then zeros) that gzip packs into about 200 KB."""
+    path = tmp_path / "edubasealldata20251125.csv"
+    with gzip.GzipFile(path, "wb", compresslevel=9) as handle:
+        handle.write(SAMPLE.read_bytes().split(b"\r\n", 1)[0] + b"\r\n")
+        for _ in range(200):
+            handle.write(b"0" * (1 << 20))
+    return path
+
+
+@pytest.fixture
+def never_decompressed(monkeypatch):
+    from geodata.importers import register_files
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("an uploaded file was decompressed")
+
+    monkeypatch.setattr(register_files.gzip, "open", refuse)
+
+
+def test_a_gzipped_extract_is_refused_without_being_decompressed(
+    register, tmp_path, never_decompressed
+):
+    before = register_snapshot()
+    path = gzip_bomb(tmp_path)
+    assert path.stat().st_size < 1 << 20
+    run = import_gias_file(path)
+    assert run.status == ImportRun.Status.REFUSED
+    assert run.message == (
+        "Refused, nothing changed: the file is gzip-compressed: only a plain CSV extract is "
+        "imported (decompress it first, and check what it unpacks to)"
+    )
+    assert register_snapshot() == before
+    with pytest.raises(RegisterFileError, match="gzip-compressed"):
+        check_extract(path)
+
+
+def test_the_command_refuses_a_gzipped_extract(boundaries, tmp_path, never_decompressed):
+    path = write_bytes(tmp_path, gzip.compress(SAMPLE.read_bytes()))
+    with pytest.raises(CommandError, match="the file is gzip-compressed"):
+        call_command("import_gias", str(path))
+    assert not School.objects.exists()
+
+
+def test_the_bundled_census_baseline_is_still_read_gzipped(boundaries):
+    from geodata.importers.register_files import read_rows
+
+    rows = read_rows(CENSUS_FILE, ["urn"], compressed=True)
+    line, first = next(rows)
+    rows.close()
+    assert line == 2 and first["urn"].isdigit()

@@ -175,3 +175,34 @@ def test_a_committed_import_whose_follow_up_fails_is_recorded_as_succeeded(
     assert f"1 of {len(run.steps)} failed" in listed
     page = admin_client.get(f"/admin/geodata/importrun/{run.pk}/change/").content.decode()
     assert "RuntimeError: the follow-up broke" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_an_import_that_changes_what_is_public_moves_the_data_version(boundaries, tmp_path):
+    """Read as a web process reads it (outside a transaction, told by NOTIFY): a refused
+    run or a dry run (which writes, then rolls back) leaves every kept answer valid."""
+    from api_core.data_version import current_data_version
+    from tests.geodata.gias_files import edited_extract, hostile_contents, write_bytes
+
+    assert import_gias_file(SAMPLE).status == ImportRun.Status.SUCCEEDED
+    version = current_data_version()
+    not_csv = write_bytes(tmp_path, hostile_contents()["zip renamed .csv"])
+    assert import_gias_file(not_csv).status == ImportRun.Status.REFUSED
+    assert current_data_version() == version
+    few = edited_extract(tmp_path, name="edubasealldata20251126.csv", edit=lambda rows: rows[:4])
+    refused = import_gias_file(few)
+    assert refused.status == ImportRun.Status.REFUSED and "fewer than" in refused.message
+    assert current_data_version() == version
+
+    def rename(rows):
+        rows[0]["EstablishmentName"] = "Renamed School"
+        return rows
+
+    renamed = edited_extract(tmp_path, edit=rename)
+    dry = import_gias_file(renamed, dry_run=True)
+    assert (dry.status, dry.updated) == (ImportRun.Status.DRY_RUN, 1)
+    assert current_data_version() == version
+    assert School.objects.get(urn=143599).name != "Renamed School"
+
+    assert import_gias_file(renamed).status == ImportRun.Status.SUCCEEDED
+    assert current_data_version() > version

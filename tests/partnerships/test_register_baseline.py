@@ -13,7 +13,7 @@ from partnerships.coverage import coverage_by_authority, coverage_of
 from partnerships.curated import CURATED_FILE, CuratedDataError, load_curated_partnerships
 from partnerships.models import Membership, Partnership
 from partnerships.views import map_data
-from tests.geodata.gias_files import edited_extract
+from tests.geodata.gias_files import SAMPLE, edited_extract
 
 pytestmark = pytest.mark.django_db
 LINKS_FILE = CURATED_FILE.parent.parent / "gias" / "links_edubasealldata_20250727.csv"
@@ -142,7 +142,7 @@ def test_gias_import_reconciles_baseline_trusts(
     assert client.get(f"/trusts/{compass.uid}/").status_code == 200
 
     with django_capture_on_commit_callbacks(execute=True):  # memberships follow on commit
-        run = import_gias_file(gias_with_census_trust_names(tmp_path))
+        run = import_gias_file(gias_with_census_trust_names(tmp_path), force=True)
     assert run.status == "succeeded", run.message
     assert "2 census trusts matched" in run.message
 
@@ -220,3 +220,23 @@ def test_postcode_api_answers_any_spelling_with_its_area(client, postcodes):
     assert client.get("/api/v1/postcodes/CF10 1AA/").status_code == 404
     garbage = client.get("/api/v1/postcodes/not-a-postcode/")
     assert garbage.status_code == 400 and "is not a postcode" in garbage.json()["postcode"][0]
+
+
+def test_schools_missing_from_the_extract_leave_area_counts_and_coverage(
+    client, baseline, tmp_path
+):
+    """Camden's 90 baseline schools are absent from the GIAS sample: once it is imported
+    they are shown as missing, and no longer counted as open anywhere."""
+    load(tmp_path, camden_learning(reach="all_schools"))
+    assert coverage_of(camden())["open_state_funded_schools"] == 59  # state-funded
+    page = client.get("/areas/E09000007/").content.decode()
+    assert "<dt>Open schools</dt><dd>90</dd>" in page
+    assert import_gias_file(SAMPLE, force=True).status == "succeeded"
+    assert School.objects.filter(local_authority=camden(), missing_since__isnull=True).count() == 0
+    assert coverage_of(camden())["open_state_funded_schools"] == 0
+    assert "E09000007" not in coverage_by_authority()
+    page = client.get("/areas/E09000007/").content.decode()
+    assert "<dt>Open schools</dt><dd>0</dd>" in page
+    school = client.get("/schools/100005/").content.decode()
+    assert "Missing from the latest register extract since 24 November 2025" in school
+    assert "This school is closed" not in school
