@@ -1,7 +1,8 @@
 /* "Areas like this" on the area page: our indicators (adjustable) or DfE's neighbours,
    values side by side with small bars, the overlap between the two methods, and the
    partnerships in those areas. Similar areas are also outlined on the page's map. The method,
-   indicators and weights chosen are kept in the page's URL, so a comparison can be shared. */
+   indicators and weights chosen are kept in the page's query string, so a comparison can be
+   shared and survives a reload. */
 
 import { escapeHtml, fillUrl, readJson, suggestUrl } from "./common.js";
 
@@ -36,11 +37,13 @@ function start(config) {
     return Object.keys(weights).length ? weights : config.defaults;
   }
 
+  /* The choice goes in the query string, replacing the current entry: no fragment, which
+     would make the browser scroll the page to this section when it loads (the answers at
+     the top of the page would be passed over), and no new history entry per change. */
   function recordInUrl(params) {
     const url = new URL(window.location.href);
     for (const key of ["method", "indicators", "weights"]) url.searchParams.set(key, params.get(key));
-    url.hash = "similar";
-    window.history.replaceState(null, "", url);
+    window.history.replaceState(window.history.state, "", url);
   }
 
   /* DfE's list is published as it is: our indicators and weights do not change it. */
