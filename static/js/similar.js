@@ -127,8 +127,8 @@ function start(config) {
       : `Distance is the typical difference between the two areas across the indicators chosen, in units of the usual spread between areas (each indicator “standardised”): 0 means identical; smaller means more alike. <a href="${escapeHtml(section.dataset.methodUrl)}">How similar areas are found</a>.`;
     results.innerHTML =
       `<p class="hint">${explanation}</p>` +
-      `<div class="table-scroll" role="region" aria-label="Areas most like ${escapeHtml(body.local_authority.name)}" tabindex="0">` +
-      `<table class="similar-table"><caption>${body.results.length} areas most like ${escapeHtml(body.local_authority.name)}` +
+      '<div class="table-scroll" role="region" aria-labelledby="similar-caption" tabindex="0">' +
+      `<table class="similar-table"><caption id="similar-caption">${body.results.length} areas most like ${escapeHtml(body.local_authority.name)}` +
       (dfe ? ", as DfE's statistical neighbours" : ", by the indicators chosen (smaller distance = more alike)") +
       `</caption><thead>${head}</thead><tbody>${rows}</tbody></table></div>`;
     summary.textContent = dfe
