@@ -263,3 +263,13 @@ def test_about_page_without_a_source_address_says_the_source_is_on_request(clien
     settings.CONTACT_EMAIL = ""
     html = client.get("/about/").content.decode()
     assert "source code is available on request" in html and 'href="/contact/"' in html
+
+
+def test_accessibility_statement_claims_only_what_the_tests_show(client):
+    """The statement once said the map's shapes "cannot be reached" by keyboard (each is a Tab
+    stop) and that phones never scroll sideways (wide tables do, in their own box)."""
+    html = " ".join(client.get("/accessibility/").content.decode().split())
+    assert "cannot be reached" not in html
+    assert "320 pixels wide" in html  # tests/browser/test_reflow.py
+    assert "each area's shape on the map is a separate Tab stop" in html
+    assert "have to be scrolled sideways within their box" in html
