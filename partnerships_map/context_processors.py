@@ -4,8 +4,8 @@ from geodata.views import boundaries_url
 
 
 def map_settings(request):
-    """Basemap configuration every map page needs, and the contact details and retention
-    period the public pages state, from settings (and so the environment)."""
+    """Basemap configuration every map page needs, the contact details, retention period
+    and source code address the public pages state, from settings (and so the environment)."""
     return {
         "map_config": {
             "tileUrl": settings.MAP_TILE_URL,
@@ -13,5 +13,6 @@ def map_settings(request):
         },
         "boundaries_url": boundaries_url(),
         "contact_email": settings.CONTACT_EMAIL,
+        "source_code_url": settings.SOURCE_CODE_URL,
         "retention_days": settings.SUGGESTION_RETENTION_DAYS,
     }

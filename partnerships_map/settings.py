@@ -398,6 +398,8 @@ MODERATOR_EMAILS = env_list("MODERATOR_EMAILS")
 SUGGESTION_RETENTION_DAYS = int(os.environ.get("SUGGESTION_RETENTION_DAYS", "90"))
 # Where the public pages (contact, privacy, accessibility) tell people to write; optional.
 CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")
+# Where the About page says the source code is (AGPL-3.0, section 13); optional.
+SOURCE_CODE_URL = os.environ.get("SOURCE_CODE_URL", "")
 CELERY_BEAT_SCHEDULE["send-outbox"] = {
     "task": "partnerships.tasks.send_outbox",
     "schedule": 60.0,

@@ -1,7 +1,8 @@
 /* "Areas like this" on the area page: our indicators (adjustable) or DfE's neighbours,
    values side by side with small bars, the overlap between the two methods, and the
    partnerships in those areas. Similar areas are also outlined on the page's map. The method,
-   indicators and weights chosen are kept in the page's URL, so a comparison can be shared. */
+   indicators and weights chosen are kept in the page's query string, so a comparison can be
+   shared and survives a reload. */
 
 import { escapeHtml, fillUrl, readJson, suggestUrl } from "./common.js";
 
@@ -36,11 +37,13 @@ function start(config) {
     return Object.keys(weights).length ? weights : config.defaults;
   }
 
+  /* The choice goes in the query string, replacing the current entry: no fragment, which
+     would make the browser scroll the page to this section when it loads (the answers at
+     the top of the page would be passed over), and no new history entry per change. */
   function recordInUrl(params) {
     const url = new URL(window.location.href);
     for (const key of ["method", "indicators", "weights"]) url.searchParams.set(key, params.get(key));
-    url.hash = "similar";
-    window.history.replaceState(null, "", url);
+    window.history.replaceState(window.history.state, "", url);
   }
 
   /* DfE's list is published as it is: our indicators and weights do not change it. */
@@ -124,8 +127,8 @@ function start(config) {
       : `Distance is the typical difference between the two areas across the indicators chosen, in units of the usual spread between areas (each indicator “standardised”): 0 means identical; smaller means more alike. <a href="${escapeHtml(section.dataset.methodUrl)}">How similar areas are found</a>.`;
     results.innerHTML =
       `<p class="hint">${explanation}</p>` +
-      `<div class="table-scroll" role="region" aria-label="Areas most like ${escapeHtml(body.local_authority.name)}" tabindex="0">` +
-      `<table class="similar-table"><caption>${body.results.length} areas most like ${escapeHtml(body.local_authority.name)}` +
+      '<div class="table-scroll" role="region" aria-labelledby="similar-caption" tabindex="0">' +
+      `<table class="similar-table"><caption id="similar-caption">${body.results.length} areas most like ${escapeHtml(body.local_authority.name)}` +
       (dfe ? ", as DfE's statistical neighbours" : ", by the indicators chosen (smaller distance = more alike)") +
       `</caption><thead>${head}</thead><tbody>${rows}</tbody></table></div>`;
     summary.textContent = dfe

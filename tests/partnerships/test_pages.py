@@ -1,4 +1,6 @@
 import json
+import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -7,6 +9,8 @@ from partnerships.coverage import coverage_by_authority
 from partnerships.models import FILTERABLE_FIELDS, Membership, Partnership
 
 pytestmark = pytest.mark.django_db
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def map_data(response):
@@ -227,3 +231,45 @@ def test_trust_page_shows_the_partnerships_that_name_it(client, partnerships, re
     )
     html = client.get(f"/trusts/{trust.uid}/").content.decode()
     assert "/partnerships/learn-sheffield/" in html and "CEO on the board" in html
+
+
+def test_the_code_is_licensed_under_the_agpl():
+    licence = (PROJECT_ROOT / "LICENSE").read_text()
+    assert licence.lstrip().startswith("GNU AFFERO GENERAL PUBLIC LICENSE")
+    assert "Version 3, 19 November 2007" in licence
+    assert "13. Remote Network Interaction; Use with the GNU General Public License." in licence
+    assert "END OF TERMS AND CONDITIONS" in licence
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
+    assert project["license"] == "AGPL-3.0-or-later"
+    assert project["license-files"] == ["LICENSE"]
+
+
+def test_about_page_links_to_the_source_code(client, settings):
+    settings.SOURCE_CODE_URL = "https://git.example.org/partnerships-map"
+    html = client.get("/about/").content.decode()
+    assert "GNU Affero General Public" in html
+    assert (
+        '<a href="https://git.example.org/partnerships-map">'
+        "https://git.example.org/partnerships-map</a>" in html
+    )
+
+
+def test_about_page_without_a_source_address_says_the_source_is_on_request(client, settings):
+    settings.SOURCE_CODE_URL = ""
+    settings.CONTACT_EMAIL = "maps@example.org"
+    html = client.get("/about/").content.decode()
+    assert "source code is available on request" in html
+    assert 'href="mailto:maps@example.org"' in html
+    settings.CONTACT_EMAIL = ""
+    html = client.get("/about/").content.decode()
+    assert "source code is available on request" in html and 'href="/contact/"' in html
+
+
+def test_accessibility_statement_claims_only_what_the_tests_show(client):
+    """The statement once said the map's shapes "cannot be reached" by keyboard (each is a Tab
+    stop) and that phones never scroll sideways (wide tables do, in their own box)."""
+    html = " ".join(client.get("/accessibility/").content.decode().split())
+    assert "cannot be reached" not in html
+    assert "320 pixels wide" in html  # tests/browser/test_reflow.py
+    assert "each area's shape on the map is a separate Tab stop" in html
+    assert "have to be scrolled sideways within their box" in html
