@@ -1,5 +1,7 @@
 """The OpenAPI description of what drf-spectacular cannot infer by itself."""
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+
 GEOJSON_MEDIA_TYPE = "application/geo+json"
 GEOJSON_SCHEMAS = {
     "GeoJSONGeometry": {
@@ -64,3 +66,20 @@ def describe_geojson_responses(result, generator, request, public):
                 if GEOJSON_MEDIA_TYPE in content:
                     content[GEOJSON_MEDIA_TYPE]["schema"] = {"$ref": f"#/components/schemas/{name}"}
     return result
+
+
+def whole_number_in_path(name, description):
+    """For a viewset whose `lookup_value_regex` is `[0-9]+`: the identifier is described as
+    the integer it is (drf-spectacular would otherwise say a string with that pattern)."""
+    return extend_schema_view(
+        retrieve=extend_schema(
+            parameters=[
+                OpenApiParameter(
+                    name,
+                    {"type": "integer", "minimum": 0, "maximum": 2147483647},
+                    OpenApiParameter.PATH,
+                    description=description,
+                )
+            ]
+        )
+    )

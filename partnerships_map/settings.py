@@ -293,6 +293,7 @@ REST_FRAMEWORK = {
         "renders": os.environ.get("PAGE_RENDER_RATE", "300/min"),
     },
     "DEFAULT_PAGINATION_CLASS": "api_core.pagination.Pagination",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api_core.renderers.ContentNegotiation",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "URL_FORMAT_OVERRIDE": "format",
 }

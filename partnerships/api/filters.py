@@ -6,6 +6,7 @@ from django.db.models import CharField, Func, Q, Value
 from django.db.models.functions import Concat
 from rest_framework.exceptions import ValidationError
 
+from api_core.parameters import IsoDateTimeFilter
 from geodata.api.filters import BBoxFilter, SchoolFilter, TrustFilter, authorities_for
 from geodata.models import Region
 from partnerships.models import (
@@ -51,7 +52,7 @@ class CommaChoiceFilter(django_filters.CharFilter):
         return queryset.filter(condition)
 
 
-class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+class UpdatedSinceFilter(IsoDateTimeFilter):
     """An ISO 8601 date-time; its UTC offset must be one PostgreSQL accepts (±15:59)."""
 
     def filter(self, queryset, value):
