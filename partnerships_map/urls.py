@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api_core.exceptions import json_errors_for_the_api
 from geodata.views import local_authority_boundaries
+from partnerships.views import server_error
 from partnerships_map.health import healthz
 
-handler500 = "partnerships.views.server_error"
+# Pages: the HTML page that needs no database; the API: JSON (a 503 if the database is down).
+handler500 = json_errors_for_the_api(server_error)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
