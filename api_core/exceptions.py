@@ -28,3 +28,15 @@ def json_errors_for_the_api(page_handler):
         return JsonResponse({"detail": "Server error."}, status=500)
 
     return server_error
+
+
+def json_not_found_for_the_api(page_handler):
+    """A `handler404`: `page_handler(request, exception)` for pages, JSON for the API (an API
+    address no view answers, such as `/api/v1/schools/abc/`, is DRF's own 404 body)."""
+
+    def not_found(request, exception):
+        if not request.path_info.startswith(API_PATHS):
+            return page_handler(request, exception)
+        return JsonResponse({"detail": "Not found."}, status=404)
+
+    return not_found

@@ -12,19 +12,14 @@ class GeoJSONRenderer(JSONRenderer):
 
 class ContentNegotiation(DefaultContentNegotiation):
     """DRF's, except that `?format=` names a format of the view or is a 400 naming `format`
-    (DRF answers an unknown one 404 and ignores an empty one)."""
+    (DRF answers an unknown one 404 and ignores an empty one). An unknown suffix
+    (`/partnerships/x.xml`) stays a 404: it is part of the address."""
 
     def select_renderer(self, request, renderers, format_suffix=None):
         parameter = self.settings.URL_FORMAT_OVERRIDE
-        if not format_suffix and request.query_params.get(parameter) == "":
-            raise ValidationError({parameter: ["give a format, or leave the parameter out"]})
+        if not format_suffix and parameter in request.query_params:
+            offered = [renderer.format for renderer in renderers]
+            if request.query_params[parameter] not in offered:
+                message = f"unknown format; offered: {', '.join(offered)}"
+                raise ValidationError({parameter: [message]})
         return super().select_renderer(request, renderers, format_suffix)
-
-    def filter_renderers(self, renderers, format):
-        known = [renderer for renderer in renderers if renderer.format == format]
-        if not known:
-            offered = ", ".join(renderer.format for renderer in renderers)
-            raise ValidationError(
-                {self.settings.URL_FORMAT_OVERRIDE: [f"unknown format; offered: {offered}"]}
-            )
-        return known

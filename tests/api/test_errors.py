@@ -72,3 +72,25 @@ def test_any_other_server_error_in_the_api_is_a_json_500(visitor, boundaries, mo
     assert response.status_code == 500
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"detail": "Server error."}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/schools/not-a-urn/",
+        "/api/v1/trusts/%EF%BC%99/",
+        "/api/v1/partnerships/a.b/",
+        "/api/v1/nothing-here/",
+    ],
+)
+def test_an_api_address_that_names_nothing_is_a_json_404(visitor, boundaries, url):
+    response = visitor.get(url)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_a_page_that_names_nothing_is_the_html_404(visitor, boundaries):
+    response = visitor.get("/partnerships/a.b/c/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
