@@ -9,7 +9,6 @@ import re
 import django_filters
 from django import forms
 from django_filters.fields import ChoiceField
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
@@ -17,6 +16,10 @@ from rest_framework.exceptions import ValidationError
 WHOLE_NUMBER = re.compile(r"[0-9]+")
 DECIMAL_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 DECIMAL_NUMBER_PATTERN = r"-?[0-9]+(\.[0-9]+)?"
+RFC_3339 = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\.[0-9]+)?"
+    r"([Zz]|[+-](0[0-9]|1[0-5]):[0-5][0-9])$"
+)
 EMPTY = "give a value, or leave the parameter out"
 
 
@@ -51,6 +54,10 @@ class RefusesEmpty:
         return super().clean(value)
 
 
+class NonEmptyCharField(RefusesEmpty, forms.CharField):
+    pass
+
+
 class WholeNumberField(RefusesEmpty, forms.IntegerField):
     def to_python(self, value):
         if value not in self.empty_values and not WHOLE_NUMBER.fullmatch(str(value)):
@@ -76,14 +83,18 @@ class ChoiceFilter(django_filters.ChoiceFilter):
 
 
 class NonEmptyIsoDateTimeField(RefusesEmpty, django_filters.fields.IsoDateTimeField):
+    """An RFC 3339 date-time, offset included, as the schema's `date-time` says (Django would
+    also take a date alone, no offset, or other digits), with an offset PostgreSQL accepts."""
+
     def to_python(self, value):
-        if value not in self.empty_values and not str(value).isascii():
-            raise forms.ValidationError("not an ISO 8601 date-time (digits 0-9)")
+        if value not in self.empty_values and not RFC_3339.fullmatch(str(value)):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
 
 
-@extend_schema_field(OpenApiTypes.DATETIME)
+@extend_schema_field({"type": "string", "format": "date-time", "pattern": RFC_3339.pattern})
 class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
-    """An ISO 8601 date-time; given empty, refused."""
+    """An RFC 3339 date-time with an offset within ±15:59 (PostgreSQL refuses wider ones);
+    given empty, refused."""
 
     field_class = NonEmptyIsoDateTimeField

@@ -317,6 +317,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api_core.schema.describe_geojson_responses",
+        "api_core.schema.describe_error_responses",
+        "api_core.schema.describe_nul_refusal",
     ],
 }
 CORS_URLS_REGEX = r"^/api/.*$"

@@ -7,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 from api_core.parameters import (
     DECIMAL_NUMBER_PATTERN,
     ChoiceFilter,
+    NonEmptyCharField,
     WholeNumberFilter,
     decimal_number,
 )
@@ -45,7 +46,9 @@ BBOX_PATTERN = rf"^ *{DECIMAL_NUMBER_PATTERN} *(, *{DECIMAL_NUMBER_PATTERN} *){{
     }
 )
 class BBoxFilter(django_filters.CharFilter):
-    """Rows whose geometry field intersects the box."""
+    """Rows whose geometry field intersects the box; given empty, refused."""
+
+    field_class = NonEmptyCharField
 
     def filter(self, queryset, value):
         if not value:

@@ -90,9 +90,18 @@ def test_a_nul_byte_in_a_page_parameter_is_a_400(client, partnerships):
         ("/api/v1/schools/?format=xml", "format"),
         ("/api/v1/schools/100118/?format=nope", "format"),
         ("/api/v1/partnerships/?updated_since=", "updated_since"),
+        ("/api/v1/partnerships/?updated_since=2025-01-01", "updated_since"),  # no time
+        ("/api/v1/partnerships/?updated_since=2025-01-01T00:00:00", "updated_since"),  # no offset
+        ("/api/v1/partnerships/?updated_since=%D9%A2025-01-01T00:00:00Z", "updated_since"),
         ("/api/v1/schools/?trust=", "trust"),
         ("/api/v1/schools/?trust=1.5", "trust"),
         ("/api/v1/trusts/?trust_type=", "trust_type"),
+        ("/api/v1/schools/?bbox=", "bbox"),
+        ("/api/v1/partnerships/?focus=", "focus"),
+        ("/api/v1/partnerships/?kind=,", "kind"),
+        ("/api/v1/trusts/?partnership_role=maybe", "partnership_role"),
+        ("/api/v1/trusts/?partnership_role=", "partnership_role"),
+        ("/api/v1/partnerships/?bbox=", "bbox"),
         ("/api/v1/local-authorities/E08000019/similar/?n=", "n"),
     ],
 )
