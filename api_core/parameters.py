@@ -16,6 +16,7 @@ from rest_framework.exceptions import ValidationError
 WHOLE_NUMBER = re.compile(r"[0-9]+")
 DECIMAL_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 DECIMAL_NUMBER_PATTERN = r"-?[0-9]+(\.[0-9]+)?"
+NUMBER_LIST = re.compile(rf" *{DECIMAL_NUMBER_PATTERN} *(, *{DECIMAL_NUMBER_PATTERN} *)*")
 RFC_3339 = re.compile(
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\.[0-9]+)?"
     r"([Zz]|[+-](0[0-9]|1[0-5]):[0-5][0-9])$"
@@ -43,6 +44,16 @@ def decimal_number(value, parameter):
     if not DECIMAL_NUMBER.fullmatch(value):
         raise ValidationError({parameter: [f"{value[:20]!r} is not a number like -1.25"]})
     return float(value)
+
+
+def number_list(value, parameter):
+    """`value` unchanged if it is comma-separated numbers (as `decimal_number` reads them,
+    spaces around each allowed), else a 400 naming `parameter`; None stays None."""
+    if value is not None and not NUMBER_LIST.fullmatch(value):
+        raise ValidationError(
+            {parameter: ["give numbers like 1 or 0.5 separated by commas (digits 0-9)"]}
+        )
+    return value
 
 
 class RefusesEmpty:

@@ -12,7 +12,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from api_core.kept_answers import kept_response
-from api_core.parameters import whole_number
+from api_core.parameters import NUMBER_LIST, number_list, whole_number
 from api_core.schema import whole_number_in_path
 from api_core.views import ConditionalListMixin, GeoJSONSwitchMixin, shows_the_visitor
 from geodata import similarity
@@ -102,7 +102,11 @@ class LocalAuthorityViewSet(
         parameters=[
             OpenApiParameter("method", str, enum=list(similarity.METHODS), default="indicators"),
             OpenApiParameter("indicators", str, description="Comma-separated indicator codes."),
-            OpenApiParameter("weights", str, description="Comma-separated weights, one each."),
+            OpenApiParameter(
+                "weights",
+                {"type": "string", "pattern": f"^{NUMBER_LIST.pattern}$"},
+                description="Comma-separated weights, one each.",
+            ),
             OpenApiParameter(
                 "n",
                 {"type": "integer", "minimum": 1, "maximum": similarity.MAX_RESULTS},
@@ -131,7 +135,7 @@ class LocalAuthorityViewSet(
                     authority,
                     method=params.get("method", "indicators"),
                     indicators=params.get("indicators"),
-                    weights=params.get("weights"),
+                    weights=number_list(params.get("weights"), "weights"),
                     n=count(params.get("n")),
                 )
             except similarity.SimilarityError as error:

@@ -77,6 +77,11 @@ def test_a_nul_byte_in_a_page_parameter_is_a_400(client, partnerships):
         ("/api/v1/partnerships/?bbox=-0.1,51.4,0.2,5_1.55", "bbox"),
         ("/api/v1/partnerships/?bbox=nan,51.4,0.2,51.55", "bbox"),
         ("/api/v1/local-authorities/E08000019/similar/?n=%D9%A2", "n"),
+        (
+            "/api/v1/local-authorities/E08000019/similar/?indicators=rural&weights=%EF%BC%92",
+            "weights",
+        ),
+        ("/api/v1/local-authorities/E08000019/similar/?indicators=rural&weights=", "weights"),
         # Not a page: refused, not silently replaced by the default.
         ("/api/v1/partnerships/?page=abc", "page"),
         ("/api/v1/partnerships/?page=0", "page"),
