@@ -296,6 +296,7 @@ REST_FRAMEWORK = {
         "renders": os.environ.get("PAGE_RENDER_RATE", "300/min"),
     },
     "DEFAULT_PAGINATION_CLASS": "api_core.pagination.Pagination",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api_core.renderers.ContentNegotiation",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "URL_FORMAT_OVERRIDE": "format",
 }
@@ -319,6 +320,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api_core.schema.describe_geojson_responses",
+        "api_core.schema.describe_error_responses",
+        "api_core.schema.describe_nul_refusal",
     ],
 }
 CORS_URLS_REGEX = r"^/api/.*$"

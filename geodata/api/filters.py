@@ -1,20 +1,25 @@
 import django_filters
 from django.contrib.gis.geos import Polygon
 from django.db.models import Q
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
+from api_core.parameters import (
+    DECIMAL_NUMBER_PATTERN,
+    ChoiceFilter,
+    NonEmptyCharField,
+    WholeNumberFilter,
+    decimal_number,
+)
 from geodata.models import LocalAuthority, School, Trust
 
 
 def parse_bbox(value):
     """`min_lon,min_lat,max_lon,max_lat` in WGS84, as a polygon."""
     parts = value.split(",")
-    try:
-        numbers = [float(part) for part in parts]
-    except ValueError:
-        numbers = []
-    if len(numbers) != 4:
+    if len(parts) != 4:
         raise ValidationError({"bbox": ["give four numbers: min_lon,min_lat,max_lon,max_lat"]})
+    numbers = [decimal_number(part.strip(" "), "bbox") for part in parts]
     min_lon, min_lat, max_lon, max_lat = numbers
     if not (-180 <= min_lon < max_lon <= 180 and -90 <= min_lat < max_lat <= 90):
         raise ValidationError(
@@ -30,8 +35,20 @@ def authorities_for(code, field="la"):
     return matches
 
 
+BBOX_PATTERN = rf"^ *{DECIMAL_NUMBER_PATTERN} *(, *{DECIMAL_NUMBER_PATTERN} *){{3}}$"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": BBOX_PATTERN,
+        "description": "min_lon,min_lat,max_lon,max_lat in degrees (WGS84)",
+    }
+)
 class BBoxFilter(django_filters.CharFilter):
-    """Rows whose geometry field intersects the box."""
+    """Rows whose geometry field intersects the box; given empty, refused."""
+
+    field_class = NonEmptyCharField
 
     def filter(self, queryset, value):
         if not value:
@@ -41,7 +58,7 @@ class BBoxFilter(django_filters.CharFilter):
 
 class SchoolFilter(django_filters.FilterSet):
     la = django_filters.CharFilter(method="filter_la", help_text="ONS, DfE or former LA code.")
-    trust = django_filters.NumberFilter(field_name="trust_id", help_text="GIAS group UID.")
+    trust = WholeNumberFilter(field_name="trust_id", help_text="GIAS group UID.")
     phase = django_filters.CharFilter(field_name="phase", lookup_expr="iexact")
     type_group = django_filters.CharFilter(field_name="type_group", lookup_expr="iexact")
     status = django_filters.CharFilter(
@@ -73,7 +90,7 @@ class SchoolFilter(django_filters.FilterSet):
 class TrustFilter(django_filters.FilterSet):
     la = django_filters.CharFilter(method="filter_la", help_text="Trusts with open schools there.")
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
-    trust_type = django_filters.ChoiceFilter(choices=Trust.Type.choices)
+    trust_type = ChoiceFilter(choices=Trust.Type.choices)
 
     class Meta:
         model = Trust

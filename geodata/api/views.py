@@ -12,6 +12,8 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from api_core.kept_answers import kept_response
+from api_core.parameters import NUMBER_LIST, number_list, whole_number
+from api_core.schema import whole_number_in_path
 from api_core.views import ConditionalListMixin, GeoJSONSwitchMixin, shows_the_visitor
 from geodata import similarity
 from geodata.api.filters import SchoolFilter, TrustFilter
@@ -100,8 +102,17 @@ class LocalAuthorityViewSet(
         parameters=[
             OpenApiParameter("method", str, enum=list(similarity.METHODS), default="indicators"),
             OpenApiParameter("indicators", str, description="Comma-separated indicator codes."),
-            OpenApiParameter("weights", str, description="Comma-separated weights, one each."),
-            OpenApiParameter("n", int, default=10, description="1 to 50."),
+            OpenApiParameter(
+                "weights",
+                {"type": "string", "pattern": f"^{NUMBER_LIST.pattern}$"},
+                description="Comma-separated weights, one each.",
+            ),
+            OpenApiParameter(
+                "n",
+                {"type": "integer", "minimum": 1, "maximum": similarity.MAX_RESULTS},
+                default=10,
+                description=f"1 to {similarity.MAX_RESULTS}.",
+            ),
         ],
         responses={200: SimilarAreasReportSerializer},
     )
@@ -124,8 +135,8 @@ class LocalAuthorityViewSet(
                     authority,
                     method=params.get("method", "indicators"),
                     indicators=params.get("indicators"),
-                    weights=params.get("weights"),
-                    n=params.get("n"),
+                    weights=number_list(params.get("weights"), "weights"),
+                    n=count(params.get("n")),
                 )
             except similarity.SimilarityError as error:
                 raise ValidationError({error.field: [str(error)]}) from None
@@ -140,6 +151,12 @@ class LocalAuthorityViewSet(
         )
 
 
+def count(value):
+    """`n`, checked as every number of the API is (absent: the method's default)."""
+    return None if value is None else whole_number(value, "n", maximum=similarity.MAX_RESULTS)
+
+
+@whole_number_in_path("urn", "The school's unique reference number.")
 class SchoolViewSet(GeoJSONSwitchMixin, ConditionalListMixin, viewsets.ReadOnlyModelViewSet):
     """Schools and other establishments from DfE's register (GIAS), by URN. Add
     `?format=geojson` for points."""
@@ -150,8 +167,12 @@ class SchoolViewSet(GeoJSONSwitchMixin, ConditionalListMixin, viewsets.ReadOnlyM
     filter_backends = [DjangoFilterBackend]
     filterset_class = SchoolFilter
     lookup_field = "urn"
+    lookup_value_regex = "[0-9]+"  # ASCII: the database reads '٢' as 2
 
 
+@whole_number_in_path(
+    "uid", "GIAS group UID; from 90,000,000 up: a census trust known only by name."
+)
 class TrustViewSet(ConditionalListMixin, viewsets.ReadOnlyModelViewSet):
     """Academy and other trusts, by GIAS group UID, with their footprint across LAs."""
 
@@ -159,18 +180,11 @@ class TrustViewSet(ConditionalListMixin, viewsets.ReadOnlyModelViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_class = TrustFilter
     lookup_field = "uid"
+    lookup_value_regex = "[0-9]+"  # ASCII: the database reads '٢' as 2
 
     def retrieve(self, request, *args, **kwargs):
         """A census trust since matched to its GIAS trust redirects there."""
-        successor = (
-            Trust.objects.filter(
-                uid=kwargs["uid"]
-                if str(kwargs["uid"]).isascii() and str(kwargs["uid"]).isdigit()
-                else -1
-            )
-            .exclude(superseded_by=None)
-            .first()
-        )
+        successor = Trust.objects.filter(uid=kwargs["uid"]).exclude(superseded_by=None).first()
         if successor is not None:
             target = reverse("api:trust-detail", kwargs={"uid": current_trust_uid(successor.uid)})
             return HttpResponsePermanentRedirect(target)

@@ -1,11 +1,13 @@
-from datetime import timedelta
+import re
 
 import django_filters
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import CharField, Func, Q, Value
 from django.db.models.functions import Concat
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
+from api_core.parameters import ChoiceFilter, IsoDateTimeFilter, NonEmptyCharField
 from geodata.api.filters import BBoxFilter, SchoolFilter, TrustFilter, authorities_for
 from geodata.models import Region
 from partnerships.models import (
@@ -20,7 +22,11 @@ FUZZY_THRESHOLD = 0.3
 
 
 class CommaChoiceFilter(django_filters.CharFilter):
-    """One value, or several separated by commas (any of them matches)."""
+    """One value, or several separated by commas (any of them matches); spaces around a value
+    are ignored; given empty, or with an empty or unknown value, refused. The schema says the
+    same with a pattern."""
+
+    field_class = NonEmptyCharField
 
     def __init__(self, *args, param, choices=None, contains=False, **kwargs):
         self.param = param
@@ -30,12 +36,15 @@ class CommaChoiceFilter(django_filters.CharFilter):
             "help_text", "One of, or several separated by commas: " + ", ".join(self.allowed)
         )
         super().__init__(*args, **kwargs)
+        one = "(" + "|".join(re.escape(value) for value in self.allowed) + ")"
+        pattern = f"^ *{one} *(, *{one} *)*$"
+        extend_schema_field({"type": "string", "pattern": pattern})(self)
 
     def filter(self, queryset, value):
         if not value:
             return queryset
-        values = [part.strip() for part in value.split(",") if part.strip()]
-        unknown = [v for v in values if v not in self.allowed]
+        values = [part.strip(" ") for part in value.split(",")]
+        unknown = [v or "''" for v in values if v not in self.allowed]
         if unknown:
             raise ValidationError(
                 {
@@ -51,26 +60,12 @@ class CommaChoiceFilter(django_filters.CharFilter):
         return queryset.filter(condition)
 
 
-class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
-    """An ISO 8601 date-time; its UTC offset must be one PostgreSQL accepts (±15:59)."""
-
-    def filter(self, queryset, value):
-        offset = value.utcoffset() if value else None
-        if offset is not None and abs(offset) >= timedelta(hours=16):
-            raise ValidationError(
-                {self.field_name_param: ["the time-zone offset must be between -15:59 and +15:59"]}
-            )
-        return super().filter(queryset, value)
-
-    field_name_param = "updated_since"
-
-
 class PartnershipFilter(django_filters.FilterSet):
     la = django_filters.CharFilter(method="filter_la", help_text="ONS, DfE or former LA code.")
     region = django_filters.CharFilter(method="filter_region", help_text="Region E12 code.")
     q = django_filters.CharFilter(method="filter_q", help_text="Fuzzy search of names.")
     bbox = BBoxFilter(field_name="display_footprint", help_text="min_lon,min_lat,max_lon,max_lat")
-    updated_since = UpdatedSinceFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Partnership
@@ -142,15 +137,14 @@ class SchoolWithPartnershipFilter(SchoolFilter):
 
 
 class TrustWithPartnershipFilter(TrustFilter):
-    partnership_role = django_filters.CharFilter(
+    partnership_role = ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
         method="filter_partnership_role",
         help_text="true: trusts that published local partnerships name as members (their "
         "local engagement); false: the others.",
     )
 
     def filter_partnership_role(self, queryset, name, value):
-        if value not in ("true", "false"):
-            raise ValidationError({"partnership_role": [f"{value!r} is not true or false"]})
         named = Membership.objects.filter(
             partnership__in=Partnership.objects.published().local(), trust__isnull=False
         ).values("trust_id")

@@ -1,5 +1,6 @@
+import re
+
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
@@ -29,6 +30,9 @@ from partnerships.api.serializers import (
     SearchResponseSerializer,
 )
 from partnerships.models import Partnership
+
+# A postcode as the path may spell it: any case, spaces anywhere (the schema says the same).
+POSTCODE_PATTERN = r"^ *[A-Za-z] *([A-Za-z] *)?[0-9] *([A-Za-z0-9] *)?[0-9] *[A-Za-z] *[A-Za-z] *$"
 
 
 class PartnershipViewSet(GeoJSONSwitchMixin, ConditionalListMixin, viewsets.ReadOnlyModelViewSet):
@@ -76,9 +80,13 @@ class LocalAuthorityWithPartnershipsViewSet(LocalAuthorityViewSet):
 
 @extend_schema(
     parameters=[
-        OpenApiParameter("q", str, description="A place, code, postcode, school or trust.")
+        OpenApiParameter(
+            "q",
+            {"type": "string", "maxLength": search.MAX_LENGTH},
+            description="A place, code, postcode, school or trust.",
+        )
     ],
-    responses={200: SearchResponseSerializer, 400: OpenApiTypes.OBJECT},
+    responses={200: SearchResponseSerializer},
 )
 class SearchView(APIView):
     """Search for the map: areas (current, or former authorities leading to their
@@ -93,7 +101,15 @@ class SearchView(APIView):
 
 
 @extend_schema(
-    responses={200: PostcodeSerializer, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}
+    parameters=[
+        OpenApiParameter(
+            "postcode",
+            {"type": "string", "pattern": POSTCODE_PATTERN},
+            OpenApiParameter.PATH,
+            description="An English postcode, any case and spacing.",
+        )
+    ],
+    responses={200: PostcodeSerializer},
 )
 class PostcodeView(APIView):
     """The local authority an English postcode lies in. Any case and spacing is
@@ -101,6 +117,11 @@ class PostcodeView(APIView):
     Unknown or non-English postcodes: 404 with a message; not a postcode: 400."""
 
     def get(self, request, postcode):
+        if not re.fullmatch(POSTCODE_PATTERN, postcode):
+            message = (
+                f"{postcode.strip()[:20]!r} is not a postcode (expected something like 'S1 2HE')"
+            )
+            raise ValidationError({"postcode": [message]})
         try:
             found, authority = find_postcode(postcode)
         except InvalidPostcode as error:

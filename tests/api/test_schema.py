@@ -1,14 +1,22 @@
 """The OpenAPI schema validates, the docs are served from our own files, and a
-schema-driven fuzz run (schemathesis, bounded) finds no server error."""
+schema-driven fuzz run (schemathesis, bounded) with schema-valid and schema-violating input
+finds no server error and no disagreement between the schema and the answers: every status,
+media type and body is documented, violating input is refused, valid input accepted."""
+
+import json
 
 import pytest
 import schemathesis
 from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
+    positive_data_acceptance,
     response_schema_conformance,
+    status_code_conformance,
 )
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +25,23 @@ pytestmark = pytest.mark.django_db
 def test_schema_validates_without_warnings(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yml"))
     assert "/api/v1/partnerships/" in (tmp_path / "s.yml").read_text()
+
+
+def test_the_errors_each_operation_gives_are_documented_with_the_shared_schemas():
+    from drf_spectacular.generators import SchemaGenerator
+
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    parameter_errors = "#/components/schemas/ParameterErrors"
+    for path, operations in paths.items():
+        responses = operations["get"]["responses"]
+        assert {"200", "400", "429", "503"} <= set(responses), path
+        assert responses["400"]["content"]["application/json"]["schema"]["$ref"] == (
+            parameter_errors
+        )
+        if "{" in path or path.endswith(("/partnerships/", "/schools/", "/trusts/")):
+            assert responses["404"]["content"]["application/json"]["schema"]["$ref"] == (
+                "#/components/schemas/Error"
+            )
 
 
 def test_interactive_docs_use_our_own_static_files(client):
@@ -56,14 +81,32 @@ def unthrottled(monkeypatch):
     monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", "100000/min")
 
 
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+def positive_data_acceptance_where_the_schema_can_say(ctx, response, case):
+    """Schema-valid input is accepted, except a 400 naming only parameters whose validity
+    the schema cannot state: a code or slug that names nothing (`la`, `region`,
+    `partnership`, `indicators`), weights that do not match them, a box with its corners
+    swapped. Those are refused with a 400 naming them, as the API promises."""
+    if response.status_code == 400 and set(json.loads(response.content)) <= NAMES_DATA:
+        return None
+    return positive_data_acceptance(ctx, response, case)
+
+
+NAMES_DATA = {"la", "region", "partnership", "bbox", "indicators", "weights", "method"}
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    negative_data_rejection,  # negative cases only: refused with a 4xx
+    positive_data_acceptance_where_the_schema_can_say,  # positive cases only
+]
 # The in-process WSGI transport does not decompress: ask for plain bodies.
 PLAIN = {"Accept-Encoding": "identity"}
-EXAMPLES_PER_OPERATION = 15
+EXAMPLES_PER_OPERATION = 20  # in each mode: schema-valid input, and schema-violating input
 
 
-def fuzz(operation):
-    @given(case=operation.as_strategy())
+def fuzz(operation, mode):
+    @given(case=operation.as_strategy(generation_mode=mode))
     @settings(
         max_examples=EXAMPLES_PER_OPERATION,
         deadline=None,
@@ -104,14 +147,15 @@ def real_identifiers():
 def test_fuzzing_the_api_finds_no_server_error_and_answers_match_the_schema(
     curated, register, indicators, postcodes, unthrottled, connection_kept_across_requests
 ):
-    """Bounded (EXAMPLES_PER_OPERATION per operation, fixtures loaded once) to stay
-    within CI's time; every real object's detail and every list are checked in JSON and
-    GeoJSON besides."""
+    """Bounded (EXAMPLES_PER_OPERATION per operation and mode, fixtures loaded once) to
+    stay within CI's time; every real object's detail and every list are checked in JSON
+    and GeoJSON besides."""
     identifiers = real_identifiers()
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 9
     for operation in operations:
-        fuzz(operation)
+        for mode in GenerationMode:
+            fuzz(operation, mode)
         path = operation.path.removeprefix("/api/v1")
         formats = ["json"]
         if "format" in {parameter.name for parameter in operation.iter_parameters()}:

@@ -14,7 +14,9 @@ def test_server_error_page_renders_without_the_database():
     assert 'href="/privacy/"' in html  # the site's layout, footer included
 
 
-def test_the_project_uses_it(settings):
+def test_the_project_uses_it_for_pages(settings):
     from partnerships_map import urls
 
-    assert urls.handler500 == "partnerships.views.server_error"
+    response = urls.handler500(RequestFactory().get("/partnerships/"))
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in response.content.decode()
