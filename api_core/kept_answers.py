@@ -36,6 +36,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from celery import shared_task
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -305,8 +306,6 @@ def ask_for_rebuild(shared, state):
     """Once per data version: a worker builds every shared answer anew."""
     if not shared.first_to_ask_for(state):
         return
-    from api_core.tasks import rebuild_kept_answers
-
     try:
         rebuild_kept_answers.apply_async(retry=False)
     except Exception as error:  # broker down: requests build after the staleness limit
@@ -370,6 +369,13 @@ def rebuild_shared():
     finally:
         _rebuilding.reset(token)
     return count
+
+
+@shared_task(time_limit=900)
+def rebuild_kept_answers():
+    """After a change of data, build every shared answer of the new data version (asked for
+    by the first request that meets the change), so no visitor waits for it."""
+    return rebuild_shared()
 
 
 # The answer

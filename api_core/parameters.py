@@ -14,8 +14,8 @@ from rest_framework.exceptions import ValidationError
 
 # [0-9], not \d: in Python \d is any Unicode decimal digit.
 WHOLE_NUMBER = re.compile(r"[0-9]+")
-DECIMAL_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 DECIMAL_NUMBER_PATTERN = r"-?[0-9]+(\.[0-9]+)?"
+DECIMAL_NUMBER = re.compile(DECIMAL_NUMBER_PATTERN)
 NUMBER_LIST = re.compile(rf" *{DECIMAL_NUMBER_PATTERN} *(, *{DECIMAL_NUMBER_PATTERN} *)*")
 RFC_3339 = re.compile(
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](\.[0-9]+)?"

@@ -1,10 +1,7 @@
-from celery import shared_task
+"""The app's Celery tasks, where the worker's autodiscovery looks for them. The rebuild of
+the kept answers is defined beside the mechanism that asks for it, so that neither module
+imports the other."""
 
-from api_core.kept_answers import rebuild_shared
+from api_core.kept_answers import rebuild_kept_answers
 
-
-@shared_task(time_limit=900)
-def rebuild_kept_answers():
-    """After a change of data, build every shared answer of the new data version (asked for
-    by the first request that meets the change), so no visitor waits for it."""
-    return rebuild_shared()
+__all__ = ["rebuild_kept_answers"]
