@@ -37,6 +37,12 @@ from partnerships.models import (
     partnership_field,
     status_from_evidence,
 )
+from partnerships.provenance import (
+    PARTNERSHIP_CLAIMS,
+    ProvenanceError,
+    check_la_role,
+    require_support,
+)
 from partnerships.validators import encode_web_address, validate_web_address
 
 CURATED_FILE = Path(settings.BASE_DIR) / "fixtures" / "partnerships" / "partnerships.json"
@@ -84,8 +90,19 @@ def resolve_trust(identifier, name, where):
     return trust.uid
 
 
+def flatten_successor(record, where):
+    """`successor: {relation, name, year}` in the file; three fields on the model."""
+    successor = record.pop("successor", None) or {}
+    if not isinstance(successor, dict) or set(successor) - {"relation", "name", "year"}:
+        raise CuratedDataError(f"{where}: successor must be null or {{relation, name, year}}")
+    record["successor_relation"] = successor.get("relation") or ""
+    record["successor_name"] = successor.get("name") or ""
+    record["successor_year"] = successor.get("year")
+
+
 def validate(record, index):
     where = f"record {index} ({record.get('slug', 'no slug')})"
+    flatten_successor(record, where)
     for key in ("slug", "name", "summary", "scope", "sources"):
         if not record.get(key):
             raise CuratedDataError(f"{where}: {key} is required")
@@ -130,6 +147,11 @@ def validate(record, index):
         if not isinstance(source.get("checked", False), bool):
             raise CuratedDataError(f"{where}: source {source['url']} checked must be true/false")
     validate_status(record, where)
+    try:
+        require_support(record, PARTNERSHIP_CLAIMS, record["sources"], where)
+        check_la_role(record, where)
+    except ProvenanceError as error:
+        raise CuratedDataError(str(error)) from None
     return where
 
 
@@ -265,6 +287,9 @@ def load_curated_partnerships(path=CURATED_FILE):
                 accessed=source.get("accessed"),
                 checked=source.get("checked", False),
                 says=source.get("says", ""),
+                published=source.get("published") or "",
+                supports=source.get("supports", []),
+                infers=source.get("infers", []),
             )
             for source in record["sources"]
         )

@@ -136,8 +136,11 @@ def research_csv(request):
         "la_name",
         "status",
         "summary",
+        "council_role",
+        "council_role_detail",
         "la_functions",
         "none_found_on",
+        "searches",
         "last_verified",
         "source_urls",
         "sources_accessed",
@@ -148,8 +151,11 @@ def research_csv(request):
             record.local_authority.name,
             record.status,
             record.summary,
+            record.council_role,
+            record.council_role_detail,
             record.la_functions,
             csv_cell(record.none_found_on),
+            joined(record.searches),
             csv_cell(record.last_verified),
             joined(source["url"] for source in record.sources),
             joined(source.get("accessed") or "" for source in record.sources),
@@ -157,6 +163,33 @@ def research_csv(request):
         for record in records
     )
     return csv_response("la-research.csv", header, rows, "partnerships")
+
+
+SOURCE_COLUMNS = ["url", "title", "published", "accessed", "checked", "says", "supports", "infers"]
+
+
+@kept_download
+def sources_csv(request):
+    """One row per source of a published partnership or an LA's research record, numbered
+    as on its page, with the fields it states (`supports`) or infers: which source says
+    which fact."""
+    header = ["record_type", "record_id", "record_name", "number", *SOURCE_COLUMNS]
+    rows = []
+    for record in published(request):
+        for number, source in enumerate(record["sources"], start=1):
+            row = [csv_cell(source.get(name)) for name in SOURCE_COLUMNS]
+            rows.append(["partnership", record["slug"], record["name"], number, *row])
+    research = (
+        LAResearch.objects.filter(local_authority__in=LocalAuthority.objects.current())
+        .select_related("local_authority")
+        .order_by("local_authority__name")
+    )
+    for record in research:
+        authority = record.local_authority
+        for number, source in enumerate(record.sources, start=1):
+            row = [csv_cell(source.get(name)) for name in SOURCE_COLUMNS]
+            rows.append(["la_research", authority.ons_code, authority.name, number, *row])
+    return csv_response("sources.csv", header, rows, "partnerships")
 
 
 class LocalAuthorityDownloadSerializer(LocalAuthorityFeatureSerializer):

@@ -64,15 +64,21 @@ def map_data(register=None):
         "filters": filter_keys(),
         "regions": list(Region.objects.values("code", "name")),
         "coverage": coverage_by_authority() if register["loaded"] else None,
-        "research": research_by_authority(),
+        **research_by_authority(),
         "research_statuses": [[value, str(label)] for value, label in LAResearch.Status.choices],
+        "council_role_labels": [
+            [value, str(label)] for value, label in LAResearch.CouncilRole.choices
+        ],
     }
 
 
 def research_by_authority():
-    """{ons_code: research status} for the "what we know" shading."""
+    """{"research": {ons_code: research status}, "council_roles": {ons_code: the council's
+    school-improvement role}} for the "what we know" and "council's role" shadings."""
     records = LAResearch.objects.with_status().select_related("local_authority")
-    return {
-        record.local_authority.ons_code: record.status
-        for record in records.only("local_authority__ons_code", "none_found_on")
-    }
+    records = records.only("local_authority__ons_code", "none_found_on", "council_role", "summary")
+    research, council_roles = {}, {}
+    for record in records:
+        research[record.local_authority.ons_code] = record.status
+        council_roles[record.local_authority.ons_code] = record.council_role
+    return {"research": research, "council_roles": council_roles}

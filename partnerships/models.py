@@ -123,7 +123,13 @@ class Partnership(models.Model):
         BOARD = "board", "Board"
 
     class LARole(models.TextChoices):
-        SCHOOLS_LED = "schools_led", "Schools-led, no LA involvement"
+        # "Schools-led" says only what the sources say: a council a source names as partner
+        # is said so; the absence of a council in the sources is not a claim of its absence.
+        SCHOOLS_LED_COUNCIL_PARTNER = (
+            "schools_led_council_partner",
+            "Schools-led, with the council as a partner",
+        )
+        SCHOOLS_LED = "schools_led", "Schools-led; no council role stated"
         SCHOOLS_AND_LA = "schools_and_la", "Schools and LA together"
         LA_COORDINATING = "la_coordinating", "LA coordinating"
 
@@ -149,6 +155,11 @@ class Partnership(models.Model):
         NAMED_SCHOOLS = "named_schools", "A named set of schools"
         MEMBERS_ONLY = "members_only", "Named members only"
         UNKNOWN = "unknown", "Not known"
+
+    class Successor(models.TextChoices):
+        CONVERTED_TO_TRUST = "converted_to_trust", "Converted into a multi-academy trust"
+        MERGED_INTO = "merged_into", "Merged into"
+        REPLACED_BY = "replaced_by", "Replaced by"
 
     class Evidence(models.TextChoices):
         HIGH = "high", "High: several or official sources"
@@ -176,7 +187,7 @@ class Partnership(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PARTNERSHIP)
     la_role = models.CharField(
-        "LA's role", max_length=20, choices=LARole.choices, blank=True, help_text="Blank: unknown."
+        "LA's role", max_length=30, choices=LARole.choices, blank=True, help_text="Blank: unknown."
     )
     la_role_note = models.CharField("note on the LA's role", max_length=300, blank=True)
     scope = models.CharField(max_length=20, choices=Scope.choices)
@@ -218,6 +229,13 @@ class Partnership(models.Model):
         null=True, blank=True, help_text="Members the partnership declares, where no list is known."
     )
     declared_member_count_note = models.CharField(max_length=200, blank=True)
+    successor_relation = models.CharField(
+        "what became of it", max_length=20, choices=Successor.choices, blank=True
+    )
+    successor_name = models.CharField(
+        "successor", max_length=200, blank=True, help_text="As the sources name it."
+    )
+    successor_year = models.PositiveSmallIntegerField("successor since", null=True, blank=True)
     evidence = models.CharField(max_length=10, choices=Evidence.choices, default=Evidence.MEDIUM)
     unverified_notes = models.TextField(
         blank=True, help_text="Claims not yet verified: shown as such, never as fact."
@@ -310,6 +328,9 @@ PUBLIC_FIELDS = [
     "phases",
     "declared_member_count",
     "declared_member_count_note",
+    "successor_relation",
+    "successor_name",
+    "successor_year",
     "evidence",
     "unverified_notes",
     "last_verified",
@@ -496,7 +517,9 @@ class Membership(models.Model):
 
 
 class Source(models.Model):
-    """Where a fact about a partnership comes from, and what it says."""
+    """Where a fact about a partnership comes from, what it says, and which of the
+    partnership's fields it states (`supports`) or supports by a written inference rule
+    (`infers`): see `partnerships.provenance`."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="sources")
     url = models.URLField(max_length=500, validators=[validate_web_address])
@@ -506,6 +529,18 @@ class Source(models.Model):
         default=False, help_text="We read the page itself (not only notes about it)."
     )
     says = models.CharField(max_length=500, blank=True, help_text="What it states, in short.")
+    published = models.CharField(
+        max_length=10, blank=True, help_text="The date the page shows: YYYY, YYYY-MM or YYYY-MM-DD."
+    )
+    supports = ArrayField(
+        models.CharField(max_length=30), default=list, blank=True, help_text="Fields it states."
+    )
+    infers = ArrayField(
+        models.CharField(max_length=30),
+        default=list,
+        blank=True,
+        help_text="Fields it supports by a written inference rule.",
+    )
 
     class Meta:
         ordering = ["pk"]
@@ -536,13 +571,26 @@ class LAResearch(models.Model):
 
     One per current LA. Its status is derived: `documented` when a published local
     (not regional) partnership covers the LA, else `none_found` when research found none
-    (with the date), else `not_researched`. Curated from fixtures, corrected by moderators
+    (with the date), else `researched` when research has written what it found (a summary:
+    the council's role, collaboration that is not a published partnership), else
+    `not_researched`. Curated from fixtures, corrected by moderators
     through suggestions; every change is kept in its history.
     """
+
+    class CouncilRole(models.TextChoices):
+        IN_HOUSE_TEAM = "in_house_team", "The council's own school-improvement team"
+        COUNCIL_COMPANY = "council_company", "A company the council owns or co-owns"
+        COMMISSIONED_PARTNERSHIP = (
+            "commissioned_partnership",
+            "Commissioned from a schools-led partnership or charity",
+        )
+        STATUTORY_MINIMUM = "statutory_minimum", "Statutory duties only"
+        UNKNOWN = "unknown", "Not known"
 
     class Status(models.TextChoices):
         DOCUMENTED = "documented", "A local partnership is documented"
         NONE_FOUND = "none_found", "Researched: no local partnership found"
+        RESEARCHED = "researched", "Researched: no local partnership published yet"
         NOT_RESEARCHED = "not_researched", "Not researched yet"
 
     local_authority = models.OneToOneField(
@@ -559,6 +607,20 @@ class LAResearch(models.Model):
         validators=[MaxLengthValidator(RESEARCH_TEXT_MAX)],
         help_text="Only where sources say.",
     )
+    council_role = models.CharField(
+        "council's school-improvement role",
+        max_length=30,
+        choices=CouncilRole.choices,
+        default=CouncilRole.UNKNOWN,
+        help_text="Who delivers school improvement for the council, as the sources say.",
+    )
+    council_role_detail = models.CharField("council's role in short", max_length=300, blank=True)
+    searches = ArrayField(
+        models.CharField(max_length=300),
+        default=list,
+        blank=True,
+        help_text="The searches made, shown where the sources leave something unknown.",
+    )
     none_found_on = models.DateField(
         "searched, none found on",
         null=True,
@@ -566,7 +628,9 @@ class LAResearch(models.Model):
         help_text="When research looked for a local partnership and found none.",
     )
     sources = models.JSONField(
-        default=list, blank=True, help_text="[{url, title, accessed, checked, says}]"
+        default=list,
+        blank=True,
+        help_text="[{url, title, accessed, checked, says, published, supports, infers}]",
     )
     last_verified = models.DateField(
         null=True, blank=True, help_text="When the sources were last checked."
@@ -594,7 +658,7 @@ class LAResearch(models.Model):
                 .filter(local_authorities=self.local_authority_id)
                 .exists()
             )
-        return research_status(has_local, self.none_found_on)
+        return research_status(has_local, self.none_found_on, bool(self.summary))
 
     def get_status_display(self):
         return self.Status(self.status).label
@@ -605,16 +669,27 @@ class LAResearch(models.Model):
         return self.status == self.Status.NOT_RESEARCHED
 
 
-def research_status(has_local_partnership, none_found_on):
+def research_status(has_local_partnership, none_found_on, summarised=False):
     if has_local_partnership:
         return LAResearch.Status.DOCUMENTED
     if none_found_on:
         return LAResearch.Status.NONE_FOUND
+    if summarised:
+        return LAResearch.Status.RESEARCHED
     return LAResearch.Status.NOT_RESEARCHED
 
 
 # The research record's field groups: what the public sees and what it may propose.
-RESEARCH_PUBLIC_FIELDS = ["summary", "la_functions", "none_found_on", "sources", "last_verified"]
+RESEARCH_PUBLIC_FIELDS = [
+    "summary",
+    "council_role",
+    "council_role_detail",
+    "la_functions",
+    "none_found_on",
+    "searches",
+    "sources",
+    "last_verified",
+]
 RESEARCH_SUGGESTIBLE_FIELDS = ["summary", "la_functions", "none_found_on"]
 
 

@@ -55,13 +55,33 @@ COLUMNS = {
     "la-research.csv": {
         "la_code": "ONS code of the local authority.",
         "la_name": "Its name.",
-        "status": "documented (a local partnership is published), none_found or not_researched.",
+        "status": "documented (a local partnership is published), none_found (searched, none "
+        "found), researched (what research found is summarised; no local partnership is "
+        "published yet) or not_researched.",
         "summary": "How schools work together there, as the sources say.",
+        "council_role": "Who delivers school improvement for the council: in_house_team, "
+        "council_company, commissioned_partnership, statutory_minimum or unknown.",
+        "council_role_detail": "The council's role in short, as the sources say.",
         "la_functions": "School-improvement functions the council keeps, where sources say.",
         "none_found_on": "The date it was searched and no local partnership found.",
+        "searches": "The searches made where something was not found, separated by ;",
         "last_verified": "The date the record was last checked against its sources.",
         "source_urls": "Addresses of the sources, separated by ;",
         "sources_accessed": "The dates each source was read, in the same order.",
+    },
+    "sources.csv": {
+        "record_type": "partnership or la_research.",
+        "record_id": "The partnership's slug, or the local authority's ONS code.",
+        "record_name": "Its name.",
+        "number": "The source's number on the record's page (its references).",
+        "url": "The source's address.",
+        "title": "A short description of it.",
+        "published": "The date the page itself shows (YYYY, YYYY-MM or YYYY-MM-DD), if any.",
+        "accessed": "When we read it.",
+        "checked": "True if we read the page itself; an unread source supports nothing.",
+        "says": "What it states that the record relies on, in short.",
+        "supports": "The record's fields it states, separated by ;",
+        "infers": "The fields it supports by a written inference rule, separated by ;",
     },
     "schools.csv": {
         "urn": "Unique reference number (Get Information About Schools).",
@@ -112,7 +132,8 @@ COLUMNS["partnerships.geojson"] = {
     **{name: field_description(name) for name in PUBLIC_FIELDS},
     "local_authorities": "The local authorities it covers (codes, names, types).",
     "members": "Its named members (see memberships.csv).",
-    "sources": "Its public sources: address, title, when read, what each says.",
+    "sources": "Its public sources: address, title, date shown, when read, what each says, "
+    "and the fields each states (supports) or infers.",
     "url": "Its record in the API.",
     "page": "Its page on this site.",
 }
@@ -136,6 +157,9 @@ FILES = [
     ("la-research.csv", "download-research-csv", downloads.research_csv,
      "What we know about each local authority: documented, none found (with the date) or "
      "not researched; a sourced summary and the date last verified.", "partnerships"),
+    ("sources.csv", "download-sources-csv", downloads.sources_csv,
+     "Every source of every published partnership and LA research record, with the facts "
+     "each one states or infers: which source says what.", "partnerships"),
     ("schools.csv", "download-schools-csv", register_downloads.schools_csv,
      "Every open school in the register, with its local authority, trust and location.",
      "register"),

@@ -25,9 +25,10 @@ from partnerships.curated import (
     record_hash,
 )
 from partnerships.models import ChangeLogEntry, LAResearch
+from partnerships.provenance import RESEARCH_CLAIMS, ProvenanceError, require_support
 
 RESEARCH_FILE = Path(settings.BASE_DIR) / "fixtures" / "partnerships" / "la_research.json"
-SOURCE_KEYS = {"url", "title", "accessed", "checked", "says"}
+SOURCE_KEYS = {"url", "title", "accessed", "checked", "says", "published", "supports", "infers"}
 
 
 @dataclass
@@ -50,6 +51,35 @@ def validated_sources(sources, where):
     return sources
 
 
+def check_research_claims(record, values, where):
+    """Every claim supported by a read source; where something is not known (the council's
+    role, or any local partnership), the searches that were made, which the page shows. A
+    summary that only reports those searches needs no source, and says so."""
+    if values["council_role"] not in LAResearch.CouncilRole.values:
+        raise CuratedDataError(
+            f"{where}: council_role {values['council_role']!r} is not one of "
+            f"{LAResearch.CouncilRole.values}"
+        )
+    if values["none_found_on"] and values["none_found_on"] > datetime.date.today():
+        raise CuratedDataError(f"{where}: none_found_on is in the future")
+    searches = values["searches"]
+    if not isinstance(searches, list) or not all(isinstance(s, str) and s for s in searches):
+        raise CuratedDataError(f"{where}: searches must be a list of the queries made")
+    unknown_role = values["summary"] and values["council_role"] == LAResearch.CouncilRole.UNKNOWN
+    if (unknown_role or values["none_found_on"]) and not searches:
+        raise CuratedDataError(
+            f"{where}: say which searches were made (searches), since "
+            + ("nothing was found" if values["none_found_on"] else "the council's role is unknown")
+        )
+    if record.get("summary_is_search_report") and not searches:
+        raise CuratedDataError(f"{where}: a summary reporting searches needs the searches")
+    exempt = ("summary",) if record.get("summary_is_search_report") else ()
+    try:
+        require_support(values, RESEARCH_CLAIMS, values["sources"], where, exempt=exempt)
+    except ProvenanceError as error:
+        raise CuratedDataError(str(error)) from None
+
+
 def read_research(path):
     """{ons_code: values} for every record, validated; raises CuratedDataError."""
     current = {la.ons_code: la for la in LocalAuthority.objects.current()}
@@ -63,21 +93,29 @@ def read_research(path):
             raise CuratedDataError(f"{where}: a second record for {code}")
         values = {
             "summary": record.get("summary", ""),
+            "council_role": record.get("council_role") or LAResearch.CouncilRole.UNKNOWN,
+            "council_role_detail": record.get("council_role_detail", ""),
             "la_functions": record.get("la_functions", ""),
             "none_found_on": parse_date(record.get("none_found_on"), f"{where}: none_found_on"),
+            "searches": record.get("searches", []),
             "last_verified": parse_date(record.get("last_verified"), f"{where}: last_verified"),
             "sources": validated_sources(record.get("sources", []), where),
         }
-        if values["none_found_on"] and values["none_found_on"] > datetime.date.today():
-            raise CuratedDataError(f"{where}: none_found_on is in the future")
+        check_research_claims(record, values, where)
         prepared[code] = (current[code], values, record_hash(record))
     for code, authority in current.items():
         if code not in prepared:
             blank = {"ons_code": code}
-            values = {"summary": "", "la_functions": "", "none_found_on": None}
+            values = {"summary": "", "la_functions": "", "none_found_on": None, "searches": []}
             prepared[code] = (
                 authority,
-                {**values, "last_verified": None, "sources": []},
+                {
+                    **values,
+                    "council_role": LAResearch.CouncilRole.UNKNOWN,
+                    "council_role_detail": "",
+                    "last_verified": None,
+                    "sources": [],
+                },
                 record_hash(blank),
             )
     return prepared

@@ -9,6 +9,7 @@ urlpatterns = [
     path("data/partnerships.csv", downloads.partnerships_csv, name="download-partnerships-csv"),
     path("data/memberships.csv", downloads.memberships_csv, name="download-memberships-csv"),
     path("data/la-research.csv", downloads.research_csv, name="download-research-csv"),
+    path("data/sources.csv", downloads.sources_csv, name="download-sources-csv"),
     path(
         "data/partnerships.geojson",
         downloads.partnerships_geojson,

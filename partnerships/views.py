@@ -26,6 +26,7 @@ from partnerships.page_cache import (
     rendered_once_for_every_process,
     rendered_once_per_data_version,
 )
+from partnerships.provenance import said_by
 from partnerships.suggestions import (
     RATE_LIMIT,
     ResearchSuggestionForm,
@@ -74,10 +75,16 @@ def partnership_detail(request, slug):
         ),
         slug=slug,
     )
+    successor = partnership.successor_name
     return render(
         request,
         "partnerships/partnership.html",
-        {"partnership": partnership, "changes": public_changes(partnership)},
+        {
+            "partnership": partnership,
+            "said": said_by(partnership.sources.all()),
+            "successor_trust": Trust.objects.named(successor).first() if successor else None,
+            "changes": public_changes(partnership),
+        },
     )
 
 
@@ -165,6 +172,7 @@ def area_detail(request, code):
     }
     landscape = school_landscape(area)
     partnerships = area.partnerships.published().order_by("name")
+    research = LAResearch.objects.with_status().filter(local_authority=area).first()
     return render(
         request,
         "partnerships/area.html",
@@ -172,7 +180,8 @@ def area_detail(request, code):
             "area": area,
             "partnerships": partnerships.local(),
             "regional_bodies": partnerships.regional(),
-            "research": LAResearch.objects.with_status().filter(local_authority=area).first(),
+            "research": research,
+            "research_said": said_by(research.sources) if research else {},
             "landscape": landscape,
             "coverage": coverage_of(area),
             "record_sources": record_sources(area),

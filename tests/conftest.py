@@ -1,5 +1,6 @@
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,8 @@ from partnerships.curated import CURATED_FILE, load_curated_partnerships
 from partnerships.research import load_la_research
 from tests.factories import CASL, CENSUS_SAMPLE, LEARN_SHEFFIELD, POSTCODE_SAMPLE
 from tests.geodata.gias_files import SAMPLE
+
+TEST_RESEARCH_FILE = Path(__file__).parent / "fixtures" / "partnerships" / "la_research.json"
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -72,7 +75,14 @@ def curated(boundaries):
 
 @pytest.fixture
 def la_research(boundaries):
-    """The bundled LA research records (one for each of the 153 LAs)."""
+    """A record for each of the 153 LAs from the test file (tests/fixtures/partnerships):
+    Stockport searched with none found, Sheffield with a sourced summary, the rest empty."""
+    return load_la_research(TEST_RESEARCH_FILE)
+
+
+@pytest.fixture
+def bundled_research(boundaries):
+    """The bundled LA research records (fixtures/partnerships/la_research.json)."""
     return load_la_research()
 
 

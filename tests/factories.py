@@ -54,7 +54,26 @@ LEARN_SHEFFIELD = {
             "title": "Tes: What are area-based education partnerships?",
             "accessed": "2026-11-25",
             "checked": True,
+            "published": "2025-11-24",
             "says": "Learn Sheffield is a school company owned by schools and the council.",
+            # Test data: this one source stands for the several a real record cites.
+            "supports": [
+                "name",
+                "summary",
+                "website",
+                "evidence_year",
+                "founded_year",
+                "kind",
+                "la_role",
+                "local_authorities",
+                "reach",
+                "legal_form",
+                "funding_models",
+                "governance",
+                "focus_areas",
+                "members",
+                "declared_member_count",
+            ],
         }
     ],
 }
@@ -80,10 +99,31 @@ CASL = {
         {
             "url": "http://www.cumbriaalliance.org.uk/about-us/",
             "title": "CASL: about us",
+            "accessed": "2026-11-25",
+            "checked": True,
+            "says": "",
+            "supports": [
+                "name",
+                "also_known_as",
+                "summary",
+                "evidence_year",
+                "founded_year",
+                "la_role",
+                "legal_form",
+                "funding_models",
+                "governance",
+                "focus_areas",
+            ],
+            "infers": ["kind", "local_authorities", "reach"],
+        },
+        {
+            "url": "http://www.cumbriaalliance.org.uk/news/",
+            "title": "CASL: news (not read)",
             "accessed": None,
             "checked": False,
             "says": "",
-        }
+            "supports": ["website"],
+        },
     ],
 }
 

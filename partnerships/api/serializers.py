@@ -20,7 +20,7 @@ from partnerships.models import (
 class SourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
-        fields = ["url", "title", "accessed", "checked", "says"]
+        fields = ["url", "title", "published", "accessed", "checked", "says", "supports", "infers"]
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -176,12 +176,23 @@ class ResearchSourceSerializer(serializers.Serializer):
     accessed = serializers.DateField(allow_null=True, default=None)
     checked = serializers.BooleanField(default=False)
     says = serializers.CharField(default="")
+    published = serializers.CharField(
+        default="", help_text="The date the page shows: YYYY, YYYY-MM or YYYY-MM-DD."
+    )
+    supports = serializers.ListField(
+        child=serializers.CharField(), default=list, help_text="The record's fields it states."
+    )
+    infers = serializers.ListField(
+        child=serializers.CharField(),
+        default=list,
+        help_text="The fields it supports by a written inference rule.",
+    )
 
 
 class LAResearchSerializer(serializers.ModelSerializer):
     """What we know about school collaboration in an LA; `status` is derived from the
     published local partnerships (documented), else the research (none_found with the
-    date, or not_researched)."""
+    date, researched when summarised, or not_researched)."""
 
     status = serializers.ChoiceField(choices=LAResearch.Status.choices, read_only=True)
     sources = ResearchSourceSerializer(many=True, read_only=True)

@@ -96,7 +96,7 @@ def test_bad_records_are_refused_and_nothing_is_written(curated_file, change, me
 
 
 def test_addresses_with_an_en_dash_are_stored_percent_encoded(curated_file):
-    source = {"url": "https://example.org/essex-county-council-–-improvement", "title": "T"}
+    source = {**CASL["sources"][0], "url": "https://example.org/essex-county-council-–-improvement"}
     curated_file.write_text(json.dumps([LEARN_SHEFFIELD, {**CASL, "sources": [source]}]))
     load_curated_partnerships(curated_file)
     stored = Partnership.objects.get(slug="cumbria-alliance-of-system-leaders").sources.get()
@@ -205,5 +205,105 @@ def test_records_breaking_the_status_rule_or_new_keys_are_refused(curated_file, 
 
 def test_a_ceased_status_is_taken_as_the_sources_state_it(curated_file):
     curated_file.write_text(json.dumps([{**CASL, "status": "ceased"}]))
+    with pytest.raises(CommandError, match="no read source supports status"):
+        call_command("load_partnerships", str(curated_file))
+    said = {**CASL["sources"][0], "supports": [*CASL["sources"][0]["supports"], "status"]}
+    curated_file.write_text(json.dumps([{**CASL, "status": "ceased", "sources": [said]}]))
     load_curated_partnerships(curated_file)
     assert Partnership.objects.get().status == "ceased"
+
+
+def supports_without(record, *names):
+    """The record with its sources no longer supporting (or inferring) these fields."""
+    return {
+        **record,
+        "sources": [
+            {
+                **source,
+                "supports": [n for n in source.get("supports", []) if n not in names],
+                "infers": [n for n in source.get("infers", []) if n not in names],
+            }
+            for source in record["sources"]
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    "record, message",
+    [
+        # Every field a record fills must be stated by a source we read, or refused by name.
+        (
+            supports_without(LEARN_SHEFFIELD, "founded_year"),
+            r"record 1 \(learn-sheffield\): no read source supports founded_year",
+        ),
+        (
+            supports_without(LEARN_SHEFFIELD, "legal_form", "members"),
+            "no read source supports legal_form, members",
+        ),
+        # An unread source supports nothing, whatever it lists.
+        ({**CASL, "website": "https://www.cumbriaalliance.org.uk/"}, "supports website"),
+        # Only the written rules may infer, and only what they name.
+        (
+            {
+                **LEARN_SHEFFIELD,
+                "sources": [{**LEARN_SHEFFIELD["sources"][0], "infers": ["legal_form"]}],
+            },
+            "no written rule infers legal_form",
+        ),
+        (
+            {
+                **LEARN_SHEFFIELD,
+                "sources": [{**LEARN_SHEFFIELD["sources"][0], "supports": ["colour"]}],
+            },
+            "supports names unknown fields: colour",
+        ),
+        (
+            {
+                **LEARN_SHEFFIELD,
+                "sources": [{**LEARN_SHEFFIELD["sources"][0], "published": "May 2020"}],
+            },
+            "published 'May 2020' is not YYYY, YYYY-MM or a date",
+        ),
+        # "No council role stated" cannot stand beside a council that is named.
+        (
+            {**LEARN_SHEFFIELD, "la_role": "schools_led"},
+            "la_role says no council role is stated, but a member is a council",
+        ),
+        (
+            {**LEARN_SHEFFIELD, "la_role": "schools_led", "members": []},
+            "but source .* names the council",
+        ),
+        (
+            {**CASL, "successor": {"relation": "converted_to_trust", "name": "X"}},
+            "supports successor",
+        ),
+        ({**CASL, "successor": "X"}, r"successor must be null or \{relation, name, year\}"),
+    ],
+)
+def test_claims_no_read_source_makes_are_refused_by_field(curated_file, record, message):
+    others = [r for r in (LEARN_SHEFFIELD, CASL) if r["slug"] != record["slug"]]
+    curated_file.write_text(json.dumps([record, *others]))
+    with pytest.raises(CommandError, match=message):
+        call_command("load_partnerships", str(curated_file))
+    assert not Partnership.objects.exists()
+
+
+def test_a_stated_successor_and_each_sources_claims_are_stored(curated_file):
+    source = {**CASL["sources"][0], "supports": [*CASL["sources"][0]["supports"], "successor"]}
+    casl = {
+        **CASL,
+        "status": "ceased",
+        "successor": {"relation": "converted_to_trust", "name": "A Trust", "year": 2015},
+        "sources": [{**source, "supports": [*source["supports"], "status"]}],
+    }
+    curated_file.write_text(json.dumps([LEARN_SHEFFIELD, casl]))
+    load_curated_partnerships(curated_file)
+    stored = Partnership.objects.get(slug="cumbria-alliance-of-system-leaders")
+    assert (stored.successor_relation, stored.successor_name, stored.successor_year) == (
+        "converted_to_trust",
+        "A Trust",
+        2015,
+    )
+    read = stored.sources.get()
+    assert "successor" in read.supports and read.infers == ["kind", "local_authorities", "reach"]
+    assert Partnership.objects.get(slug="learn-sheffield").sources.get().published == "2025-11-24"

@@ -97,6 +97,38 @@ def test_partnership_page_shows_everything_known_and_its_sources(client, partner
         assert text in html, text
 
 
+def fact(html, label):
+    """The HTML of one fact (its <dd>) in a page's facts list."""
+    start = html.index(f"<dt>{label}</dt>")
+    return html[start : html.index("</dd>", start)]
+
+
+def test_each_fact_cites_the_sources_that_state_it(client, partnerships):
+    html = client.get("/partnerships/cumbria-alliance-of-system-leaders/").content.decode()
+    cited = '<a href="#source-1" aria-label="Source 1">1</a>'
+    inferred = '<a href="#source-1" aria-label="Source 1, inferred">1 inferred</a>'
+    assert cited in fact(html, "Founded") and cited in fact(html, "Legal form")
+    assert inferred in fact(html, "Kind") and inferred in fact(html, "Areas covered")
+    # Nothing is cited for a fact no source states, and an unread source supports nothing.
+    assert "refs" not in fact(html, "Website") and "refs" not in fact(html, "Phases")
+    assert 'href="#source-2"' not in html
+    assert 'id="source-1"' in html and 'id="source-2"' in html
+    assert "not read by us, so it supports nothing here" in html
+    assert "dated " not in html.split('id="source-1"')[1].split("</li>")[0]  # undated page
+    assert 'href="/about/#inference"' in html
+
+
+def test_a_successor_is_named_and_linked_to_the_register(client, partnerships, register):
+    trust = Trust.objects.order_by("uid").first()
+    Partnership.objects.filter(slug="learn-sheffield").update(
+        successor_relation="converted_to_trust", successor_name=trust.name, successor_year=2015
+    )
+    html = client.get("/partnerships/learn-sheffield/").content.decode()
+    successor = html[html.index('id="successor"') :]
+    assert "Converted into a multi-academy trust" in successor[:300]
+    assert f'href="/trusts/{trust.uid}/"' in successor[:600] and "(2015)" in successor[:600]
+
+
 def test_unverified_claims_are_labelled_as_such(client, partnerships):
     html = client.get("/partnerships/cumbria-alliance-of-system-leaders/").content.decode()
     assert (

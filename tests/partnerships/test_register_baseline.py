@@ -12,6 +12,7 @@ from geodata.models import BASELINE_TRUST_UID_START, LocalAuthority, School, Tru
 from partnerships.coverage import coverage_by_authority, coverage_of
 from partnerships.curated import CURATED_FILE, CuratedDataError, load_curated_partnerships
 from partnerships.models import Membership, Partnership
+from partnerships.provenance import PARTNERSHIP_CLAIMS
 from partnerships.views import map_data
 from tests.geodata.gias_files import SAMPLE, edited_extract
 
@@ -28,7 +29,11 @@ def camden_learning(**changes):
     """The real Camden Learning record of the curated data set, with `changes`."""
     records = json.loads(CURATED_FILE.read_text(encoding="utf-8"))
     record = next(r for r in records if r["slug"] == "camden-learning")
-    return {**record, **changes}
+    # The test's changes are claims too: its first source is taken to state them.
+    first = record["sources"][0]
+    said = {*first.get("supports", []), *(n for n in changes if n in PARTNERSHIP_CLAIMS)}
+    first = {**first, "checked": True, "supports": sorted(said)}
+    return {**record, **changes, "sources": [first, *record["sources"][1:]]}
 
 
 def load(tmp_path, *records):

@@ -12,10 +12,18 @@ from geodata.models import LocalAuthority
 from partnerships import moderation
 from partnerships.models import LAResearch, OutboxMessage, Partnership, Suggestion
 from partnerships.research import load_la_research
+from tests.conftest import TEST_RESEARCH_FILE
 from tests.factories import research_amendment
 
 pytestmark = pytest.mark.django_db
 STOCKPORT, MERTON, SHEFFIELD = "E08000007", "E09000024", "E08000019"
+UNREAD = {
+    "url": "https://example.org/merton",
+    "title": "Not read",
+    "accessed": None,
+    "checked": False,
+    "supports": ["summary"],
+}
 
 
 def research(code):
@@ -30,19 +38,19 @@ def test_every_current_la_gets_a_record_and_the_status_is_derived(partnerships, 
     assert research(MERTON).status == "not_researched"
     assert research(SHEFFIELD).status == "documented"  # Learn Sheffield is published
     Partnership.objects.filter(slug="learn-sheffield").update(published=False)
-    assert research(SHEFFIELD).status == "not_researched"  # derived, never stale
+    assert research(SHEFFIELD).status == "researched"  # derived, never stale
 
 
 def test_a_regional_body_does_not_make_an_area_documented(partnerships, la_research):
     Partnership.objects.filter(slug="learn-sheffield").update(scope="regional")
-    assert research(SHEFFIELD).status == "not_researched"
+    assert research(SHEFFIELD).status == "researched"
 
 
 def test_loading_again_writes_nothing_and_keeps_a_moderators_edit(
     boundaries, la_research, admin_user, tmp_path
 ):
     history = LAResearch.history.count()
-    again = load_la_research()
+    again = load_la_research(TEST_RESEARCH_FILE)
     assert len(again.unchanged) == 153 and not again.created and not again.updated
     assert LAResearch.history.count() == history
     merton = research(MERTON)
@@ -50,7 +58,8 @@ def test_loading_again_writes_nothing_and_keeps_a_moderators_edit(
     merton._history_user = admin_user
     merton.save()
     path = tmp_path / "la_research.json"
-    path.write_text(json.dumps([{"ons_code": MERTON, "summary": "Changed upstream."}]))
+    changed = {"ons_code": MERTON, "summary": "Changed upstream.", "searches": ["Merton"]}
+    path.write_text(json.dumps([{**changed, "summary_is_search_report": True}]))
     report = load_la_research(path)
     assert report.kept_human_edits == [MERTON]
     assert research(MERTON).summary == "A moderator's correction."
@@ -63,6 +72,28 @@ def test_loading_again_writes_nothing_and_keeps_a_moderators_edit(
         ({"ons_code": MERTON, "none_found_on": "last year"}, "is not a date"),
         ({"ons_code": MERTON, "sources": [{"url": "ftp://x"}]}, r"source without an http\(s\)"),
         ({"ons_code": MERTON, "sources": [{"url": "https://x", "notes": ""}]}, "other than"),
+        # Every claim needs a read source; what is not known needs the searches made.
+        (
+            {"ons_code": MERTON, "summary": "Clusters.", "council_role": "in_house_team"},
+            r"research record 2 \(E09000024\): no read source supports summary, council_role",
+        ),
+        (
+            {"ons_code": MERTON, "summary": "Nothing found.", "council_role": "unknown"},
+            r"say which searches were made \(searches\), since the council's role is unknown",
+        ),
+        (
+            {"ons_code": MERTON, "none_found_on": "2026-12-01"},
+            r"say which searches were made \(searches\), since nothing was found",
+        ),
+        ({"ons_code": MERTON, "council_role": "mayor"}, "council_role 'mayor' is not one of"),
+        (
+            {"ons_code": MERTON, "summary": "S.", "searches": ["q"], "sources": [UNREAD]},
+            "no read source supports summary",
+        ),
+        (
+            {"ons_code": MERTON, "sources": [{**UNREAD, "supports": ["legal_form"]}]},
+            "supports names unknown fields: legal_form",
+        ),
     ],
 )
 def test_bad_research_files_are_refused_and_nothing_is_written(
@@ -102,7 +133,10 @@ def test_research_csv_has_every_la_with_its_derived_status(client, partnerships,
     assert len(rows) == 153
     by_code = {row["la_code"]: row for row in rows}
     assert by_code[STOCKPORT]["status"] == "none_found"
-    assert by_code[STOCKPORT]["sources_accessed"] == "2026-11-25;2026-11-25"
+    assert by_code[STOCKPORT]["sources_accessed"] == "2026-11-25;"
+    assert by_code[STOCKPORT]["council_role"] == "unknown"
+    assert by_code[STOCKPORT]["searches"].startswith("Stockport schools partnership")
+    assert by_code[SHEFFIELD]["council_role"] == "council_company"
     assert by_code[SHEFFIELD]["status"] == "documented"
     assert by_code[MERTON]["status"] == "not_researched" and rows[0]["licence"].startswith("CC BY")
 
@@ -150,7 +184,7 @@ def test_a_research_suggestion_is_moderated_and_kept_over_the_next_load(
     assert merton.last_verified is not None
     assert merton.history.first().history_user == moderator
     assert Suggestion.objects.get().status == "approved"
-    load_la_research()
+    load_la_research(TEST_RESEARCH_FILE)
     assert research(MERTON).summary == "Merton's schools meet in termly clusters."
 
 
@@ -231,3 +265,56 @@ def test_an_oversized_text_suggested_before_the_forms_bounded_it_is_never_publis
         moderation.approve(suggestion.pk, moderator)
     assert research(MERTON).la_functions == merton.la_functions
     assert Suggestion.objects.get().status == "pending"
+
+
+def test_a_summary_that_only_reports_the_searches_needs_no_source(boundaries, tmp_path):
+    path = tmp_path / "la_research.json"
+    record = {
+        "ons_code": MERTON,
+        "summary": "Our searches of public pages (listed) found no description of this.",
+        "summary_is_search_report": True,
+        "searches": ["Merton school improvement partnership"],
+    }
+    path.write_text(json.dumps([record]))
+    load_la_research(path)
+    merton = research(MERTON)
+    assert merton.searches == ["Merton school improvement partnership"]
+    assert merton.council_role == "unknown" and merton.status == "researched"
+    path.write_text(json.dumps([{**record, "searches": []}]))
+    with pytest.raises(CommandError, match="searches"):
+        call_command("load_la_research", str(path))
+
+
+def test_area_page_leads_with_the_summary_and_cites_each_claim(client, partnerships, la_research):
+    html = client.get(f"/areas/{SHEFFIELD}/").content.decode()
+    summary = html.index('id="research-summary"')
+    assert summary < html.index("Partnerships covering Sheffield") < html.index('id="similar"')
+    assert html.index("<h1>") < summary
+    role = html[html.index('id="council-role"') :]
+    role = role[: role.index("</dd>")]
+    assert "A company the council owns or co-owns" in role
+    assert '<a href="#research-source-1" aria-label="Source 1">1</a>' in role
+    assert 'id="research-source-1"' in html and "dated 2025-11-24" in html
+    stockport = client.get(f"/areas/{STOCKPORT}/").content.decode()
+    searches = stockport[stockport.index('id="research-searches"') :]
+    assert "found no local partnership" in searches[:400]
+    assert "“Stockport education partnership board”" in searches
+    # An unread source is listed, says it supports nothing, and is cited for nothing.
+    assert "not read by us, so it supports nothing here" in stockport
+    assert 'href="#research-source-2"' not in stockport
+
+
+def test_the_api_and_sources_csv_say_which_source_says_what(client, partnerships, la_research):
+    detail = client.get(f"/api/v1/local-authorities/{SHEFFIELD}/").json()
+    record = detail["research"]
+    assert record["council_role"] == "council_company"
+    assert record["sources"][0]["supports"] == ["summary", "council_role"]
+    assert record["sources"][0]["published"] == "2025-11-24"
+    rows = list(csv.DictReader(io.StringIO(client.get("/data/sources.csv").content.decode())))
+    research_rows = {
+        (r["record_id"], r["number"]): r for r in rows if r["record_type"] == "la_research"
+    }
+    assert research_rows[(STOCKPORT, "1")]["supports"] == "summary"
+    assert research_rows[(STOCKPORT, "2")]["checked"] == "False"
+    sheffield = [r for r in rows if r["record_id"] == "learn-sheffield"]
+    assert sheffield[0]["number"] == "1" and "founded_year" in sheffield[0]["supports"].split(";")

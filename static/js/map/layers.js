@@ -130,7 +130,7 @@ export function createLayers(app, names, similar) {
     if (similar.shown()) outlines.push(["alike", "Areas like the selected one"]);
     if (state.regional) outlines.push(["regional", "Included in a regional body (not counted as local)"]);
     const note =
-      state.shade === "research"
+      state.shade === "research" || state.shade === "council"
         ? '<p class="legend-note">What research has found in each area; the filters do not change it.</p>'
         : state.shade === "coverage"
           ? ""

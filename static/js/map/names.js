@@ -6,6 +6,8 @@ import { escapeHtml, fillUrl, suggestUrl } from "../common.js";
 export function namesFor(app) {
   const researchLabels = Object.fromEntries(app.data.research_statuses || []);
   const research = (code) => (app.data.research || {})[code] || "";
+  const councilRoleLabels = Object.fromEntries(app.data.council_role_labels || []);
+  const councilRole = (code) => (app.data.council_roles || {})[code] || "";
   return {
     area: (code) => (app.areaByCode.get(code) || { name: code }).name,
     areaUrl: (code) => fillUrl(app.urls.area, code),
@@ -14,6 +16,9 @@ export function namesFor(app) {
     /* What research found in an area (a status), and how to say it. */
     research,
     researchLabel: (status) => researchLabels[status] || status,
+    /* The council's school-improvement role in an area, and how to say it. */
+    councilRole,
+    councilRoleLabel: (role) => councilRoleLabels[role] || role,
   };
 }
 

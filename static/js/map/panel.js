@@ -41,6 +41,9 @@ export function createPanel(app, names, similar) {
       `<dt>Type</dt><dd>${escapeHtml(area.la_type_name)}</dd>` +
       `<dt>Region</dt><dd>${escapeHtml(area.region ? area.region.name : "")}</dd>` +
       (research ? `<dt>What we know</dt><dd>${escapeHtml(names.researchLabel(research))}</dd>` : "") +
+      (names.councilRole(area.ons_code)
+        ? `<dt>The council's school-improvement role</dt><dd>${escapeHtml(names.councilRoleLabel(names.councilRole(area.ons_code)))}</dd>`
+        : "") +
       "</dl>" +
       `<h3>${here.length ? `${plural(here.length, "partnership")} here` : "No local partnership found here"}</h3>` +
       (here.length

@@ -33,11 +33,14 @@ export function createRenderer(app) {
   function tooltip(code) {
     const list = filtered(app);
     const regional = regionalIn(code, list).length;
-    const research = app.store.state.shade === "research" && names.research(code);
+    const { shade } = app.store.state;
+    const research =
+      (shade === "research" && names.researchLabel(names.research(code))) ||
+      (shade === "council" && names.councilRoleLabel(names.councilRole(code)));
     return (
       `${escapeHtml(names.area(code))}: ${plural(localIn(code, list).length, "partnership")}` +
       (regional ? `, ${plural(regional, "regional body", "regional bodies")}` : "") +
-      (research ? `. ${escapeHtml(names.researchLabel(research))}` : "")
+      (research ? `. ${escapeHtml(research)}` : "")
     );
   }
 

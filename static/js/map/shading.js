@@ -25,12 +25,31 @@ const COVERAGE = [
 ];
 
 /* The LA's role in an area's local partnerships (labels from the page), and two more. */
-const ROLE = { schools_led: "#009E73", schools_and_la: "#0072B2", la_coordinating: "#E69F00" };
+const ROLE = {
+  schools_led_council_partner: "#56B4E9",
+  schools_led: "#009E73",
+  schools_and_la: "#0072B2",
+  la_coordinating: "#E69F00",
+};
 const MIXED_ROLES = { colour: "#CC79A7", label: "Partnerships with different LA roles" };
 const ROLE_UNKNOWN = { colour: "#bdbdbd", label: "LA role not known" };
 
+/* The council's school-improvement role, as research found it (labels from the page). */
+const COUNCIL = {
+  in_house_team: "#0072B2",
+  council_company: "#E69F00",
+  commissioned_partnership: "#009E73",
+  statutory_minimum: "#CC79A7",
+  unknown: "#d9d9d9",
+};
+
 /* What research found (labels from the page). */
-const RESEARCH = { documented: "#009E73", none_found: "#E69F00", not_researched: "#d9d9d9" };
+const RESEARCH = {
+  documented: "#009E73",
+  none_found: "#E69F00",
+  researched: "#56B4E9",
+  not_researched: "#d9d9d9",
+};
 const NO_RECORD = { colour: "#ffffff", label: "No research record yet" };
 
 export function coverageBucket(share) {
@@ -40,6 +59,7 @@ export function coverageBucket(share) {
 export function fillFor(app, names, code, list) {
   const { shade } = app.store.state;
   if (shade === "research") return RESEARCH[names.research(code)] || NO_RECORD.colour;
+  if (shade === "council") return COUNCIL[names.councilRole(code)] || NO_RECORD.colour;
   if (shade === "coverage") {
     const coverage = app.data.coverage && app.data.coverage[code];
     return coverage ? coverageBucket(coverage.share).colour : NO_RECORD.colour;
@@ -62,6 +82,9 @@ export function keyFor(app, names) {
     return [...roles, MIXED_ROLES, ROLE_UNKNOWN, NONE_FOUND];
   }
   if (shade === "coverage") return app.data.coverage ? COVERAGE : null;
+  if (shade === "council") {
+    return Object.entries(COUNCIL).map(([role, colour]) => ({ colour, label: names.councilRoleLabel(role) }));
+  }
   if (shade === "research") {
     const found = Object.entries(RESEARCH).map(([status, colour]) => ({ colour, label: names.researchLabel(status) }));
     const unrecorded = app.areas.some((area) => !names.research(area.ons_code));

@@ -2,7 +2,7 @@
    the API's, under its parameter names (the page names them), each a list of values any of
    which matches, written with commas as the API takes them: ?la_role=schools_led,mixed. */
 
-export const SHADES = ["count", "role", "coverage", "research"];
+export const SHADES = ["count", "role", "coverage", "research", "council"];
 
 export function readState(search, filterNames) {
   const params = new URLSearchParams(search);
