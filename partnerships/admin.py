@@ -340,14 +340,24 @@ class SuggestionAdmin(admin.ModelAdmin):
 class LAResearchAdmin(ChangeLoggedAdmin):
     """Moderators' direct edits are kept over later curated loads, like partnerships'."""
 
-    list_display = ["local_authority", "status_display", "none_found_on", "last_verified"]
+    list_display = [
+        "local_authority",
+        "status_display",
+        "council_role",
+        "none_found_on",
+        "last_verified",
+    ]
+    list_filter = ["council_role"]
     search_fields = ["local_authority__name", "local_authority__ons_code", "summary"]
     readonly_fields = ["local_authority", "updated_at"]
     fields = [
         "local_authority",
         "summary",
+        "council_role",
+        "council_role_detail",
         "la_functions",
         "none_found_on",
+        "searches",
         "sources",
         "last_verified",
         "updated_at",
