@@ -16,8 +16,8 @@ def test_open_data_page_describes_every_file(
     page = device_page
     page.goto(live_server.url + "/data/")
     rows = page.locator("#downloads tbody tr")
-    expect(rows).to_have_count(7)
-    for index in range(7):
+    expect(rows).to_have_count(8)
+    for index in range(8):
         row = rows.nth(index)
         link = row.locator("th a")
         name = link.inner_text()
@@ -29,7 +29,7 @@ def test_open_data_page_describes_every_file(
         expect(row.locator("time")).to_have_count(1)
         assert 'rel="license"' in served.headers["link"]
     # Every column of every file is described.
-    expect(page.locator(".data-dictionary")).to_have_count(7)
+    expect(page.locator(".data-dictionary")).to_have_count(8)
     expect(page.locator(".data-dictionary dd", has_text="Not yet described.")).to_have_count(0)
     expect(page.locator("#downloads")).to_contain_text("schools.geojson")
     no_horizontal_overflow(page)
