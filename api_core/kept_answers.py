@@ -49,7 +49,7 @@ from django.utils.text import compress_string
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.views import APIView
 
-from api_core.data_version import data_version_state
+from api_core.data_version import data_version_state, earlier_in_same_history, state_text
 from api_core.redis_clients import redis_client
 from api_core.throttles import RenderThrottle
 
@@ -150,8 +150,7 @@ def address_of(request, vary=(), reads=None):
 
 
 def etag_of(address, state):
-    version, changed = state
-    fingerprint = f"{version}|{changed.isoformat() if changed else ''}|{address}"
+    fingerprint = f"{state_text(state)}|{address}"
     return '"' + hashlib.sha256(fingerprint.encode()).hexdigest()[:32] + '"'
 
 
@@ -234,8 +233,7 @@ class Shared:
 
     def first_to_ask_for(self, state):
         """True once per data version, for the request that should ask for the rebuild."""
-        version, changed = state
-        key = self.key("rebuild", str(version), changed.isoformat() if changed else "")
+        key = self.key("rebuild", state_text(state))
         return bool(self.call("set", key, b"1", nx=True, ex=KEPT_DAYS))
 
     def locations(self):
@@ -294,9 +292,10 @@ def moved_recently(state):
 
 
 def last_complete(shared, address, state):
-    """The last complete answer at this address, of an earlier data version, or None."""
+    """The last complete answer at this address, of an earlier data version, or None: never
+    one of a history a restore replaced (`earlier_in_same_history`)."""
     latest = shared.latest(address)
-    if latest is None or latest[1] == state:
+    if latest is None or not earlier_in_same_history(latest[1], state):
         return None
     etag, _old_state = latest
     return caches[ANSWERS_CACHE].get(etag) or shared.body(etag)
