@@ -418,6 +418,7 @@ def kept_response(
     shared=False,
     throttles=None,
     personal=False,
+    canonical=None,
 ):
     """The answer to a GET whose content depends only on its address (`address_of`) and
     the data, rendered by `render()` once per data version.
@@ -429,7 +430,11 @@ def kept_response(
     page limit). A response other than 200 is passed through, never kept.
 
     `personal` (the browsable API, which shows the visitor a CSRF token), or a request from
-    someone signed in: rendered for them alone, never kept, private to them."""
+    someone signed in: rendered for them alone, never kept, private to them.
+
+    `canonical`: whether this request is at the address the middleware keeps the answer
+    under, when more than `reads` decides it (the map's boundaries, whose headers depend on
+    the `v` the pages name); such an answer is never given for its path alone."""
     if personal or signed_in(request):
         response = render()
         patch_cache_control(response, private=True, no_cache=True)
@@ -464,8 +469,10 @@ def kept_response(
         stale=stale,
         # Asked for as the view reads it: the middleware keeps it under this address (not
         # under every address a query string the view ignores can make).
-        canonical=request.get_full_path() == canonical_path(request, reads),
-        reads_query=reads != (),
+        canonical=request.get_full_path() == canonical_path(request, reads)
+        if canonical is None
+        else canonical,
+        reads_query=reads != () or canonical is not None,
         etag=etag,
         last_modified=last_modified,
         throttles=throttles,

@@ -37,4 +37,7 @@ def local_authority_boundaries(request):
     # The same boundaries whatever `v` says: one answer per data version, shared.
     as_the_pages_name_it = request.GET.get("v") == data_version_tag()
     max_age = IMMUTABLE if as_the_pages_name_it else 300
-    return kept_response(request, render, max_age=max_age, reads=(), shared=True)
+    at_an_address_to_keep = as_the_pages_name_it or not request.GET
+    return kept_response(
+        request, render, max_age=max_age, reads=(), shared=True, canonical=at_an_address_to_keep
+    )

@@ -236,6 +236,19 @@ def test_past_its_page_limit_a_client_is_answered_before_routing(client, partner
     caches["throttle"].clear()
 
 
+def test_the_boundaries_the_pages_name_stay_immutable_whatever_was_asked_before(
+    client, partnerships
+):
+    from geodata.views import boundaries_url
+
+    bare = "/map-data/local-authorities.geojson"
+    for url in [bare, bare + "?v=1.0", boundaries_url(), boundaries_url(), bare + "?v=2.0"]:
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        immutable = answer["Cache-Control"] == "public, max-age=31536000"
+        assert immutable == (url == boundaries_url()), url
+
+
 def test_the_memory_of_kept_answers_is_bounded_in_bytes_and_entries():
     cache = MemoryCache("bounded-test", {"OPTIONS": {"MAX_BYTES": 10_000, "MAX_ENTRIES": 20}})
     cache.clear()
