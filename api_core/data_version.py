@@ -12,8 +12,15 @@ connection LISTENs, so a process knows the version without asking: it reads it o
 again only after a notification (or after `TRUST_SECONDS`, should notifications ever not
 arrive, e.g. through a pooler in transaction mode). Checking for a notification is a
 non-blocking read of the connection's socket, not a query.
+
+A state is (number, time it moved, the table's identity). A backup restored under the
+running site (`scripts/restore-backup`) brings back an older number and time, and its
+sequence numbers the next changes as they were numbered once before; the restore makes the
+table anew, so its identity (PostgreSQL's `tableoid`, read with the row at no cost) tells
+the restored history from the one it replaced.
 """
 
+import hashlib
 import select
 import time
 
@@ -23,11 +30,13 @@ from django.db import InterfaceError, OperationalError, connection
 CHANNEL = "data_version"
 TRUST_SECONDS = 1.0
 # Written only by the trigger function that geodata's migrations install.
-READ_SQL = "SELECT version, changed_at FROM geodata_dataversion WHERE id = 1"
+READ_SQL = "SELECT version, changed_at, tableoid FROM geodata_dataversion WHERE id = 1"
+NOTHING_LOADED = (0, None, None)
 
 
 def data_version_state():
-    """(version, changed_at) as committed; (0, None) before anything was loaded.
+    """(version, changed_at, table identity) as committed; `NOTHING_LOADED` before anything
+    was loaded.
 
     Known without a query while no notification has come (see above); always read inside
     a transaction, which may have moved it. A connection that a database restart broke is
@@ -59,7 +68,7 @@ def read_data_version():
     with connection.cursor() as cursor:
         cursor.execute(READ_SQL)
         row = cursor.fetchone()
-    return (row[0], row[1]) if row else (0, None)
+    return tuple(row) if row else NOTHING_LOADED
 
 
 def moved_since_read():
@@ -98,3 +107,25 @@ def listen_for_new_versions(sender, connection, **kwargs):
 
 def current_data_version():
     return data_version_state()[0]
+
+
+def state_text(state):
+    """A state as text, every part of it: what keys and ETags name."""
+    version, changed, table = (tuple(state) + (None,))[:3]
+    return f"{version}|{changed.isoformat() if changed else ''}|{table or ''}"
+
+
+def data_version_tag(state=None):
+    """A short name for the current (or the given) state, for addresses that name their
+    data version and are kept by browsers for a year (the map's boundaries): the number
+    for people to read, and a digest of the rest, so a restore's reused numbers never name
+    an address kept before it."""
+    state = data_version_state() if state is None else state
+    return f"{state[0]}.{hashlib.sha256(state_text(state).encode()).hexdigest()[:12]}"
+
+
+def earlier_in_same_history(old, new):
+    """Whether `old` came before `new` in this database's history: of the same table (no
+    restore between them) and numbered lower. An answer of a state that is not may be of
+    data a restore took away."""
+    return len(old) == len(new) and old[2] == new[2] and old[0] < new[0]

@@ -13,7 +13,8 @@ time it moved, so a rebuilt or restored database never meets an old answer):
   body before the rest of the middleware, URL routing and the view run. An answer behind
   the API's fair-use limits (`throttles`) is given early only after DRF's own throttle
   check (`APIView.check_throttles`) lets the request through; otherwise the full path
-  answers, with DRF's own 429.
+  answers, with DRF's own 429. Only an answer asked for at its canonical address is kept
+  there, and any other GET counts against its client's page limit before routing.
 
 A shared answer is built by one process at a time (a lock in Redis; the others wait for
 it). When the data version moves, visitors are given the last complete answer (with its
@@ -49,7 +50,7 @@ from django.utils.text import compress_string
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.views import APIView
 
-from api_core.data_version import data_version_state
+from api_core.data_version import data_version_state, earlier_in_same_history, state_text
 from api_core.redis_clients import redis_client
 from api_core.throttles import RenderThrottle
 
@@ -63,6 +64,7 @@ SHARED_ANSWERS_CACHE = "shared_answers"
 # licence).
 DESCRIBING_HEADERS = ("Content-Disposition", "Link")
 SAFE_METHODS = ("GET", "HEAD")
+API_PATH = "/api/"  # its answers are behind the API's own fair-use limits (`throttles`)
 KEPT_DAYS = 24 * 3600  # addresses and last complete answers, refreshed on each build
 POLL_SECONDS = 0.05
 
@@ -136,22 +138,25 @@ class MemoryCache(LocMemCache):
 # What an answer depends on
 
 
+def canonical_path(request, reads=None):
+    """The path and the query parameters the view reads (`reads`: a tuple of names, sorted
+    into one canonical order; None: the whole query string, as asked)."""
+    if reads is None:
+        return request.get_full_path()
+    params = sorted((name, value) for name in reads for value in request.GET.getlist(name))
+    return request.path + ("?" + urlencode(params) if params else "")
+
+
 def address_of(request, vary=(), reads=None):
     """The request as its answer depends on it: scheme, host and path (bodies may name
-    them: the API's links are absolute), the query parameters the view reads (`reads`: a
-    tuple of names, sorted into one canonical order; None: the whole query string, as
-    asked), and the `vary` request headers."""
-    if reads is None:
-        uri = request.build_absolute_uri()
-    else:
-        params = sorted((name, value) for name in reads for value in request.GET.getlist(name))
-        uri = request.build_absolute_uri(request.path) + ("?" + urlencode(params) if params else "")
+    them: the API's links are absolute), the query parameters the view reads
+    (`canonical_path`), and the `vary` request headers."""
+    uri = request.build_absolute_uri(canonical_path(request, reads))
     return "|".join([uri, *(f"{h}={request.headers.get(h, '')}" for h in vary)])
 
 
 def etag_of(address, state):
-    version, changed = state
-    fingerprint = f"{version}|{changed.isoformat() if changed else ''}|{address}"
+    fingerprint = f"{state_text(state)}|{address}"
     return '"' + hashlib.sha256(fingerprint.encode()).hexdigest()[:32] + '"'
 
 
@@ -234,8 +239,7 @@ class Shared:
 
     def first_to_ask_for(self, state):
         """True once per data version, for the request that should ask for the rebuild."""
-        version, changed = state
-        key = self.key("rebuild", str(version), changed.isoformat() if changed else "")
+        key = self.key("rebuild", state_text(state))
         return bool(self.call("set", key, b"1", nx=True, ex=KEPT_DAYS))
 
     def locations(self):
@@ -256,7 +260,7 @@ def shared_body(request, etag, render, state, address):
     if body is not None:
         return body
     if not shared.available:
-        return render_counted(request, render, state)
+        return built(render, state)
     stale = None if _rebuilding.get() else last_complete(shared, address, state)
     if stale is not None and moved_recently(state):
         ask_for_rebuild(shared, state)
@@ -275,7 +279,7 @@ def shared_body(request, etag, render, state, address):
         if body is not None:
             return body
     try:
-        body = render_counted(request, render, state)
+        body = built(render, state)
         if isinstance(body, Body):  # kept before the lock goes, or a waiter builds again
             shared.keep(etag, body, address, location_of(request))
     except Exception:
@@ -294,9 +298,10 @@ def moved_recently(state):
 
 
 def last_complete(shared, address, state):
-    """The last complete answer at this address, of an earlier data version, or None."""
+    """The last complete answer at this address, of an earlier data version, or None: never
+    one of a history a restore replaced (`earlier_in_same_history`)."""
     latest = shared.latest(address)
-    if latest is None or latest[1] == state:
+    if latest is None or not earlier_in_same_history(latest[1], state):
         return None
     etag, _old_state = latest
     return caches[ANSWERS_CACHE].get(etag) or shared.body(etag)
@@ -312,21 +317,14 @@ def ask_for_rebuild(shared, state):
         logger.warning("Rebuild of the kept answers not queued (%s)", error)
 
 
-def render_counted(request, render, state):
-    """Rendering costs: a client that makes this process render too often (asking for
-    ever new addresses) waits, so no single visitor can hold every worker."""
-    if not _rebuilding.get():
-        throttle = RenderThrottle()
-        if not throttle.allow_request(request, None):
-            wait = max(1, int(throttle.wait()))
-            response = HttpResponse(
-                f"Too many pages asked for at once: try again in {wait} seconds.\n",
-                status=429,
-                content_type="text/plain; charset=utf-8",
-            )
-            response["Retry-After"] = str(wait)
-            return response
-    return built(render, state)
+def too_many_pages(wait):
+    response = HttpResponse(
+        f"Too many pages asked for at once: try again in {wait} seconds.\n",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def location_of(request):
@@ -384,9 +382,12 @@ def rebuild_kept_answers():
 class KeptResponse(HttpResponse):
     """An answer made by `kept_response`, with what the middleware needs to keep it."""
 
-    def __init__(self, body, gzipped, *, stale, etag, last_modified, throttles):
+    def __init__(
+        self, body, gzipped, *, stale, canonical, reads_query, etag, last_modified, throttles
+    ):
         super().__init__(body.content(gzipped), content_type=body.content_type)
-        self.state, self.stale = body.state, stale
+        self.state, self.stale, self.canonical = body.state, stale, canonical
+        self.reads_query = reads_query
         self.etag, self.last_modified = etag, last_modified
         self.throttles = tuple(throttles or ())
 
@@ -398,6 +399,7 @@ class KeptResponse(HttpResponse):
             headers=[(k, v) for k, v in self.headers.items() if k.lower() != "set-cookie"],
             gzipped=self.get("Content-Encoding") == "gzip",
             throttles=self.throttles,
+            reads_query=self.reads_query,
         )
 
 
@@ -416,6 +418,7 @@ def kept_response(
     shared=False,
     throttles=None,
     personal=False,
+    canonical=None,
 ):
     """The answer to a GET whose content depends only on its address (`address_of`) and
     the data, rendered by `render()` once per data version.
@@ -427,7 +430,11 @@ def kept_response(
     page limit). A response other than 200 is passed through, never kept.
 
     `personal` (the browsable API, which shows the visitor a CSRF token), or a request from
-    someone signed in: rendered for them alone, never kept, private to them."""
+    someone signed in: rendered for them alone, never kept, private to them.
+
+    `canonical`: whether this request is at the address the middleware keeps the answer
+    under, when more than `reads` decides it (the map's boundaries, whose headers depend on
+    the `v` the pages name); such an answer is never given for its path alone."""
     if personal or signed_in(request):
         response = render()
         patch_cache_control(response, private=True, no_cache=True)
@@ -446,10 +453,8 @@ def kept_response(
     if body is None:
         if shared and reads == ():
             body = shared_body(request, etag, render, state, address)
-        elif throttles:
+        else:  # counted against the client's limits before routing (the middleware)
             body = built(render, state)
-        else:
-            body = render_counted(request, render, state)
         if not isinstance(body, Body):
             return body
         if body.state == state:
@@ -462,6 +467,12 @@ def kept_response(
         body,
         wants_gzip,
         stale=stale,
+        # Asked for as the view reads it: the middleware keeps it under this address (not
+        # under every address a query string the view ignores can make).
+        canonical=request.get_full_path() == canonical_path(request, reads)
+        if canonical is None
+        else canonical,
+        reads_query=reads != () or canonical is not None,
         etag=etag,
         last_modified=last_modified,
         throttles=throttles,
@@ -518,17 +529,18 @@ class Kept:
     headers: list
     gzipped: bool
     throttles: tuple  # DRF throttle classes a repeat request must pass first
+    reads_query: bool  # False: the same answer at this path whatever the query string
 
 
-def answer_key(request):
-    """Where the kept headers of this address's answer are."""
+def answer_key(request, path=None):
+    """Where the kept headers of this address's answer are (or of `path` at this host)."""
     meta = request.META
     fingerprint = "|".join(
         [
             "answer",
             request.scheme,
             meta.get("HTTP_HOST", ""),
-            request.get_full_path(),
+            path or request.get_full_path(),
             meta.get("HTTP_ACCEPT", ""),
             "gzip" if "gzip" in meta.get("HTTP_ACCEPT_ENCODING", "") else "",
         ]
@@ -551,25 +563,63 @@ def passes_throttles(request, throttles):
 
 class KeptAnswerMiddleware:
     """A GET answered before (same address, same data version) is answered from its kept
-    headers and body, as close to a static file as reading the data version allows."""
+    headers and body, as close to a static file as reading the data version allows.
+
+    Every other GET or HEAD costs the whole stack (routing, the view, perhaps a render), so
+    it counts against its client's page limit (`PAGE_RENDER_RATE`) first, and a client past
+    it is answered 429 here, before any of that: no client asking for ever new addresses
+    can hold the web workers. The API (`/api/`) has its own fair-use limits instead."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method != "GET" or signed_in(request):
+        if request.method not in SAFE_METHODS or signed_in(request):
             return self.get_response(request)
         cache = caches[ANSWERS_CACHE]
-        key = answer_key(request)
-        kept = cache.get(key)
+        key = answer_key(request) if request.method == "GET" else None
+        kept = self.kept_for(request, key) if key else None
         if kept is not None and kept.state == data_version_state():
             answer = self.answer_from(kept, request)
             if answer is not None:
                 return answer
+        limited = self.over_the_page_limit(request)
+        if limited is not None:
+            return limited
         response = self.get_response(request)
-        if isinstance(response, KeptResponse) and not response.stale and not response.cookies:
+        if (
+            key
+            and isinstance(response, KeptResponse)
+            and response.canonical
+            and not response.stale
+            and not response.cookies
+        ):
             cache.set(key, response.kept())
         return response
+
+    @staticmethod
+    def kept_for(request, key):
+        """What is kept at this address; or, for an address with a query string, what is
+        kept at its path alone if that answer reads no query parameter (a page, a file):
+        a query string it ignores ("?x=<anything new>") is answered as early, and keeps
+        nothing new."""
+        cache = caches[ANSWERS_CACHE]
+        kept = cache.get(key)
+        if kept is None and request.META.get("QUERY_STRING"):
+            kept = cache.get(answer_key(request, path=request.path))
+            if kept is not None and kept.reads_query:
+                return None
+        return kept
+
+    @staticmethod
+    def over_the_page_limit(request):
+        """A 429 for a client past its page limit, or None (one Redis INCR)."""
+        if request.path.startswith(API_PATH):
+            return None
+        throttle = RenderThrottle()
+        if throttle.allow_request(request, None):
+            return None
+        return too_many_pages(max(1, int(throttle.wait())))
 
     @staticmethod
     def answer_from(kept, request):

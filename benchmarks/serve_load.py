@@ -82,14 +82,15 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_server(port, static_root, raise_api_limit=True):
+def start_server(port, static_root, raise_api_limit=True, settings=None):
     """`scripts/serve` itself (what `scripts/run` starts): same gunicorn command and workers.
 
     Production settings, with two changes for a loopback benchmark: plain HTTP is answered
     rather than redirected to HTTPS (a TLS proxy does that in a deployment), and (unless
     `raise_api_limit` is False) the anonymous API quota is raised so the run measures the
-    API, not the throttle. Static files are collected into a temporary STATIC_ROOT; the
-    access log is written (as in production) but discarded.
+    API, not the throttle; `settings`: more environment for the server. Static files are
+    collected into a temporary STATIC_ROOT; the access log is written (as in production)
+    but discarded.
     """
     env = {
         **os.environ,
@@ -102,6 +103,7 @@ def start_server(port, static_root, raise_api_limit=True):
     }
     if raise_api_limit:
         env["API_ANON_RATE"] = "1000000/min"
+    env.update(settings or {})
     server = subprocess.Popen(
         [str(ROOT / "scripts" / "serve")],
         env=env,

@@ -4,7 +4,7 @@ public API's fair-use quota never counts."""
 from django.http import JsonResponse
 from django.urls import reverse
 
-from api_core.data_version import current_data_version
+from api_core.data_version import data_version_tag
 from api_core.kept_answers import kept_response
 from geodata.api.serializers import LocalAuthorityFeatureSerializer
 from geodata.models import LocalAuthority
@@ -16,7 +16,7 @@ IMMUTABLE = 365 * 24 * 3600
 
 def boundaries_url():
     """Where the site's maps fetch the LA boundaries for the current data version."""
-    return f"{reverse('map-boundaries')}?v={current_data_version()}"
+    return f"{reverse('map-boundaries')}?v={data_version_tag()}"
 
 
 def local_authority_boundaries(request):
@@ -35,6 +35,9 @@ def local_authority_boundaries(request):
         return JsonResponse(features, content_type="application/geo+json")
 
     # The same boundaries whatever `v` says: one answer per data version, shared.
-    as_the_pages_name_it = request.GET.get("v") == str(current_data_version())
+    as_the_pages_name_it = request.GET.get("v") == data_version_tag()
     max_age = IMMUTABLE if as_the_pages_name_it else 300
-    return kept_response(request, render, max_age=max_age, reads=(), shared=True)
+    at_an_address_to_keep = as_the_pages_name_it or not request.GET
+    return kept_response(
+        request, render, max_age=max_age, reads=(), shared=True, canonical=at_an_address_to_keep
+    )

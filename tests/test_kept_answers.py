@@ -188,6 +188,67 @@ def test_a_client_that_makes_too_many_pages_render_waits(client, partnerships, m
     caches["throttle"].clear()
 
 
+def views_never_run(monkeypatch):
+    """From now on, a request that reaches a kept page's or file's view fails the test."""
+
+    def reached(*args, **kwargs):
+        raise AssertionError("the request was routed to the view")
+
+    monkeypatch.setattr(kept_answers, "kept_response", reached)
+    monkeypatch.setattr("api_core.views.kept_response", reached)
+
+
+@pytest.mark.parametrize("path", ["/areas/E08000019/", "/data/", "/data/partnerships.csv"])
+def test_a_query_string_the_answer_ignores_is_answered_before_routing_keeping_nothing(
+    client, partnerships, path, monkeypatch
+):
+    first = client.get(path)
+    kept = len(caches[ANSWERS_CACHE]._cache)
+    views_never_run(monkeypatch)
+    for number in range(20):
+        again = client.get(f"{path}?x={number}")
+        assert again.status_code == 200 and again.content == first.content
+        assert again["ETag"] == first["ETag"]
+    assert len(caches[ANSWERS_CACHE]._cache) == kept  # no entry per new address
+
+
+def test_a_query_string_the_answer_reads_is_not_answered_from_the_path_alone(client, partnerships):
+    everything = client.get("/api/v1/partnerships/").json()["count"]
+    assert everything == 2
+    assert client.get("/api/v1/partnerships/?la=E08000039").json()["count"] == 1
+
+
+def test_past_its_page_limit_a_client_is_answered_before_routing(client, partnerships, monkeypatch):
+    """Every GET or HEAD no kept answer serves counts (a render, or a new address), and a
+    client past its limit gets a 429 before any routing, however costly the page."""
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "renders", "2/min")
+    caches["throttle"].clear()
+    assert client.head("/areas/E08000019/").status_code == 200  # HEAD renders: counted
+    assert client.get("/areas/E09000007/").status_code == 200
+    assert client.get("/areas/E09000007/").status_code == 200  # kept: not counted
+    views_never_run(monkeypatch)
+    for path in ["/areas/E08000025/", "/trusts/0/", "/data/nothing.csv"]:
+        refused = client.get(path)
+        assert refused.status_code == 429, path
+        assert 0 < int(refused["Retry-After"]) <= 60
+    monkeypatch.undo()
+    assert client.get("/api/v1/partnerships/?page_size=1").status_code == 200  # its own limits
+    caches["throttle"].clear()
+
+
+def test_the_boundaries_the_pages_name_stay_immutable_whatever_was_asked_before(
+    client, partnerships
+):
+    from geodata.views import boundaries_url
+
+    bare = "/map-data/local-authorities.geojson"
+    for url in [bare, bare + "?v=1.0", boundaries_url(), boundaries_url(), bare + "?v=2.0"]:
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        immutable = answer["Cache-Control"] == "public, max-age=31536000"
+        assert immutable == (url == boundaries_url()), url
+
+
 def test_the_memory_of_kept_answers_is_bounded_in_bytes_and_entries():
     cache = MemoryCache("bounded-test", {"OPTIONS": {"MAX_BYTES": 10_000, "MAX_ENTRIES": 20}})
     cache.clear()
