@@ -17,6 +17,7 @@ from geodata.models import (
 from geodata.similarity import DEFAULT_WEIGHTS
 from geodata.successors import successor_of
 from geodata.trusts import current_trust_uid
+from partnerships import timeline
 from partnerships.api.serializers import AreaPartnershipSerializer
 from partnerships.changelog import public_changes
 from partnerships.coverage import coverage_of
@@ -187,7 +188,24 @@ def area_detail(request, code):
             "record_sources": record_sources(area),
             "register": ImportRun.objects.register_state(),
             "similar_config": similar_config,
+            **landscape_over_time(area.ons_code),
         },
+    )
+
+
+def landscape_over_time(code):
+    """What the timeline section of a page shows: the series and their chart."""
+    series = timeline.timeline_of(code)
+    return {"timeline": series, "timeline_chart": timeline.stacked_bars(series["successor_events"])}
+
+
+@rendered_once_per_data_version
+def landscape_page(request):
+    """The landscape over time for England."""
+    return render(
+        request,
+        "partnerships/landscape.html",
+        {"register": ImportRun.objects.register_state(), **landscape_over_time(timeline.ENGLAND)},
     )
 
 
