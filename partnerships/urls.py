@@ -26,6 +26,8 @@ urlpatterns = [
     ),
     path("data/landscape-over-time.csv", downloads.landscape_csv, name="download-landscape-csv"),
     path("landscape/", views.landscape_page, name="landscape"),
+    path("compare/", views.compare_page, name="compare"),
+    path("compare/comparison.csv", views.compare_csv, name="compare-csv"),
     path("", views.map_page, name="map"),
     path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
     path("about/similar-areas/", views.method_page, name="method"),
