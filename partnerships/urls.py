@@ -27,6 +27,8 @@ urlpatterns = [
     path("data/landscape-over-time.csv", downloads.landscape_csv, name="download-landscape-csv"),
     path("landscape/", views.landscape_page, name="landscape"),
     path("compare/", views.compare_page, name="compare"),
+    path("embed/areas/<str:code>/", views.embed_area, name="embed-area"),
+    path("embed/partnerships/<slug:slug>/", views.embed_partnership, name="embed-partnership"),
     path("compare/comparison.csv", views.compare_csv, name="compare-csv"),
     path("", views.map_page, name="map"),
     path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),

@@ -29,6 +29,7 @@ from partnerships.api.serializers import AreaPartnershipSerializer
 from partnerships.changelog import public_changes
 from partnerships.coverage import coverage_of
 from partnerships.downloads import LICENCE, LICENCE_LINKS
+from partnerships.embed import embed_snippet, framable_by_any_site
 from partnerships.map_data import map_data, published_with_area_codes, renamed_query
 from partnerships.models import LAResearch, Membership, Partnership, Suggestion
 from partnerships.page_cache import (
@@ -94,6 +95,10 @@ def partnership_detail(request, slug):
             "said": said_by(partnership.sources.all()),
             "successor_trust": Trust.objects.named(successor).first() if successor else None,
             "changes": public_changes(partnership),
+            "embed_code": embed_snippet(
+                request.build_absolute_uri(reverse("embed-partnership", kwargs={"slug": slug})),
+                f"{partnership.name}: map",
+            ),
         },
     )
 
@@ -198,6 +203,10 @@ def area_detail(request, code):
             "register": ImportRun.objects.register_state(),
             "similar_config": similar_config,
             **landscape_over_time(area.ons_code),
+            "embed_code": embed_snippet(
+                request.build_absolute_uri(reverse("embed-area", kwargs={"code": area.ons_code})),
+                f"{area.name}: education partnerships map",
+            ),
         },
     )
 
@@ -385,3 +394,46 @@ def compare_csv(request):
         )
 
     return kept_response(request, render_csv, max_age=PAGE_MAX_AGE, reads=("areas",))
+
+
+@framable_by_any_site
+@rendered_once_per_data_version
+def embed_area(request, code):
+    """An area's map and partnerships, for other sites to frame."""
+    area = LocalAuthority.objects.current().filter(ons_code=code).first()
+    if area is None:
+        matches = list(LocalAuthority.objects.current().resolve(code))
+        if len(matches) == 1:
+            return redirect("embed-area", code=matches[0].ons_code)
+        raise Http404(f"No single local authority has the code {code}.")
+    partnerships = area.partnerships.published().order_by("name")
+    return render(
+        request,
+        "partnerships/embed.html",
+        {
+            "title": area.name,
+            "codes": [area.ons_code],
+            "page_url": reverse("area", kwargs={"code": area.ons_code}),
+            "local_partnerships": partnerships.local(),
+            "regional_bodies": partnerships.regional(),
+        },
+    )
+
+
+@framable_by_any_site
+@rendered_once_per_data_version
+def embed_partnership(request, slug):
+    """A partnership's footprint, for other sites to frame."""
+    partnership = get_object_or_404(Partnership.objects.published(), slug=slug)
+    areas = partnership.local_authorities.order_by("name")
+    return render(
+        request,
+        "partnerships/embed.html",
+        {
+            "title": partnership.name,
+            "codes": [area.ons_code for area in areas],
+            "page_url": reverse("partnership", kwargs={"slug": slug}),
+            "partnership": partnership,
+            "areas": areas,
+        },
+    )
