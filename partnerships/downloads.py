@@ -2,12 +2,14 @@
 
 from django.db.models import Count, Q
 from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
 from rest_framework import serializers
 
 from api_core import downloads
 from api_core.views import kept_download
 from geodata.api.serializers import LocalAuthorityFeatureSerializer
 from geodata.models import LocalAuthority
+from partnerships import timeline
 from partnerships.api.serializers import (
     MembershipSerializer,
     PartnershipFeatureSerializer,
@@ -34,7 +36,19 @@ LICENCE = {
         ),
     },
 }
+LICENCE["landscape"] = {
+    "licence": "Open Government Licence v3.0 "
+    "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/) for the "
+    "register's series; CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/) for the "
+    "partnership counts",
+    "attribution": (
+        "Contains public sector information licensed under the Open Government Licence v3.0 "
+        "(Department for Education, Get Information About Schools). Partnership counts: "
+        "England's education partnerships map contributors."
+    ),
+}
 LICENCE_LINKS = {
+    "landscape": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
     "partnerships": "https://creativecommons.org/licenses/by/4.0/",
     "boundaries": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
 }
@@ -233,3 +247,25 @@ def local_authorities_geojson(request):
         authorities, many=True, context={"request": request}
     ).data
     return geojson_response("local-authorities.geojson", collection["features"], "boundaries")
+
+
+@kept_download
+def landscape_csv(request):
+    """The landscape over time for England and every current LA (`partnerships.timeline`)."""
+    rows = list(timeline.timeline_csv_rows(timeline.ENGLAND, timeline.ENGLAND_NAME))
+    for area in LocalAuthority.objects.current().order_by("name").only("ons_code", "name"):
+        rows += timeline.timeline_csv_rows(area.ons_code, area.name)
+    return csv_response("landscape-over-time.csv", timeline.CSV_HEADER, rows, "landscape")
+
+
+@kept_download
+def area_landscape_csv(request, code):
+    """One area's landscape over time; 404 for a code that is not a current LA's ONS code
+    (the area page redirects other codes there)."""
+    area = get_object_or_404(
+        LocalAuthority.objects.current().only("ons_code", "name"), ons_code=code
+    )
+    rows = timeline.timeline_csv_rows(area.ons_code, area.name)
+    return csv_response(
+        f"landscape-over-time-{area.ons_code}.csv", timeline.CSV_HEADER, rows, "landscape"
+    )

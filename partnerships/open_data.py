@@ -137,6 +137,18 @@ COLUMNS["partnerships.geojson"] = {
     "url": "Its record in the API.",
     "page": "Its page on this site.",
 }
+COLUMNS["landscape-over-time.csv"] = {
+    "area_code": "ONS code of the local authority, or E92000001 for England.",
+    "area_name": "Its name.",
+    "series": "successor_events (GIAS links of a Successor type, by year they took effect), "
+    "academy_share_now (open state-funded schools, and those that are academies or free "
+    "schools), partnerships_founded or partnerships_ceased (published local partnerships).",
+    "year": "The year; undated where the source gives none; now for academy_share_now.",
+    "category": "For successor events, the kind (academy conversion, merged...); otherwise "
+    "what is counted.",
+    "count": "How many.",
+    "source": "What the series counts and where it comes from.",
+}
 COLUMNS["schools.geojson"] = {
     k: v for k, v in COLUMNS["schools.csv"].items() if k not in {"latitude", "longitude"}
 }
@@ -160,6 +172,11 @@ FILES = [
     ("sources.csv", "download-sources-csv", downloads.sources_csv,
      "Every source of every published partnership and LA research record, with the facts "
      "each one states or infers: which source says what.", "partnerships"),
+    ("landscape-over-time.csv", "download-landscape-csv", downloads.landscape_csv,
+     "The landscape over time, for England and each local authority: academy conversions "
+     "and other successor events by year (GIAS links), the share of open state-funded "
+     "schools in academies now, and local partnerships by year founded and ceased.",
+     "landscape"),
     ("schools.csv", "download-schools-csv", register_downloads.schools_csv,
      "Every open school in the register, with its local authority, trust and location.",
      "register"),
@@ -188,6 +205,9 @@ def last_updated():
         "memberships": members or partnerships,
         "boundaries": boundary_set.activated_at or boundary_set.loaded_at if boundary_set else None,
         "register": register.finished_at if register else None,
+        "landscape": max(
+            (at for at in (register and register.finished_at, partnerships) if at), default=None
+        ),
     }
 
 

@@ -24,6 +24,12 @@ urlpatterns = [
     path(
         "data/schools.geojson", register_downloads.schools_geojson, name="download-schools-geojson"
     ),
+    path("data/landscape-over-time.csv", downloads.landscape_csv, name="download-landscape-csv"),
+    path("landscape/", views.landscape_page, name="landscape"),
+    path("compare/", views.compare_page, name="compare"),
+    path("embed/areas/<str:code>/", views.embed_area, name="embed-area"),
+    path("embed/partnerships/<slug:slug>/", views.embed_partnership, name="embed-partnership"),
+    path("compare/comparison.csv", views.compare_csv, name="compare-csv"),
     path("", views.map_page, name="map"),
     path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
     path("about/similar-areas/", views.method_page, name="method"),
@@ -42,6 +48,11 @@ urlpatterns = [
         "suggest/received/<str:reference>/", views.suggestion_received, name="suggestion-received"
     ),
     path("areas/<str:code>/", views.area_detail, name="area"),
+    path(
+        "areas/<str:code>/landscape-over-time.csv",
+        downloads.area_landscape_csv,
+        name="download-area-landscape-csv",
+    ),
     path("areas/<str:code>/research/suggest/", views.suggest_research, name="suggest-research"),
     path("schools/<int:urn>/", views.school_detail, name="school"),
     path("trusts/<int:uid>/", views.trust_detail, name="trust"),

@@ -1,10 +1,17 @@
 from django.conf import settings
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpResponseServerError
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    HttpResponseServerError,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
 
+from api_core.downloads import csv_response
+from api_core.kept_answers import kept_response
 from geodata.landscape import record_sources, school_landscape
 from geodata.models import (
     BoundarySet,
@@ -17,12 +24,16 @@ from geodata.models import (
 from geodata.similarity import DEFAULT_WEIGHTS
 from geodata.successors import successor_of
 from geodata.trusts import current_trust_uid
+from partnerships import comparison, timeline
 from partnerships.api.serializers import AreaPartnershipSerializer
 from partnerships.changelog import public_changes
 from partnerships.coverage import coverage_of
+from partnerships.downloads import LICENCE, LICENCE_LINKS
+from partnerships.embed import embed_snippet, framable_by_any_site
 from partnerships.map_data import map_data, published_with_area_codes, renamed_query
 from partnerships.models import LAResearch, Membership, Partnership, Suggestion
 from partnerships.page_cache import (
+    PAGE_MAX_AGE,
     rendered_once_for_every_process,
     rendered_once_per_data_version,
 )
@@ -84,6 +95,10 @@ def partnership_detail(request, slug):
             "said": said_by(partnership.sources.all()),
             "successor_trust": Trust.objects.named(successor).first() if successor else None,
             "changes": public_changes(partnership),
+            "embed_code": embed_snippet(
+                request.build_absolute_uri(reverse("embed-partnership", kwargs={"slug": slug})),
+                f"{partnership.name}: map",
+            ),
         },
     )
 
@@ -187,7 +202,28 @@ def area_detail(request, code):
             "record_sources": record_sources(area),
             "register": ImportRun.objects.register_state(),
             "similar_config": similar_config,
+            **landscape_over_time(area.ons_code),
+            "embed_code": embed_snippet(
+                request.build_absolute_uri(reverse("embed-area", kwargs={"code": area.ons_code})),
+                f"{area.name}: education partnerships map",
+            ),
         },
+    )
+
+
+def landscape_over_time(code):
+    """What the timeline section of a page shows: the series and their chart."""
+    series = timeline.timeline_of(code)
+    return {"timeline": series, "timeline_chart": timeline.stacked_bars(series["successor_events"])}
+
+
+@rendered_once_per_data_version
+def landscape_page(request):
+    """The landscape over time for England."""
+    return render(
+        request,
+        "partnerships/landscape.html",
+        {"register": ImportRun.objects.register_state(), **landscape_over_time(timeline.ENGLAND)},
     )
 
 
@@ -277,3 +313,127 @@ def server_error(request):
     """The 500 page: rendered without the request's context processors or any database
     access, so it still shows when the database is what failed."""
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def compare_page(request):
+    """Areas side by side. The set is `?areas=` (ONS codes); `add` (a name or code) and a
+    non-canonical set redirect to the canonical address, so the address is always the set."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    asked = request.GET.get("areas", "")
+    try:
+        areas = comparison.areas_to_compare(asked)
+    except comparison.ComparisonError as error:
+        return compare_refusal(request, [], str(error), asked)
+    if "add" in request.GET:
+        try:
+            added = comparison.area_by_name_or_code(request.GET["add"])
+            areas = comparison.areas_to_compare(
+                ",".join([*(a.ons_code for a in areas), added.ons_code])
+            )
+        except comparison.ComparisonError as error:
+            return compare_refusal(request, areas, str(error))
+    canonical = ",".join(area.ons_code for area in areas)
+    if "add" in request.GET or asked != canonical or set(request.GET) - {"areas"}:
+        return redirect(comparison_url(areas))
+    return kept_response(
+        request,
+        lambda: render(request, "partnerships/compare.html", compare_context(areas)),
+        max_age=PAGE_MAX_AGE,
+        reads=("areas",),
+    )
+
+
+def comparison_url(areas):
+    codes = ",".join(area.ons_code for area in areas)
+    return reverse("compare") + (f"?areas={codes}" if codes else "")
+
+
+def compare_context(areas, error=""):
+    """What the comparison page shows; each area with the address of the set without it."""
+    found = comparison.comparison_of(areas)
+    for profile in found["profiles"]:
+        others = [area for area in areas if area != profile["area"]]
+        profile["without_url"] = comparison_url(others)
+    codes = ",".join(area.ons_code for area in areas)
+    return {
+        **found,
+        "codes": codes,
+        "error": error,
+        "full": len(areas) >= comparison.MAX_AREAS,
+        "max_areas": comparison.MAX_AREAS,
+        "all_areas": LocalAuthority.objects.current().order_by("name").only("name", "ons_code"),
+        "csv_url": reverse("compare-csv") + (f"?areas={codes}" if codes else ""),
+    }
+
+
+def compare_refusal(request, areas, message, asked=""):
+    """A set that cannot be compared, or an area that cannot be added: 400 saying why, with
+    the comparison as it was (never kept: it depends on what was asked)."""
+    context = compare_context(areas, error=message)
+    context["asked"] = asked
+    return render(request, "partnerships/compare.html", context, status=400)
+
+
+def compare_csv(request):
+    """The comparison as a CSV file: one row per measure, one column per area and England."""
+    try:
+        areas = comparison.areas_to_compare(request.GET.get("areas", ""))
+    except comparison.ComparisonError as error:
+        return HttpResponseBadRequest(f"areas: {error}", content_type="text/plain; charset=utf-8")
+
+    def render_csv():
+        found = comparison.comparison_of(areas)
+        header = ["measure", *(area.name for area in areas), "England (indicators: median of LAs)"]
+        return csv_response(
+            "comparison.csv",
+            header,
+            comparison.comparison_rows(found),
+            LICENCE["landscape"],
+            LICENCE_LINKS["landscape"],
+        )
+
+    return kept_response(request, render_csv, max_age=PAGE_MAX_AGE, reads=("areas",))
+
+
+@framable_by_any_site
+@rendered_once_per_data_version
+def embed_area(request, code):
+    """An area's map and partnerships, for other sites to frame."""
+    area = LocalAuthority.objects.current().filter(ons_code=code).first()
+    if area is None:
+        matches = list(LocalAuthority.objects.current().resolve(code))
+        if len(matches) == 1:
+            return redirect("embed-area", code=matches[0].ons_code)
+        raise Http404(f"No single local authority has the code {code}.")
+    partnerships = area.partnerships.published().order_by("name")
+    return render(
+        request,
+        "partnerships/embed.html",
+        {
+            "title": area.name,
+            "codes": [area.ons_code],
+            "page_url": reverse("area", kwargs={"code": area.ons_code}),
+            "local_partnerships": partnerships.local(),
+            "regional_bodies": partnerships.regional(),
+        },
+    )
+
+
+@framable_by_any_site
+@rendered_once_per_data_version
+def embed_partnership(request, slug):
+    """A partnership's footprint, for other sites to frame."""
+    partnership = get_object_or_404(Partnership.objects.published(), slug=slug)
+    areas = partnership.local_authorities.order_by("name")
+    return render(
+        request,
+        "partnerships/embed.html",
+        {
+            "title": partnership.name,
+            "codes": [area.ons_code for area in areas],
+            "page_url": reverse("partnership", kwargs={"slug": slug}),
+            "partnership": partnership,
+            "areas": areas,
+        },
+    )

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from partnerships.api.views import (
+    LandscapeView,
     LocalAuthorityWithPartnershipsViewSet,
     PartnershipViewSet,
     PostcodeView,
@@ -25,6 +26,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("search/", SearchView.as_view(), name="search"),
+    path("landscape/<str:code>/", LandscapeView.as_view(), name="landscape"),
     path("postcodes/<str:postcode>/", PostcodeView.as_view(), name="postcode"),
     *router.urls,
 ]

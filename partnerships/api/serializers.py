@@ -5,6 +5,7 @@ from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from geodata.api.serializers import LocalAuthorityDetailSerializer, LocalAuthoritySummary
+from geodata.landscape_history import UNDATED
 from geodata.postcodes import display_postcode
 from partnerships.coverage import coverage_of
 from partnerships.models import (
@@ -221,3 +222,58 @@ class LocalAuthorityWithPartnershipsSerializer(LocalAuthorityDetailSerializer):
     def get_research(self, authority):
         research = LAResearch.objects.with_status().filter(local_authority=authority).first()
         return LAResearchSerializer(research).data if research else None
+
+
+class YearField(serializers.Field):
+    """A year, or null where the source gives none."""
+
+    def to_representation(self, value):
+        return None if value == UNDATED else value
+
+
+@extend_schema_field({"type": "integer", "nullable": True, "description": "null: no date given"})
+class NullableYearField(YearField):
+    pass
+
+
+class EventKindSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    description = serializers.CharField(help_text="What this kind counts.")
+
+
+class SuccessorEventYearSerializer(serializers.Serializer):
+    year = NullableYearField()
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Events of each kind (codes of `event_kinds`)."
+    )
+    total = serializers.IntegerField()
+
+
+class AcademyShareSerializer(serializers.Serializer):
+    open_state_funded = serializers.IntegerField(help_text="Open state-funded schools now.")
+    academies = serializers.IntegerField(help_text="Of which academies or free schools.")
+    share = serializers.FloatField(allow_null=True)
+
+
+class PartnershipYearSerializer(serializers.Serializer):
+    year = NullableYearField()
+    founded = serializers.IntegerField(help_text="Local partnerships founded that year.")
+    ceased = serializers.IntegerField(help_text="Local partnerships that ceased that year.")
+
+
+class LandscapeSourcesSerializer(serializers.Serializer):
+    successor_events = serializers.CharField()
+    academy_share = serializers.CharField()
+    partnerships = serializers.CharField()
+
+
+class LandscapeOverTimeSerializer(serializers.Serializer):
+    """The landscape over time of an area or of England (`partnerships.timeline`)."""
+
+    code = serializers.CharField(help_text="ONS code of the area, or E92000001 for England.")
+    successor_events = SuccessorEventYearSerializer(many=True)
+    event_kinds = EventKindSerializer(many=True)
+    academy_share = AcademyShareSerializer()
+    partnerships = PartnershipYearSerializer(many=True)
+    sources = LandscapeSourcesSerializer(help_text="What each series counts, and from where.")

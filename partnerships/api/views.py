@@ -7,8 +7,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api_core.views import ConditionalListMixin, GeoJSONSwitchMixin
+from api_core.kept_answers import kept_response
+from api_core.views import ConditionalListMixin, GeoJSONSwitchMixin, shows_the_visitor
 from geodata.api.views import LocalAuthorityViewSet, SchoolViewSet, TrustViewSet
+from geodata.models import LocalAuthority
 from geodata.postcodes import (
     InvalidPostcode,
     PostcodeNotFound,
@@ -16,13 +18,14 @@ from geodata.postcodes import (
     find_postcode,
     normalise_postcode,
 )
-from partnerships import search
+from partnerships import search, timeline
 from partnerships.api.filters import (
     PartnershipFilter,
     SchoolWithPartnershipFilter,
     TrustWithPartnershipFilter,
 )
 from partnerships.api.serializers import (
+    LandscapeOverTimeSerializer,
     LocalAuthorityWithPartnershipsSerializer,
     PartnershipFeatureSerializer,
     PartnershipSerializer,
@@ -76,6 +79,43 @@ class LocalAuthorityWithPartnershipsViewSet(LocalAuthorityViewSet):
         if self.action == "retrieve" and not self.is_geojson():
             return LocalAuthorityWithPartnershipsSerializer
         return super().get_serializer_class()
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "code",
+            {"type": "string", "pattern": "^[A-Za-z0-9]{3,9}$"},
+            OpenApiParameter.PATH,
+            description="E92000001 for England, or a local authority's ONS, DfE or former "
+            "code (other codes than today's ONS code redirect to it).",
+        )
+    ],
+    responses={200: LandscapeOverTimeSerializer},
+)
+class LandscapeView(APIView):
+    """The landscape over time for England (`E92000001`) or a local authority: successor
+    events by year and kind (GIAS links: academy conversions, mergers...), the share of
+    open state-funded schools in academies now, and local partnerships by year founded and
+    ceased; `sources` says what each series counts and where it comes from."""
+
+    def get(self, request, code):
+        def render():
+            if code != timeline.ENGLAND:
+                authority = LocalAuthorityViewSet().resolve_code(request, code)
+                if not isinstance(authority, LocalAuthority):
+                    return authority  # a redirect or a 300 (a 404 is raised)
+            data = LandscapeOverTimeSerializer(timeline.timeline_of(code)).data
+            return self.finalize_response(request, Response(data)).render()
+
+        return kept_response(
+            request,
+            render,
+            vary=["Accept"],
+            reads=(),
+            throttles=self.throttle_classes,
+            personal=shows_the_visitor(request),
+        )
 
 
 @extend_schema(

@@ -131,6 +131,7 @@ def real_identifiers():
             {"code": code} for code in LocalAuthority.objects.values_list("ons_code", flat=True)
         ],
         "/local-authorities/{code}/similar/": [{"code": "E08000019"}],
+        "/landscape/{code}/": [{"code": "E92000001"}, {"code": "E08000019"}],
         "/partnerships/{slug}/": [
             {"slug": slug} for slug in Partnership.objects.values_list("slug", flat=True)
         ],

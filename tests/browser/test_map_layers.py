@@ -11,7 +11,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 STOCKPORT, SHEFFIELD = "E08000007", "E08000019"
 HALTON = "E06000006"  # no local partnership in the bundled data, no record in the test file
 GM_BOARD = "Greater Manchester School Improvement Partnership Board"
-NO_LOCAL = "#f2f2f2"
+# Included only in a regional body: no local partnership, hatched (not counted as local).
+REGIONAL_ONLY = "url(#shade-regional-only)"
 
 
 def open_map(page, url):
@@ -28,8 +29,8 @@ def test_a_regional_body_is_not_local_but_can_be_shown_as_its_own_layer(
 ):
     page = device_page
     open_map(page, live_server.url + f"/?la={STOCKPORT}")
-    # The GM board includes Stockport, yet Stockport is neither shaded nor counted.
-    expect(path(page, STOCKPORT)).to_have_attribute("fill", NO_LOCAL)
+    # The GM board includes Stockport, yet Stockport is not counted: "regional body only".
+    expect(path(page, STOCKPORT)).to_have_attribute("fill", REGIONAL_ONLY)
     expect(path(page, SHEFFIELD)).to_have_attribute("fill", "#c6dbef")  # Learn Sheffield
     details = page.locator("#details")
     expect(details).to_contain_text("No local partnership found here")
@@ -47,7 +48,7 @@ def test_a_regional_body_is_not_local_but_can_be_shown_as_its_own_layer(
     expect(page.locator('#map path[data-regional="E08000001"]')).to_have_count(1)  # Bolton
     expect(page.locator(f'#map path[data-regional="{SHEFFIELD}"]')).to_have_count(0)
     expect(page.locator("#legend")).to_contain_text("Included in a regional body")
-    expect(path(page, STOCKPORT)).to_have_attribute("fill", NO_LOCAL)  # still not local
+    expect(path(page, STOCKPORT)).to_have_attribute("fill", REGIONAL_ONLY)  # still not local
     assert "regional=1" in page.url
     no_serious_violations(page)
 
@@ -72,9 +73,11 @@ def test_what_we_know_shading_follows_the_research_records(
     page = device_page
     open_map(page, live_server.url + "/")
     page.get_by_label("What we know").check()
-    expect(path(page, STOCKPORT)).to_have_attribute("fill", "#E69F00")  # none found
+    expect(path(page, STOCKPORT)).to_have_attribute(
+        "fill", "url(#shade-research-none-found)"
+    )  # none found: dotted
     expect(path(page, SHEFFIELD)).to_have_attribute("fill", "#009E73")  # documented
-    expect(path(page, HALTON)).to_have_attribute("fill", "#d9d9d9")  # not researched
+    expect(path(page, HALTON)).to_have_attribute("fill", "url(#shade-not-researched)")  # not researched
     legend = page.locator("#legend")
     for label in (
         "A local partnership is documented",
@@ -96,7 +99,7 @@ def test_what_we_know_shading_follows_the_research_records(
     fresh = page.context.new_page()
     open_map(fresh, live_server.url + "/?shade=research")
     expect(fresh.get_by_label("What we know")).to_be_checked()
-    expect(path(fresh, STOCKPORT)).to_have_attribute("fill", "#E69F00")
+    expect(path(fresh, STOCKPORT)).to_have_attribute("fill", "url(#shade-research-none-found)")
     fresh.close()
 
 
@@ -167,8 +170,8 @@ def test_coverage_shading_and_its_key_read_the_same_buckets(
     )
     assert expected
     swatches = page.locator("#legend .swatch")
-    expect(swatches).to_have_count(5)
-    key = dict(zip(page.locator("#legend li").all_inner_texts(), range(5), strict=False))
+    expect(swatches).to_have_count(6)  # five fifths, and no figures (grey)
+    key = dict(zip(page.locator("#legend li").all_inner_texts(), range(6), strict=False))
     for code, bucket in expected:
         expect(path(page, code)).to_have_attribute("fill", bucket["colour"])
         expect(swatches.nth(key[bucket["label"]])).to_have_attribute(
@@ -181,4 +184,4 @@ def test_coverage_shading_says_when_the_register_is_not_loaded(page, live_server
     expect(page.locator("#legend")).to_have_text(
         "Coverage needs the school register, which is not loaded yet."
     )
-    expect(path(page, SHEFFIELD)).to_have_attribute("fill", "#ffffff")
+    expect(path(page, SHEFFIELD)).to_have_attribute("fill", "#bdbdbd")

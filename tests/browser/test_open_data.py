@@ -10,14 +10,17 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+FILES = 9  # 4 partnership files, 2 GeoJSON, the landscape over time, 2 of schools
+
+
 def test_open_data_page_describes_every_file(
     device_page, live_server, partnerships, register, no_serious_violations, no_horizontal_overflow
 ):
     page = device_page
     page.goto(live_server.url + "/data/")
     rows = page.locator("#downloads tbody tr")
-    expect(rows).to_have_count(8)
-    for index in range(8):
+    expect(rows).to_have_count(FILES)
+    for index in range(FILES):
         row = rows.nth(index)
         link = row.locator("th a")
         name = link.inner_text()
@@ -29,7 +32,7 @@ def test_open_data_page_describes_every_file(
         expect(row.locator("time")).to_have_count(1)
         assert 'rel="license"' in served.headers["link"]
     # Every column of every file is described.
-    expect(page.locator(".data-dictionary")).to_have_count(8)
+    expect(page.locator(".data-dictionary")).to_have_count(FILES)
     expect(page.locator(".data-dictionary dd", has_text="Not yet described.")).to_have_count(0)
     expect(page.locator("#downloads")).to_contain_text("schools.geojson")
     no_horizontal_overflow(page)

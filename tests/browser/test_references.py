@@ -61,7 +61,7 @@ def test_the_map_shades_areas_by_the_councils_role(
     expect(page.locator("#map")).to_have_attribute("data-loaded", "153")
     page.get_by_label("The council's school-improvement role").check()
     expect(page.locator(f'#map path[data-code="{SHEFFIELD}"]')).to_have_attribute("fill", "#E69F00")
-    expect(page.locator('#map path[data-code="E08000007"]')).to_have_attribute("fill", "#d9d9d9")
+    expect(page.locator('#map path[data-code="E08000007"]')).to_have_attribute("fill", "#bdbdbd")
     legend = page.locator("#legend")
     expect(legend).to_contain_text("A company the council owns or co-owns")
     expect(legend).to_contain_text("Not known")

@@ -165,6 +165,10 @@ PAGES = [
     ("/about/similar-areas/", None),
     ("/about/", None),
     ("/accessibility/", None),
+    ("/landscape/", None),
+    ("/compare/?areas=E08000019,E09000011,E09000007,E06000063", None),
+    ("/embed/areas/E08000019/", None),
+    ("/embed/partnerships/learn-sheffield/", None),
 ]
 
 

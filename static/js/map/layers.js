@@ -2,9 +2,11 @@
    footprint, the regional bodies' hatching, zooming to what is chosen, and the legend. */
 
 import { escapeHtml, fitView } from "../common.js";
-import { fillFor, keyFor } from "./shading.js";
+import { PATTERNED, fillFor, keyFor } from "./shading.js";
 
 const REGIONAL_COLOUR = "#5e3c99";
+/* What the key says of each patterned swatch, so the pattern is named, not only seen. */
+const MARK_WORDS = { dots: "dotted", hatch: "hatched", cross: "cross-hatched" };
 
 export function createLayers(app, names, similar) {
   const legend = document.getElementById("legend");
@@ -42,6 +44,7 @@ export function createLayers(app, names, similar) {
       }).addTo(app.map);
     }
     if (!app.areaLayer) return;
+    addShadingPatterns();
     for (const [code, layer] of app.layersByCode) layer.setStyle(styleFor(code, list));
     renderRegionalLayer(list);
     const selected = state.la && app.layersByCode.get(state.la);
@@ -92,6 +95,33 @@ export function createLayers(app, names, similar) {
     defs.appendChild(pattern);
   }
 
+  /* The marks that tell the patterned states apart (shading.js `PATTERNED`): dots, hatching
+     or cross-hatching over the state's colour, in the map's SVG, once. */
+  function addShadingPatterns() {
+    const svg = app.map.getPanes().overlayPane.querySelector("svg");
+    if (!svg || svg.querySelector("#" + PATTERNED[0].pattern)) return;
+    const ns = "http://www.w3.org/2000/svg";
+    const defs = svg.querySelector("defs") || svg.insertBefore(document.createElementNS(ns, "defs"), svg.firstChild);
+    const make = (name, values) => {
+      const element = document.createElementNS(ns, name);
+      Object.entries(values).forEach(([key, value]) => element.setAttribute(key, value));
+      return element;
+    };
+    for (const item of PATTERNED) {
+      const pattern = make("pattern", { id: item.pattern, patternUnits: "userSpaceOnUse", width: "8", height: "8" });
+      pattern.appendChild(make("rect", { width: "8", height: "8", fill: item.colour }));
+      const ink = item.mark === "hatch" ? REGIONAL_COLOUR : "#3d3d3d";
+      if (item.mark === "dots") pattern.appendChild(make("circle", { cx: "4", cy: "4", r: "1.3", fill: ink }));
+      if (item.mark === "hatch" || item.mark === "cross") {
+        pattern.appendChild(make("path", { d: "M0 8L8 0M-2 2L2 -2M6 10L10 6", stroke: ink, "stroke-width": "1.5" }));
+      }
+      if (item.mark === "cross") {
+        pattern.appendChild(make("path", { d: "M0 0L8 8M-2 6L2 10M6 -2L10 2", stroke: ink, "stroke-width": "1" }));
+      }
+      defs.appendChild(pattern);
+    }
+  }
+
   function zoomToSelection() {
     const state = app.store.state;
     const partnership = state.p && app.partnershipsBySlug.get(state.p);
@@ -137,7 +167,13 @@ export function createLayers(app, names, similar) {
           : '<p class="legend-note">Regional bodies are not counted.</p>';
     legend.innerHTML =
       '<h2 class="legend-title">Key</h2><ul>' +
-      items.map(({ colour, label }) => `<li><span class="swatch" style="background:${colour}"></span>${escapeHtml(label)}</li>`).join("") +
+      items
+        .map(({ colour, label, mark }) =>
+          mark
+            ? `<li><span class="swatch swatch-${mark}" style="background-color:${colour}"></span>${escapeHtml(label)} <span class="legend-mark">(${MARK_WORDS[mark]})</span></li>`
+            : `<li><span class="swatch" style="background:${colour}"></span>${escapeHtml(label)}</li>`,
+        )
+        .join("") +
       outlines.map(([kind, text]) => `<li><span class="outline outline-${kind}"></span>${escapeHtml(text)}</li>`).join("") +
       "</ul>" +
       note;
