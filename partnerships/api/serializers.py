@@ -124,9 +124,18 @@ class MapPartnershipSerializer(AreaPartnershipSerializer):
 
 class CoverageSerializer(serializers.Serializer):
     open_state_funded_schools = serializers.IntegerField()
-    reached = serializers.IntegerField(help_text="Schools reached by a local partnership.")
+    reach_known = serializers.BooleanField(
+        help_text="False when a local partnership here does not say which schools it reaches "
+        "(reach not known, or named members only while naming none): then `reached` and "
+        "`reached_share` are null (not known), never 0."
+    )
+    reached = serializers.IntegerField(
+        allow_null=True, help_text="Schools reached by a local partnership; null: not known."
+    )
     named = serializers.IntegerField(help_text="Schools named as members, or via their trust.")
-    reached_share = serializers.FloatField(allow_null=True)
+    reached_share = serializers.FloatField(
+        allow_null=True, help_text="Null when not known or when there are no schools."
+    )
     named_member_share = serializers.FloatField(allow_null=True)
 
 

@@ -91,7 +91,11 @@ def test_area_filter_selects_and_zooms_like_a_click_and_the_list_follows(
 
 def test_an_area_with_no_partnership_invites_a_suggestion_for_it(page, live_server, partnerships):
     open_map(page, live_server.url + f"/?la={RUTLAND}")
-    expect(page.locator("#details")).to_contain_text("No local partnership found here")
+    # Nobody has researched Rutland here (no research record): never "none found".
+    expect(page.locator("#details h3").first).to_have_text(
+        "Not researched yet: no local partnership is recorded here"
+    )
+    expect(page.locator("#details")).not_to_contain_text("partnership found", ignore_case=True)
     invite = page.get_by_role("link", name="Know of one in Rutland? Tell us about it")
     expect(invite).to_have_attribute("href", f"/suggest/?la={RUTLAND}")
     invite.click()

@@ -5,12 +5,13 @@ import pytest
 from playwright.sync_api import expect
 
 from partnerships.models import Partnership
+from tests.factories import not_researched_without_partnership
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-STOCKPORT, SHEFFIELD, MERTON = "E08000007", "E08000019", "E09000024"
+STOCKPORT, SHEFFIELD = "E08000007", "E08000019"
 GM_BOARD = "Greater Manchester School Improvement Partnership Board"
-NO_LOCAL = "#f2f2f2"
+NONE_FOUND = "#fdd49e"  # researched, none found (Stockport)
 
 
 def open_map(page, url):
@@ -28,10 +29,10 @@ def test_a_regional_body_is_not_local_but_can_be_shown_as_its_own_layer(
     page = device_page
     open_map(page, live_server.url + f"/?la={STOCKPORT}")
     # The GM board includes Stockport, yet Stockport is neither shaded nor counted.
-    expect(path(page, STOCKPORT)).to_have_attribute("fill", NO_LOCAL)
+    expect(path(page, STOCKPORT)).to_have_attribute("fill", NONE_FOUND)
     expect(path(page, SHEFFIELD)).to_have_attribute("fill", "#c6dbef")  # Learn Sheffield
     details = page.locator("#details")
-    expect(details).to_contain_text("No local partnership found here")
+    expect(details).to_contain_text("Researched: no local partnership found (1 November 2026)")
     expect(details).to_contain_text("Regional bodies that include this area")
     expect(details.get_by_role("button", name=GM_BOARD)).to_be_visible()
     expect(page.locator("#results li")).to_have_count(0)
@@ -46,7 +47,7 @@ def test_a_regional_body_is_not_local_but_can_be_shown_as_its_own_layer(
     expect(page.locator('#map path[data-regional="E08000001"]')).to_have_count(1)  # Bolton
     expect(page.locator(f'#map path[data-regional="{SHEFFIELD}"]')).to_have_count(0)
     expect(page.locator("#legend")).to_contain_text("Included in a regional body")
-    expect(path(page, STOCKPORT)).to_have_attribute("fill", NO_LOCAL)  # still not local
+    expect(path(page, STOCKPORT)).to_have_attribute("fill", NONE_FOUND)  # still not local
     assert "regional=1" in page.url
     no_serious_violations(page)
 
@@ -73,7 +74,9 @@ def test_what_we_know_shading_follows_the_research_records(
     page.get_by_label("What we know").check()
     expect(path(page, STOCKPORT)).to_have_attribute("fill", "#E69F00")  # none found
     expect(path(page, SHEFFIELD)).to_have_attribute("fill", "#009E73")  # documented
-    expect(path(page, MERTON)).to_have_attribute("fill", "#d9d9d9")  # not researched
+    # not researched (Merton has a curated partnership since the December 2026 research)
+    unresearched = not_researched_without_partnership()
+    expect(path(page, unresearched.ons_code)).to_have_attribute("fill", "#d9d9d9")
     legend = page.locator("#legend")
     for label in (
         "A local partnership is documented",
@@ -138,7 +141,8 @@ def test_coverage_shading_and_its_key_read_the_same_buckets(
     page, live_server, partnerships, register
 ):
     """Each area takes the colour the key gives its share, a share on a bound included:
-    20% exactly is "20–40%", not "Under 20%"."""
+    20% exactly is "20–40%", not "Under 20%"; an area whose reach is not known is "Not
+    known", never a share (CASL in Westmorland and Furness names no reach)."""
     open_map(page, live_server.url + "/?shade=coverage")
     shading = "import('/static/js/map/shading.js')"
     buckets = page.evaluate(
@@ -159,15 +163,17 @@ def test_coverage_shading_and_its_key_read_the_same_buckets(
     ]
     expected = page.evaluate(
         f"""async () => {{
-            const {{ coverageBucket }} = await {shading};
+            const {{ coverageShade }} = await {shading};
             const coverage = JSON.parse(document.getElementById("map-data").textContent).coverage;
-            return Object.entries(coverage).map(([code, c]) => [code, coverageBucket(c.share)]);
+            return Object.entries(coverage).map(([code, c]) => [code, coverageShade(c)]);
         }}"""
     )
     assert expected
+    labels = {bucket["label"] for _, bucket in expected}
+    assert "Not known: a partnership here does not say which schools it reaches" in labels
     swatches = page.locator("#legend .swatch")
-    expect(swatches).to_have_count(5)
-    key = dict(zip(page.locator("#legend li").all_inner_texts(), range(5), strict=False))
+    expect(swatches).to_have_count(7)  # the fifths, not known, no schools recorded
+    key = dict(zip(page.locator("#legend li").all_inner_texts(), range(7), strict=False))
     for code, bucket in expected:
         expect(path(page, code)).to_have_attribute("fill", bucket["colour"])
         expect(swatches.nth(key[bucket["label"]])).to_have_attribute(

@@ -179,8 +179,9 @@ def test_coverage_counts_schools_that_are_members_or_whose_trust_is(partnerships
     )
     coverage = coverage_by_authority()
     kendal = coverage[LocalAuthority.objects.get(name="Westmorland and Furness").ons_code]
-    # the nursery is not a member
-    assert (kendal["open_state_funded_schools"], kendal["named"], kendal["reached"]) == (2, 1, 1)
+    # the nursery is not a member; CASL there does not say which schools it reaches
+    assert (kendal["open_state_funded_schools"], kendal["named"], kendal["reached"]) == (2, 1, None)
+    assert kendal["reach_known"] is False
     assert coverage["E09000011"]["named_member_share"] == 1.0  # Deansfield, through its trust
     assert coverage["E06000017"]["named"] == 0  # Rutland's academy is in trust 9002
 

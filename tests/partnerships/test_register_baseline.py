@@ -51,6 +51,8 @@ def test_all_schools_reach_covers_every_state_funded_school_of_its_area(baseline
     coverage = coverage_of(camden())
     assert coverage == {
         "open_state_funded_schools": 59,
+        "reach_known": True,
+        "reach_not_known_from": [],
         "reached": 59,
         "named": 0,
         "reached_share": 1.0,
@@ -74,7 +76,31 @@ def test_regional_partnerships_and_unknown_reach_do_not_count_as_reaching(baseli
     record.pop("reach", None)
     load(tmp_path, record)
     assert Partnership.objects.get(slug="camden-learning").reach == "unknown"
-    assert (coverage_of(camden())["reached"], coverage_of(camden())["named"]) == (1, 1)
+    # Reach not known: how many it reaches is not known either (not 1, not 0%).
+    assert (coverage_of(camden())["reached"], coverage_of(camden())["named"]) == (None, 1)
+
+
+def test_reach_not_known_is_said_so_in_the_api_map_and_area_page(client, baseline, tmp_path):
+    """A partnership reaching "members only" while naming none (Learn Sheffield's case)
+    leaves the area's reach not known: never "0%" or "0 of 59"."""
+    load(tmp_path, camden_learning(reach="members_only", members=[]))
+    coverage = coverage_of(camden())
+    assert (coverage["reach_known"], coverage["reached"], coverage["reached_share"]) == (
+        False,
+        None,
+        None,
+    )
+    assert coverage["reach_not_known_from"] == ["Camden Learning"]
+    assert coverage["named"] == 0 and coverage["named_member_share"] == 0.0
+    shading = map_data()["coverage"]["E09000007"]
+    assert (shading["share"], shading["reach_known"]) == (None, False)
+    assert coverage_by_authority()["E09000011"]["reach_known"] is True  # Greenwich
+    api = client.get("/api/v1/local-authorities/E09000007/").json()["coverage"]
+    assert (api["reach_known"], api["reached"], api["reached_share"]) == (False, None, None)
+    html = client.get("/areas/E09000007/").content.decode()
+    reached = html.split("<dt>Reached by a local partnership</dt>")[1].split("</dd>")[0]
+    assert "Not known: Camden Learning does not say which schools it reaches" in reached
+    assert "%" not in reached and "of 59" not in reached
 
 
 def test_trust_members_named_by_census_name_count_their_schools(baseline, tmp_path):

@@ -3,15 +3,31 @@
 
 import { localIn } from "./filters.js";
 
-/* Local partnerships in an area: none, one, two, three, four or more. */
+/* Local partnerships in an area: one, two, three, four or more. */
 const COUNT = [
-  { colour: "#f2f2f2", label: "No local partnership found" },
   { colour: "#c6dbef", label: "1 partnership" },
   { colour: "#6baed6", label: "2 partnerships" },
   { colour: "#2171b5", label: "3 partnerships" },
   { colour: "#08306b", label: "4 or more" },
 ];
-const NONE_FOUND = COUNT[0];
+
+/* An area with no local partnership on the map says why, as far as we know it: the filters
+   leave none of its partnerships, or research found none (only then "none found"), or
+   research has not found one published yet, or nobody has looked. */
+const NONE_HERE = {
+  filtered: { colour: "#d9d9d9", label: "None matching the filters" },
+  none_found: { colour: "#fdd49e", label: "Researched: no local partnership found" },
+  researched: { colour: "#f2f2f2", label: "Researched: no local partnership published yet" },
+  not_researched: { colour: "#ffffff", label: "Not researched yet" },
+};
+
+/* Why an area has no local partnership in `list` (a key of NONE_HERE), or "" if it has one. */
+export function whyNoneHere(app, names, code, list) {
+  if (localIn(code, list).length) return "";
+  if (localIn(code, app.data.partnerships).length) return "filtered";
+  const status = names.research(code);
+  return status === "none_found" || status === "researched" ? status : "not_researched";
+}
 
 /* The share of an area's open state-funded schools that local partnerships reach, in
    fifths: each bucket holds the shares from the one before's bound up to (not including)
@@ -23,6 +39,9 @@ const COVERAGE = [
   { below: 0.8, colour: "#238b45", label: "60–80%" },
   { below: Infinity, colour: "#00441b", label: "80% or more" },
 ];
+/* A partnership here does not say which schools it reaches: the share is not known. */
+const COVERAGE_NOT_KNOWN = { colour: "#bdbdbd", label: "Not known: a partnership here does not say which schools it reaches" };
+const NO_SCHOOLS = { colour: "#ffffff", label: "No open state-funded schools recorded" };
 
 /* The LA's role in an area's local partnerships (labels from the page), and two more. */
 const ROLE = {
@@ -60,28 +79,46 @@ export function fillFor(app, names, code, list) {
   const { shade } = app.store.state;
   if (shade === "research") return RESEARCH[names.research(code)] || NO_RECORD.colour;
   if (shade === "council") return COUNCIL[names.councilRole(code)] || NO_RECORD.colour;
-  if (shade === "coverage") {
-    const coverage = app.data.coverage && app.data.coverage[code];
-    return coverage ? coverageBucket(coverage.share).colour : NO_RECORD.colour;
-  }
+  if (shade === "coverage") return coverageShade(app.data.coverage && app.data.coverage[code]).colour;
   const here = localIn(code, list);
+  if (!here.length) return NONE_HERE[whyNoneHere(app, names, code, list)].colour;
   if (shade === "role") {
     const roles = new Set(here.map((p) => p.la_role).filter(Boolean));
-    if (!roles.size) return here.length ? ROLE_UNKNOWN.colour : NONE_FOUND.colour;
+    if (!roles.size) return ROLE_UNKNOWN.colour;
     return roles.size > 1 ? MIXED_ROLES.colour : ROLE[[...roles][0]];
   }
-  return COUNT[Math.min(here.length, COUNT.length - 1)].colour;
+  return COUNT[Math.min(here.length, COUNT.length) - 1].colour;
+}
+
+/* The coverage bucket of an area's figures (from the page): its fifth, "not known", or
+   no schools. */
+export function coverageShade(coverage) {
+  if (coverage && coverage.reach_known === false) return COVERAGE_NOT_KNOWN;
+  if (!coverage || coverage.share === null || coverage.share === undefined) return NO_SCHOOLS;
+  return coverageBucket(coverage.share);
+}
+
+/* The "none here" entries of the key, for the reasons that occur on the map now. */
+function noneHereKey(app, names, list) {
+  const reasons = new Set(app.areas.map((area) => whyNoneHere(app, names, area.ons_code, list)));
+  return Object.entries(NONE_HERE)
+    .filter(([reason]) => reasons.has(reason))
+    .map(([, item]) => item);
 }
 
 /* [{colour, label}] for the key of the shading chosen; null when there is nothing to shade
    by (coverage without the school register). */
-export function keyFor(app, names) {
+export function keyFor(app, names, list) {
   const { shade } = app.store.state;
   if (shade === "role") {
     const roles = Object.entries(ROLE).map(([role, colour]) => ({ colour, label: app.labels.la_role[role] }));
-    return [...roles, MIXED_ROLES, ROLE_UNKNOWN, NONE_FOUND];
+    return [...roles, MIXED_ROLES, ROLE_UNKNOWN, ...noneHereKey(app, names, list)];
   }
-  if (shade === "coverage") return app.data.coverage ? COVERAGE : null;
+  if (shade === "coverage") {
+    if (!app.data.coverage) return null;
+    const shades = new Set(app.areas.map((area) => coverageShade(app.data.coverage[area.ons_code])));
+    return [...COVERAGE, COVERAGE_NOT_KNOWN, NO_SCHOOLS].filter((item) => COVERAGE.includes(item) || shades.has(item));
+  }
   if (shade === "council") {
     return Object.entries(COUNCIL).map(([role, colour]) => ({ colour, label: names.councilRoleLabel(role) }));
   }
@@ -90,5 +127,5 @@ export function keyFor(app, names) {
     const unrecorded = app.areas.some((area) => !names.research(area.ons_code));
     return unrecorded ? [...found, NO_RECORD] : found;
   }
-  return COUNT;
+  return [...COUNT, ...noneHereKey(app, names, list)];
 }
