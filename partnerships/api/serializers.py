@@ -5,7 +5,6 @@ from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from geodata.api.serializers import LocalAuthorityDetailSerializer, LocalAuthoritySummary
-from geodata.postcodes import display_postcode
 from partnerships.coverage import coverage_of
 from partnerships.models import (
     PUBLIC_FIELDS,
@@ -155,14 +154,28 @@ class PostcodeAuthoritySerializer(LocalAuthoritySummary):
 
 
 class PostcodeSerializer(serializers.Serializer):
-    postcode = serializers.SerializerMethodField()
-    terminated = serializers.DateField(
-        source="postcode.terminated", allow_null=True, help_text="Month it was terminated."
-    )
-    local_authority = PostcodeAuthoritySerializer()
+    """Serialises a geodata.postcodes.PlacedPostcode."""
 
-    def get_postcode(self, found) -> str:
-        return display_postcode(found["postcode"].postcode)
+    postcode = serializers.CharField(help_text="The postcode, spaced: 'S1 2HE'.")
+    match = serializers.ChoiceField(
+        choices=["postcode", "sector"],
+        help_text="`postcode`: the postcode is in our data. `sector`: it is not, and its "
+        "sector's known postcodes place it (see `sector_local_authorities` and `note`).",
+    )
+    sector = serializers.CharField(help_text="Its postcode sector: 'S1 2'.")
+    terminated = serializers.DateField(allow_null=True, help_text="Month it was terminated.")
+    local_authority = PostcodeAuthoritySerializer(
+        allow_null=True,
+        help_text="Its LA; for a sector match, the one LA the whole sector lies in, or null "
+        "when the sector spans several.",
+    )
+    sector_local_authorities = PostcodeAuthoritySerializer(
+        source="sector_authorities",
+        many=True,
+        help_text="Sector matches: every LA holding known postcodes of the sector, most "
+        "postcodes first. Empty for a postcode match.",
+    )
+    note = serializers.CharField(help_text="Sector matches: what the answer rests on.")
 
 
 class SearchResultSerializer(serializers.Serializer):
@@ -171,6 +184,14 @@ class SearchResultSerializer(serializers.Serializer):
     url = serializers.CharField(help_text="The page to open.")
     la = serializers.CharField(allow_null=True, help_text="ONS code of the area to show.")
     code = serializers.CharField(required=False, help_text="Area results only: same as `la`.")
+    postcode = serializers.CharField(
+        required=False, help_text="Postcode results only: the postcode, spaced."
+    )
+    note = serializers.CharField(
+        required=False,
+        help_text="Postcode results only: empty, or why a postcode our data lacks leads to "
+        "this area (its sector lies wholly or partly there).",
+    )
 
 
 class SearchResponseSerializer(serializers.Serializer):

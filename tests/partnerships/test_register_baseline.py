@@ -218,6 +218,8 @@ def test_search_finds_former_authorities_postcodes_schools_and_trusts(client, ba
             "label": "S1 2HE: Sheffield",
             "url": "/areas/E08000019/",
             "la": "E08000019",
+            "postcode": "S1 2HE",
+            "note": "",
         }
     ]
     kinds = {r["kind"] for r in search(client, "camden")["results"]}
@@ -242,6 +244,8 @@ def test_postcode_api_answers_any_spelling_with_its_area(client, postcodes):
         assert response.status_code == 200
         body = response.json()
         assert body["postcode"] == "S1 2HE" and body["terminated"] is None
+        assert (body["match"], body["sector"], body["note"]) == ("postcode", "S1 2", "")
+        assert body["sector_local_authorities"] == []
         la = body["local_authority"]
         assert (la["ons_code"], la["dfe_code"], la["name"]) == ("E08000019", "373", "Sheffield")
         assert la["page"] == "http://testserver/areas/E08000019/"
@@ -251,6 +255,46 @@ def test_postcode_api_answers_any_spelling_with_its_area(client, postcodes):
     assert client.get("/api/v1/postcodes/CF10 1AA/").status_code == 404
     garbage = client.get("/api/v1/postcodes/not-a-postcode/")
     assert garbage.status_code == 400 and "is not a postcode" in garbage.json()["postcode"][0]
+
+
+def test_an_unknown_postcode_leads_to_the_la_its_sector_lies_in(client, postcodes):
+    """MK40 1SJ is not in the postcode data, but every known postcode of MK40 1 is in
+    Bedford: search and API lead there, saying why. NW1 4ZZ's sector spans Camden and
+    Westminster: both are offered, neither chosen."""
+    bedford = {"kind": "postcode", "la": "E06000055", "postcode": "MK40 1SJ"}
+    note = "MK40 1SJ is not in our postcode data; every known postcode in MK40 1 is in Bedford."
+    found = search(client, "mk40 1sj")
+    assert found["message"] is None
+    [result] = found["results"]
+    assert {key: result[key] for key in bedford} == bedford
+    assert result["label"] == "MK40 1SJ: Bedford (all of MK40 1 is there)"
+    assert result["note"] == note and result["url"] == "/areas/E06000055/"
+    body = client.get("/api/v1/postcodes/MK401SJ/").json()
+    assert (body["match"], body["sector"], body["note"]) == ("sector", "MK40 1", note)
+    assert body["local_authority"]["ons_code"] == "E06000055"
+    assert [la["name"] for la in body["sector_local_authorities"]] == ["Bedford"]
+
+    spanning = search(client, "NW1 4ZZ")["results"]
+    assert [(r["la"], r["label"]) for r in spanning] == [
+        ("E09000007", "NW1 4ZZ: Camden (part of NW1 4 is there)"),
+        ("E09000033", "NW1 4ZZ: Westminster (part of NW1 4 is there)"),
+    ]
+    assert spanning[0]["note"] == (
+        "NW1 4ZZ is not in our postcode data; known postcodes in NW1 4 lie in Camden and "
+        "Westminster."
+    )
+    body = client.get("/api/v1/postcodes/nw14zz/").json()
+    assert (body["match"], body["local_authority"]) == ("sector", None)
+    assert [la["ons_code"] for la in body["sector_local_authorities"]] == [
+        "E09000007",
+        "E09000033",
+    ]
+    # A known postcode is still its own answer, even in a sector that spans LAs.
+    assert client.get("/api/v1/postcodes/NW14AQ/").json()["local_authority"]["name"] == (
+        "Westminster"
+    )
+    # A sector with no known postcode is still a dead end, said plainly.
+    assert client.get("/api/v1/postcodes/ZZ99ZZ/").status_code == 404
 
 
 def test_schools_missing_from_the_extract_leave_area_counts_and_coverage(
