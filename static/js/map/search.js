@@ -100,7 +100,7 @@ export function bindSearch(app, searchUrl) {
       const name = app.areaByCode.get(code).name;
       const postcode = option.kind === "postcode" ? option.postcode || option.label : "";
       searchInput.value = postcode || name;
-      app.selectArea(code, { zoom: true });
+      app.selectArea(code, { zoom: true, focus: true });
       if (option.note) say(`Showing ${name}. ${option.note}`);
       else say(postcode ? `Showing ${name}, where ${postcode} is.` : `Showing ${name}.`);
     } else if (option.kind === "partnership") {
