@@ -4,7 +4,11 @@ from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from geodata.api.serializers import LocalAuthorityDetailSerializer, LocalAuthoritySummary
+from geodata.api.serializers import (
+    LocalAuthorityDetailSerializer,
+    LocalAuthoritySummary,
+    RegionSummarySerializer,
+)
 from partnerships.coverage import coverage_of
 from partnerships.models import (
     PUBLIC_FIELDS,
@@ -52,10 +56,20 @@ class PartnershipSerializer(serializers.ModelSerializer):
         view_name="api:partnership-detail", lookup_field="slug"
     )
     page = serializers.SerializerMethodField(help_text="The partnership's page on the map.")
+    regions = serializers.SerializerMethodField(
+        help_text="The regions of its areas ({code, name}), by name: one for most partnerships."
+    )
 
     class Meta:
         model = Partnership
-        fields = [*PUBLIC_FIELDS, "members", "sources", "url", "page"]
+        fields = [*PUBLIC_FIELDS, "regions", "members", "sources", "url", "page"]
+
+    def get_regions(self, partnership) -> RegionSummarySerializer(many=True):
+        regions = {
+            la.region.code: la.region for la in partnership.local_authorities.all() if la.region
+        }
+        ordered = sorted(regions.values(), key=lambda region: region.name)
+        return RegionSummarySerializer(ordered, many=True).data
 
     def get_page(self, partnership) -> str:
         request = self.context.get("request")
