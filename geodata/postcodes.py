@@ -1,6 +1,8 @@
 """Postcode to local authority, as MapIt answers it: any case or spacing in, the LA out."""
 
 import re
+from dataclasses import dataclass, field
+from datetime import date
 
 from geodata.models import LocalAuthority, Postcode
 
@@ -28,6 +30,15 @@ class PostcodeNotFound(LookupError):
     """A valid-looking postcode we cannot place in England; the message says why."""
 
 
+class UnknownPostcode(PostcodeNotFound):
+    """An English-looking postcode our data does not hold (newer, or mistyped): its sector
+    may still place it (`authorities_in_sector`)."""
+
+    def __init__(self, message, compact):
+        super().__init__(message)
+        self.compact = compact
+
+
 def normalise_postcode(text):
     """'s12he', ' S1  2HE ' -> 'S12HE'; anything that cannot be a postcode is refused."""
     compact = re.sub(r"\s+", "", str(text)).upper()
@@ -49,6 +60,30 @@ def looks_like_postcode(text):
 def display_postcode(compact):
     """'S12HE' -> 'S1 2HE'."""
     return f"{compact[:-3]} {compact[-3:]}"
+
+
+def display_sector(compact):
+    """The postcode sector (outward code and the inward code's digit): 'MK401SJ' -> 'MK40 1'."""
+    return display_postcode(compact)[:-2]
+
+
+def authorities_in_sector(compact):
+    """The current LAs holding the live known postcodes of `compact`'s sector, most
+    postcodes first, each with `postcodes` (its count): one LA means the whole sector lies
+    in it. The range on the key lets the primary-key index find the sector in any collation."""
+    sector = compact[:-2]
+    following = sector[:-1] + chr(ord(sector[-1]) + 1)
+    return list(
+        LocalAuthority.objects.raw(
+            "SELECT la.id, la.ons_code, la.dfe_code, la.name, la.la_type, la.is_current, "
+            "count(*) AS postcodes FROM geodata_postcode p "
+            "JOIN geodata_localauthority la ON la.dfe_code = to_char(p.la_code, 'FM000') "
+            "WHERE p.postcode >= %s AND p.postcode < %s AND p.postcode LIKE %s "
+            "AND length(p.postcode) = %s AND p.terminated IS NULL AND la.is_current "
+            "GROUP BY la.id ORDER BY count(*) DESC, la.name",
+            [sector, following, sector.replace("%", "") + "%", len(compact)],
+        )
+    )
 
 
 def postcode_area(compact):
@@ -79,9 +114,10 @@ def find_postcode(text):
         )
     )
     if not found:
-        raise PostcodeNotFound(
+        raise UnknownPostcode(
             f"{shown} is not a known English postcode: it may be outside England, newer "
-            "than our postcode data, or mistyped."
+            "than our postcode data, or mistyped.",
+            compact,
         )
     authority = found[0]
     if authority.pk is None or not authority.is_current:
@@ -90,3 +126,60 @@ def find_postcode(text):
         postcode=compact, la_code=int(authority.dfe_code), terminated=authority.postcode_terminated
     )
     return postcode, authority
+
+
+@dataclass
+class PlacedPostcode:
+    """Where a postcode leads: its own record (`match` "postcode"), or, for a postcode our
+    data does not hold, its sector's LAs (`match` "sector"): `local_authority` is the one LA
+    when the whole sector lies in it, None when the sector spans several (then
+    `sector_authorities` lists them, most postcodes first)."""
+
+    postcode: str
+    match: str
+    sector: str
+    local_authority: LocalAuthority | None
+    sector_authorities: list = field(default_factory=list)
+    terminated: date | None = None
+
+    @property
+    def note(self):
+        """What a reader must know of a sector match; empty for a postcode match."""
+        if self.match == "postcode":
+            return ""
+        if self.local_authority:
+            return (
+                f"{self.postcode} is not in our postcode data; every known postcode in "
+                f"{self.sector} is in {self.local_authority.name}."
+            )
+        names = [authority.name for authority in self.sector_authorities]
+        listed = ", ".join(names[:-1]) + f" and {names[-1]}"
+        return (
+            f"{self.postcode} is not in our postcode data; known postcodes in {self.sector} "
+            f"lie in {listed}."
+        )
+
+
+def place_postcode(text):
+    """A PlacedPostcode for `text`: its authority, or its sector's when the postcode itself
+    is unknown. Raises as find_postcode does when neither places it."""
+    try:
+        postcode, authority = find_postcode(text)
+    except UnknownPostcode as error:
+        authorities = authorities_in_sector(error.compact)
+        if not authorities:
+            raise
+        return PlacedPostcode(
+            postcode=display_postcode(error.compact),
+            match="sector",
+            sector=display_sector(error.compact),
+            local_authority=authorities[0] if len(authorities) == 1 else None,
+            sector_authorities=authorities,
+        )
+    return PlacedPostcode(
+        postcode=display_postcode(postcode.postcode),
+        match="postcode",
+        sector=display_sector(postcode.postcode),
+        local_authority=authority,
+        terminated=postcode.terminated,
+    )

@@ -6,10 +6,15 @@ naming members, so two shares are computed per local authority:
 - reached: the school is reached by at least one published *local* partnership (scope
   `regional` does not count) covering its area, by that partnership's `reach`: all
   schools; the schools of its phases; or, for any reach, being named as a member
-  (directly or through its trust). Reach `unknown` reaches only named members.
+  (directly or through its trust). Reach `unknown` reaches only named members (and leaves
+  the LA's reached share not known, below).
 - named: the school is named as a member of such a partnership, directly or via its trust.
 
 A part-of-an-LA partnership with a drawn footprint reaches only the schools inside it.
+
+Where a local partnership covering an LA does not say which schools it reaches (reach
+`unknown`, or named schools/members only while naming none), the reached count and share
+of that LA are not known (None), never a misleading 0%; the named count still is.
 """
 
 from functools import reduce
@@ -35,6 +40,24 @@ PHASE_SCHOOLS = {
 def local_partnerships():
     """Published partnerships that count for coverage: all but regional ones."""
     return Partnership.objects.published().exclude(scope=Partnership.Scope.REGIONAL)
+
+
+def reach_not_recorded():
+    """Local partnerships that leave their reach unknown: reach `unknown`, or reaching only
+    named schools or members while naming none. An LA they cover has no known reached share."""
+    limited = [Partnership.Reach.NAMED_SCHOOLS, Partnership.Reach.MEMBERS_ONLY]
+    return local_partnerships().filter(
+        Q(reach=Partnership.Reach.UNKNOWN) | Q(reach__in=limited, members__isnull=True)
+    )
+
+
+def authorities_with_reach_not_known():
+    """ONS codes of the LAs covered by a partnership of `reach_not_recorded()`."""
+    return set(
+        reach_not_recorded()
+        .filter(local_authorities__isnull=False)
+        .values_list("local_authorities__ons_code", flat=True)
+    )
 
 
 def named_as_member():
@@ -73,12 +96,16 @@ def counted_schools():
     return School.objects.open().state_funded()
 
 
-def coverage_figures(total, reached, named):
+def coverage_figures(total, reached, named, reach_known=True):
+    """The figures the API, map and area page show; `reached` is None when not known."""
+    if not reach_known:
+        reached = None
     return {
         "open_state_funded_schools": total,
+        "reach_known": reach_known,
         "reached": reached,
         "named": named,
-        "reached_share": reached / total if total else None,
+        "reached_share": reached / total if total and reached is not None else None,
         "named_member_share": named / total if total else None,
     }
 
@@ -98,21 +125,36 @@ def coverage_by_authority():
     `share` repeats `reached_share` for the map's shading.
     """
     coverage = {}
+    not_known = authorities_with_reach_not_known()
     for row in count_by(counted_schools(), "local_authority__ons_code"):
-        figures = coverage_figures(row["total"], row["reached"], row["named"])
+        code = row["local_authority__ons_code"]
+        figures = coverage_figures(
+            row["total"], row["reached"], row["named"], reach_known=code not in not_known
+        )
         figures["share"] = figures["reached_share"]
-        coverage[row["local_authority__ons_code"]] = figures
+        coverage[code] = figures
     return coverage
 
 
 def coverage_of(local_authority):
-    """Coverage figures of one LA (zero schools: shares are None)."""
+    """Coverage figures of one LA (zero schools: shares are None), with the partnerships
+    whose unrecorded reach leaves the reached share not known (`reach_not_known_from`)."""
+    unrecorded = list(
+        reach_not_recorded()
+        .filter(local_authorities=local_authority)
+        .distinct()
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
     rows = list(
         count_by(counted_schools().filter(local_authority=local_authority), "local_authority")
     )
-    if not rows:
-        return coverage_figures(0, 0, 0)
-    return coverage_figures(rows[0]["total"], rows[0]["reached"], rows[0]["named"])
+    row = rows[0] if rows else {"total": 0, "reached": 0, "named": 0}
+    figures = coverage_figures(
+        row["total"], row["reached"], row["named"], reach_known=not unrecorded
+    )
+    figures["reach_not_known_from"] = unrecorded
+    return figures
 
 
 def schools_in_partnerships():

@@ -78,11 +78,12 @@ def csv_response(filename, header, rows, licence):
 
 @kept_download
 def partnerships_csv(request):
-    """One row per partnership: the downloadable fields (areas as codes and names), its
-    page and its sources."""
+    """One row per partnership: the downloadable fields (areas, and their regions, as codes
+    and names), its page and its sources."""
     header = []
     for name in DOWNLOADABLE_FIELDS:
-        header += ["la_codes", "la_names"] if name == "local_authorities" else [name]
+        areas = ["la_codes", "la_names", "region_codes", "region_names"]
+        header += areas if name == "local_authorities" else [name]
     header += ["page", "sources"]
     rows = []
     for record in published(request):
@@ -91,6 +92,8 @@ def partnerships_csv(request):
             if name == "local_authorities":
                 areas = record[name]
                 row += [joined(la["ons_code"] for la in areas), joined(la["name"] for la in areas)]
+                row += [joined(r["code"] for r in record["regions"])]
+                row += [joined(r["name"] for r in record["regions"])]
             else:
                 row.append(csv_cell(record[name]))
         rows.append([*row, record["page"], joined(s["url"] for s in record["sources"])])

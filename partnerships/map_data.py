@@ -5,6 +5,7 @@ And the map's address: its filters under the API's parameter names."""
 
 from django.db.models import Prefetch
 from django.http import QueryDict
+from django.utils.formats import date_format
 
 from geodata.models import ImportRun, LocalAuthority, Region
 from partnerships.api.serializers import MapPartnershipSerializer
@@ -74,11 +75,16 @@ def map_data(register=None):
 
 def research_by_authority():
     """{"research": {ons_code: research status}, "council_roles": {ons_code: the council's
-    school-improvement role}} for the "what we know" and "council's role" shadings."""
+    school-improvement role}, "none_found_on": {ons_code: the date research found none, in
+    the site's words}} for the "what we know" and "council's role" shadings, and for saying
+    "none found" only where research found none."""
     records = LAResearch.objects.with_status().select_related("local_authority")
     records = records.only("local_authority__ons_code", "none_found_on", "council_role", "summary")
-    research, council_roles = {}, {}
+    research, council_roles, none_found_on = {}, {}, {}
     for record in records:
-        research[record.local_authority.ons_code] = record.status
-        council_roles[record.local_authority.ons_code] = record.council_role
-    return {"research": research, "council_roles": council_roles}
+        code = record.local_authority.ons_code
+        research[code] = record.status
+        council_roles[code] = record.council_role
+        if record.status == LAResearch.Status.NONE_FOUND:
+            none_found_on[code] = date_format(record.none_found_on, "j F Y")
+    return {"research": research, "council_roles": council_roles, "none_found_on": none_found_on}

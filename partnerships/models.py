@@ -89,10 +89,13 @@ class PartnershipQuerySet(models.QuerySet):
         return self.filter(scope=Partnership.Scope.REGIONAL)
 
     def with_public_relations(self):
-        """Areas (by name), sources and members fetched alongside: what the API's and the
-        downloads' serializers read, in a fixed number of queries."""
+        """Areas (by name, with their regions), sources and members fetched alongside: what
+        the API's and the downloads' serializers read, in a fixed number of queries."""
         return self.prefetch_related(
-            models.Prefetch("local_authorities", queryset=LocalAuthority.objects.order_by("name")),
+            models.Prefetch(
+                "local_authorities",
+                queryset=LocalAuthority.objects.select_related("region").order_by("name"),
+            ),
             "sources",
             models.Prefetch(
                 "members",

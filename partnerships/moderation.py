@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from partnerships.changelog import record_change
 from partnerships.models import ChangeLogEntry, Suggestion
-from partnerships.notifications import queue_rejection_email
+from partnerships.notifications import queue_approval_email, queue_rejection_email
 from partnerships.targets import target_of
 from partnerships.tasks import send_outbox_soon
 
@@ -68,6 +68,9 @@ def approve(suggestion_id, user, fields=None, accept_conflicts=False):
             suggestion=suggestion,
         )
         decide(suggestion, Suggestion.Status.APPROVED, user)
+        if suggestion.submitter_email:
+            queue_approval_email(suggestion, target_of(suggestion).url)
+            transaction.on_commit(send_outbox_soon)
     return record
 
 

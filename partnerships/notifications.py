@@ -75,6 +75,18 @@ def queue_rejection_email(suggestion):
     )
 
 
+def queue_approval_email(suggestion, url):
+    """Tell the submitter their suggestion was applied, and where to see it (`url`: the
+    public page of what it changed, a path)."""
+    queue(
+        [suggestion.submitter_email],
+        f"Your suggestion {suggestion.reference} has been published",
+        "partnerships/email/approval.txt",
+        {"suggestion": suggestion, "site_url": settings.SITE_URL, "url": url or ""},
+        suggestion,
+    )
+
+
 def is_plain_email(address):
     """Checked again when sending, whatever wrote the message: the one address it names is
     the one recipient, or nobody is written to."""

@@ -121,6 +121,8 @@ def field_description(name):
 AREA_COLUMNS = {
     "la_codes": "ONS codes of the local authorities it covers, separated by ;",
     "la_names": "Their names, in the same order.",
+    "region_codes": "ONS codes (E12) of the regions of those authorities, separated by ;",
+    "region_names": "The regions' names, in the same order.",
 }
 COLUMNS["partnerships.csv"] = {
     **{name: field_description(name) for name in DOWNLOADABLE_FIELDS},

@@ -3,8 +3,9 @@ their successors, postcodes leading to their area), schools and trusts.
 
 Each result is {kind, label, url, la}: `kind` is area, postcode, school or trust; `url`
 is the page to open; `la` the ONS code of the area to show on the map (null for trusts,
-which span areas). Area results also carry `code` (= `la`), which today's map.js reads to
-select the area in place. A search that finds nothing says so in `message`.
+which span areas). Postcode results add `postcode` and `note` (why a postcode our data
+lacks leads to an area: its sector). Area results also carry `code` (= `la`), which
+today's map.js reads to select the area in place. A search that finds nothing says so in `message`.
 """
 
 import re
@@ -13,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from geodata.models import LocalAuthority, LocalAuthorityCodeAlias, School, Trust
-from geodata.postcodes import PostcodeNotFound, display_postcode, find_postcode, normalise_postcode
+from geodata.postcodes import PostcodeNotFound, normalise_postcode, place_postcode
 
 MIN_LENGTH = 3
 MAX_LENGTH = 100
@@ -118,17 +119,33 @@ def trusts_matching(query):
 
 
 def postcode_results(query):
-    """([result], message) for a query that looks like a postcode."""
+    """([result], message) for a query that looks like a postcode. A postcode our data
+    lacks leads to its sector's LA (or lists the LAs its sector spans), saying so in
+    each result's `note`; `postcode` is the postcode as written for the reader."""
     try:
-        postcode, authority = find_postcode(query)
+        placed = place_postcode(query)
     except PostcodeNotFound as error:
         return [], str(error)
-    shown = display_postcode(postcode.postcode)
-    ended = f" (terminated {postcode.terminated:%B %Y})" if postcode.terminated else ""
-    result = area_result(authority, f"{shown}{ended}: {authority.name}")
-    result["kind"] = "postcode"
-    del result["code"]
-    return [result], None
+    shown = placed.postcode
+    if placed.match == "postcode":
+        authority = placed.local_authority
+        ended = f" (terminated {placed.terminated:%B %Y})" if placed.terminated else ""
+        labelled = [(authority, f"{shown}{ended}: {authority.name}")]
+    elif placed.local_authority:
+        authority = placed.local_authority
+        labelled = [(authority, f"{shown}: {authority.name} (all of {placed.sector} is there)")]
+    else:
+        labelled = [
+            (authority, f"{shown}: {authority.name} (part of {placed.sector} is there)")
+            for authority in placed.sector_authorities
+        ]
+    results = []
+    for authority, label in labelled:
+        result = area_result(authority, label)
+        result["kind"] = "postcode"
+        del result["code"]
+        results.append({**result, "postcode": shown, "note": placed.note})
+    return results, None
 
 
 def unique(results):

@@ -53,7 +53,6 @@ TEXT_LIMITS = {
 # Years and dates people give are of this century's partnerships and research.
 EARLIEST_YEAR = 1900
 EARLIEST_RESEARCH = date(2000, 1, 1)
-RATE_LIMIT = 5
 RATE_WINDOW = timedelta(hours=1)
 # How the public form words the partnership's fields; the rest take the model's names.
 FORM_LABELS = {
@@ -96,29 +95,63 @@ def partnership_form_field(model_field, **kwargs):
 
 
 class SuggestionLimitReached(Exception):
-    """This client has made RATE_LIMIT submissions in the last RATE_WINDOW."""
+    """This client address, or this submitter's email, has reached its suggestions for the
+    last RATE_WINDOW (the message says which, and when to try again)."""
+
+
+def keyed_hash(text):
+    return hmac.new(settings.SECRET_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
 
 
 def client_fingerprint(request):
     """A keyed hash of the client's address: enough to rate-limit, useless if leaked."""
-    address = client_ip(request)
-    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+    return keyed_hash(client_ip(request))
 
 
-def over_rate_limit(fingerprint):
-    since = timezone.now() - RATE_WINDOW
-    return (
-        Suggestion.objects.filter(client_fingerprint=fingerprint, created_at__gte=since).count()
-        >= RATE_LIMIT
-    )
+def normalised_email(email):
+    return (email or "").strip().lower()
 
 
-def lock_client(fingerprint):
-    """Serialise one client's submissions until the transaction ends (a PostgreSQL advisory
-    lock on the fingerprint), so parallel posts cannot all pass the limit check at once."""
-    key = int.from_bytes(bytes.fromhex(fingerprint[:16]), "big", signed=True)
+def suggestions(count):
+    return f"{count} suggestion{'' if count == 1 else 's'}"
+
+
+def rate_limit_reached(fingerprint, email=""):
+    """Why this client may not suggest now (SuggestionLimitReached), or None. Counted per
+    address (SUGGESTIONS_PER_ADDRESS_PER_HOUR, generous for a shared school or council
+    network) and per submitter email (SUGGESTIONS_PER_EMAIL_PER_HOUR)."""
+    recent = Suggestion.objects.filter(created_at__gte=timezone.now() - RATE_WINDOW)
+    per_address = settings.SUGGESTIONS_PER_ADDRESS_PER_HOUR
+    if recent.filter(client_fingerprint=fingerprint).count() >= per_address:
+        return SuggestionLimitReached(
+            f"This connection has sent {suggestions(per_address)} in the last hour, the most "
+            "we accept from one connection. Please send this one in an hour's time: what you "
+            "typed is kept below."
+        )
+    email = normalised_email(email)
+    per_email = settings.SUGGESTIONS_PER_EMAIL_PER_HOUR
+    if email and recent.filter(submitter_email__iexact=email).count() >= per_email:
+        return SuggestionLimitReached(
+            f"{email} has sent {suggestions(per_email)} in the last hour, the most we accept "
+            "from one person. Please send this one in an hour's time: what you typed is kept "
+            "below."
+        )
+    return None
+
+
+def advisory_lock(hexdigest):
+    key = int.from_bytes(bytes.fromhex(hexdigest[:16]), "big", signed=True)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def lock_client(fingerprint, email=""):
+    """Serialise one client's (and one email's) submissions until the transaction ends
+    (PostgreSQL advisory locks, the address's always first), so parallel posts cannot all
+    pass the limit check at once."""
+    advisory_lock(fingerprint)
+    if normalised_email(email):
+        advisory_lock(keyed_hash("email:" + normalised_email(email)))
 
 
 # Specific messages, in the GOV.UK style: say what to do, name the field.
@@ -402,12 +435,14 @@ def submit_research(form, fingerprint):
 
 def save_suggestion(form, fingerprint, **target):
     """The suggestion, with its evidence and submitter, and its emails queued, in one
-    transaction. Raises SuggestionLimitReached, saving nothing, when this client is over
-    the limit (checked under a lock, so parallel posts cannot all pass)."""
+    transaction. Raises SuggestionLimitReached, saving nothing, when this client or email
+    is over its limit (checked under a lock, so parallel posts cannot all pass)."""
     with transaction.atomic():
-        lock_client(fingerprint)
-        if over_rate_limit(fingerprint):
-            raise SuggestionLimitReached
+        email = form.cleaned_data["submitter_email"]
+        lock_client(fingerprint, email)
+        refused = rate_limit_reached(fingerprint, email)
+        if refused:
+            raise refused
         suggestion = Suggestion.objects.create(
             **target,
             evidence_urls=form.cleaned_data["evidence_urls"],

@@ -39,12 +39,11 @@ from partnerships.page_cache import (
 )
 from partnerships.provenance import said_by
 from partnerships.suggestions import (
-    RATE_LIMIT,
     ResearchSuggestionForm,
     SuggestionForm,
     SuggestionLimitReached,
     client_fingerprint,
-    over_rate_limit,
+    rate_limit_reached,
     submit,
     submit_research,
 )
@@ -135,24 +134,27 @@ def suggest_research(request, code):
 def suggestion_form_page(request, form_class, save, target, context):
     fingerprint = client_fingerprint(request)
     if request.method == "POST":
-        if over_rate_limit(fingerprint):
-            return suggestion_limit_reached(request)
         form = form_class(request.POST, **target)
-        if form.is_valid():
+        refused = rate_limit_reached(fingerprint, request.POST.get("submitter_email", ""))
+        if not refused and form.is_valid():
             try:
                 suggestion = save(form, fingerprint)
-            except SuggestionLimitReached:
-                return suggestion_limit_reached(request)
-            return redirect("suggestion-received", reference=suggestion.reference)
+            except SuggestionLimitReached as limit:
+                refused = limit
+            else:
+                return redirect("suggestion-received", reference=suggestion.reference)
+        if refused:
+            return suggestion_limit_reached(request, form, context, refused)
     else:
         form = form_class(**target)
     return render(request, "partnerships/suggest.html", {"form": form, **context})
 
 
-def suggestion_limit_reached(request):
-    response = render(
-        request, "partnerships/suggest_limited.html", {"limit": RATE_LIMIT}, status=429
-    )
+def suggestion_limit_reached(request, form, context, refused):
+    """429, with the form re-shown as it was filled in and the limit said at its top."""
+    form.is_valid()
+    form.add_error(None, str(refused))
+    response = render(request, "partnerships/suggest.html", {"form": form, **context}, status=429)
     response["Retry-After"] = "3600"
     return response
 

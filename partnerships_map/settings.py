@@ -399,6 +399,10 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 MODERATORS_GROUP = "Moderators"
 MODERATOR_EMAILS = env_list("MODERATOR_EMAILS")
 SUGGESTION_RETENTION_DAYS = int(os.environ.get("SUGGESTION_RETENTION_DAYS", "90"))
+# Suggestions accepted an hour, counted per client address (a school or council network may
+# share one, so the ceiling is generous) and per submitter email (one person).
+SUGGESTIONS_PER_ADDRESS_PER_HOUR = int(os.environ.get("SUGGESTIONS_PER_ADDRESS_PER_HOUR", "30"))
+SUGGESTIONS_PER_EMAIL_PER_HOUR = int(os.environ.get("SUGGESTIONS_PER_EMAIL_PER_HOUR", "10"))
 # Where the public pages (contact, privacy, accessibility) tell people to write; optional.
 CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")
 # Where the About page says the source code is (AGPL-3.0, section 13); optional.

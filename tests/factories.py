@@ -164,3 +164,18 @@ def research_amendment(research, **changes):
     data.update(SUBMITTER)
     data.update(changes)
     return data
+
+
+def not_researched_without_partnership():
+    """The first LA (by name) with no published local partnership and no research written."""
+    from partnerships.models import LAResearch
+
+    record = (
+        LAResearch.objects.with_status()
+        .filter(has_local_partnership=False, none_found_on__isnull=True, summary="")
+        .select_related("local_authority")
+        .order_by("local_authority__name")
+        .first()
+    )
+    assert record.status == LAResearch.Status.NOT_RESEARCHED
+    return record.local_authority

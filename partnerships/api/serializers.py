@@ -4,7 +4,11 @@ from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from geodata.api.serializers import LocalAuthorityDetailSerializer, LocalAuthoritySummary
+from geodata.api.serializers import (
+    LocalAuthorityDetailSerializer,
+    LocalAuthoritySummary,
+    RegionSummarySerializer,
+)
 from geodata.landscape_history import UNDATED
 from geodata.postcodes import display_postcode
 from partnerships.coverage import coverage_of
@@ -54,10 +58,20 @@ class PartnershipSerializer(serializers.ModelSerializer):
         view_name="api:partnership-detail", lookup_field="slug"
     )
     page = serializers.SerializerMethodField(help_text="The partnership's page on the map.")
+    regions = serializers.SerializerMethodField(
+        help_text="The regions of its areas ({code, name}), by name: one for most partnerships."
+    )
 
     class Meta:
         model = Partnership
-        fields = [*PUBLIC_FIELDS, "members", "sources", "url", "page"]
+        fields = [*PUBLIC_FIELDS, "regions", "members", "sources", "url", "page"]
+
+    def get_regions(self, partnership) -> RegionSummarySerializer(many=True):
+        regions = {
+            la.region.code: la.region for la in partnership.local_authorities.all() if la.region
+        }
+        ordered = sorted(regions.values(), key=lambda region: region.name)
+        return RegionSummarySerializer(ordered, many=True).data
 
     def get_page(self, partnership) -> str:
         request = self.context.get("request")
@@ -125,9 +139,18 @@ class MapPartnershipSerializer(AreaPartnershipSerializer):
 
 class CoverageSerializer(serializers.Serializer):
     open_state_funded_schools = serializers.IntegerField()
-    reached = serializers.IntegerField(help_text="Schools reached by a local partnership.")
+    reach_known = serializers.BooleanField(
+        help_text="False when a local partnership here does not say which schools it reaches "
+        "(reach not known, or named members only while naming none): then `reached` and "
+        "`reached_share` are null (not known), never 0."
+    )
+    reached = serializers.IntegerField(
+        allow_null=True, help_text="Schools reached by a local partnership; null: not known."
+    )
     named = serializers.IntegerField(help_text="Schools named as members, or via their trust.")
-    reached_share = serializers.FloatField(allow_null=True)
+    reached_share = serializers.FloatField(
+        allow_null=True, help_text="Null when not known or when there are no schools."
+    )
     named_member_share = serializers.FloatField(allow_null=True)
 
 
@@ -147,14 +170,28 @@ class PostcodeAuthoritySerializer(LocalAuthoritySummary):
 
 
 class PostcodeSerializer(serializers.Serializer):
-    postcode = serializers.SerializerMethodField()
-    terminated = serializers.DateField(
-        source="postcode.terminated", allow_null=True, help_text="Month it was terminated."
-    )
-    local_authority = PostcodeAuthoritySerializer()
+    """Serialises a geodata.postcodes.PlacedPostcode."""
 
-    def get_postcode(self, found) -> str:
-        return display_postcode(found["postcode"].postcode)
+    postcode = serializers.CharField(help_text="The postcode, spaced: 'S1 2HE'.")
+    match = serializers.ChoiceField(
+        choices=["postcode", "sector"],
+        help_text="`postcode`: the postcode is in our data. `sector`: it is not, and its "
+        "sector's known postcodes place it (see `sector_local_authorities` and `note`).",
+    )
+    sector = serializers.CharField(help_text="Its postcode sector: 'S1 2'.")
+    terminated = serializers.DateField(allow_null=True, help_text="Month it was terminated.")
+    local_authority = PostcodeAuthoritySerializer(
+        allow_null=True,
+        help_text="Its LA; for a sector match, the one LA the whole sector lies in, or null "
+        "when the sector spans several.",
+    )
+    sector_local_authorities = PostcodeAuthoritySerializer(
+        source="sector_authorities",
+        many=True,
+        help_text="Sector matches: every LA holding known postcodes of the sector, most "
+        "postcodes first. Empty for a postcode match.",
+    )
+    note = serializers.CharField(help_text="Sector matches: what the answer rests on.")
 
 
 class SearchResultSerializer(serializers.Serializer):
@@ -163,6 +200,14 @@ class SearchResultSerializer(serializers.Serializer):
     url = serializers.CharField(help_text="The page to open.")
     la = serializers.CharField(allow_null=True, help_text="ONS code of the area to show.")
     code = serializers.CharField(required=False, help_text="Area results only: same as `la`.")
+    postcode = serializers.CharField(
+        required=False, help_text="Postcode results only: the postcode, spaced."
+    )
+    note = serializers.CharField(
+        required=False,
+        help_text="Postcode results only: empty, or why a postcode our data lacks leads to "
+        "this area (its sector lies wholly or partly there).",
+    )
 
 
 class SearchResponseSerializer(serializers.Serializer):

@@ -15,8 +15,8 @@ from geodata.postcodes import (
     InvalidPostcode,
     PostcodeNotFound,
     display_postcode,
-    find_postcode,
     normalise_postcode,
+    place_postcode,
 )
 from partnerships import search, timeline
 from partnerships.api.filters import (
@@ -154,7 +154,11 @@ class SearchView(APIView):
 class PostcodeView(APIView):
     """The local authority an English postcode lies in. Any case and spacing is
     accepted ('s12he', 'S1  2HE'); terminated postcodes answer with their last authority.
-    Unknown or non-English postcodes: 404 with a message; not a postcode: 400."""
+    A postcode not in our data whose sector has known postcodes answers with `match`
+    "sector": `local_authority` is the LA when the whole sector lies in one ('MK40 1SJ':
+    Bedford), null when it spans several, listed in `sector_local_authorities`; `note` says
+    so. Non-English postcodes, and unknown ones in an unknown sector: 404 with a message;
+    not a postcode: 400."""
 
     def get(self, request, postcode):
         if not re.fullmatch(POSTCODE_PATTERN, postcode):
@@ -163,7 +167,7 @@ class PostcodeView(APIView):
             )
             raise ValidationError({"postcode": [message]})
         try:
-            found, authority = find_postcode(postcode)
+            placed = place_postcode(postcode)
         except InvalidPostcode as error:
             raise ValidationError({"postcode": [str(error)]}) from None
         except PostcodeNotFound as error:
@@ -171,8 +175,4 @@ class PostcodeView(APIView):
                 {"detail": str(error), "postcode": display_postcode(normalise_postcode(postcode))},
                 status=404,
             )
-        return Response(
-            PostcodeSerializer(
-                {"postcode": found, "local_authority": authority}, context={"request": request}
-            ).data
-        )
+        return Response(PostcodeSerializer(placed, context={"request": request}).data)

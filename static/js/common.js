@@ -28,6 +28,12 @@ export function baseMap(element, config, options) {
   const map = L.map(element, Object.assign({ zoomSnap: 0.25 }, options || {}));
   map.setView(ENGLAND.centre, ENGLAND.zoom);
   map.attributionControl.setPrefix(false);
+  /* Shapes are not Tab stops (Chromium makes every interactive SVG path one: 153 of them,
+     many off-screen): the map itself is one stop, and areas are chosen by search or list. */
+  map.on("layeradd", function (event) {
+    const element = event.layer.getElement && event.layer.getElement();
+    if (element instanceof SVGElement) element.setAttribute("tabindex", "-1");
+  });
   L.control.scale({ metric: true, imperial: true, position: "bottomleft" }).addTo(map);
   if (config && config.tileUrl) {
     L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);

@@ -21,6 +21,11 @@ def test_partnerships_csv_has_every_published_partnership_and_its_licence(client
     assert len(data) == Partnership.objects.published().count() >= 100
     sheffield = next(r for r in data if r["slug"] == "learn-sheffield")
     assert sheffield["la_codes"] == "E08000019"
+    # The region, for "partnerships by LA role per region" without code (issue 24).
+    assert (sheffield["region_codes"], sheffield["region_names"]) == (
+        "E12000003",
+        "Yorkshire and The Humber",
+    )
     assert sheffield["licence"].startswith("CC BY 4.0")
     assert "Open Government Licence" in sheffield["attribution"]
     assert sheffield["sources"].startswith("http")
@@ -157,3 +162,17 @@ def test_a_download_is_built_once_per_data_version_and_kept_whole(
     moved = client.get(url)
     assert moved["ETag"] != first["ETag"]
     assert "Renamed school Z9" in moved.content.decode()
+
+
+def test_partnership_records_in_the_api_give_their_regions(client, curated):
+    body = client.get("/api/v1/partnerships/learn-sheffield/").json()
+    assert body["regions"] == [{"code": "E12000003", "name": "Yorkshire and The Humber"}]
+
+
+def test_a_legal_form_detail_that_repeats_the_form_is_said_once(client, curated):
+    """Once shown as "School company: school company"."""
+    Partnership.objects.filter(slug="learn-sheffield").update(
+        legal_form="school_company", legal_form_detail="school company"
+    )
+    page = client.get("/partnerships/learn-sheffield/").content.decode()
+    assert "School company" in page and "School company: school company" not in page

@@ -47,7 +47,7 @@ def test_patterned_states_on_the_map_and_in_the_key(
     expect(page.locator("#map")).to_have_attribute("data-loaded", "153")
     rutland, stockport = "E06000017", "E08000007"
     expect(page.locator(f'#map path[data-code="{rutland}"]')).to_have_attribute(
-        "fill", "url(#shade-none-found)"
+        "fill", "url(#shade-not-researched)"
     )
     expect(page.locator(f'#map path[data-code="{stockport}"]')).to_have_attribute(
         "fill", "url(#shade-regional-only)"
@@ -55,14 +55,16 @@ def test_patterned_states_on_the_map_and_in_the_key(
     for pattern in ["shade-none-found", "shade-regional-only", "shade-not-researched"]:
         expect(page.locator(f"#{pattern}")).to_be_attached()
     legend = page.locator("#legend")
-    expect(legend.locator(".swatch-dots")).to_have_count(1)
+    expect(legend.locator(".swatch-cross")).to_have_count(1)
     expect(legend.locator(".swatch-hatch")).to_have_count(1)
-    expect(legend).to_contain_text("No local partnership found (dotted)")
-    expect(legend).to_contain_text("Regional body only (no local partnership found) (hatched)")
+    expect(legend).to_contain_text("Not researched yet (cross-hatched)")
+    expect(legend).to_contain_text("Regional body only: no local partnership on the map (hatched)")
     no_serious_violations(page)
 
     page.goto(live_server.url + "/?shade=research")
     expect(page.locator("#map")).to_have_attribute("data-loaded", "153")
     expect(legend).to_contain_text("Not researched yet (cross-hatched)")
     expect(legend.locator(".swatch-cross")).to_have_count(1)
+    expect(legend).to_contain_text("Researched: no local partnership found (dotted)")
+    expect(legend.locator(".swatch-dots")).to_have_count(1)
     no_serious_violations(page)

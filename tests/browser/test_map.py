@@ -35,7 +35,7 @@ def test_areas_are_shaded_by_partnership_count_and_role(map_page):
     sheffield = map_page.locator('#map path[data-code="E08000019"]')
     rutland = map_page.locator('#map path[data-code="E06000017"]')
     expect(sheffield).to_have_attribute("fill", "#c6dbef")  # one partnership
-    expect(rutland).to_have_attribute("fill", "url(#shade-none-found)")  # none: dotted
+    expect(rutland).to_have_attribute("fill", "url(#shade-not-researched)")  # not researched
     map_page.get_by_label("Role of the LA").check()
     expect(sheffield).to_have_attribute("fill", "#0072B2")  # schools and LA together
     expect(map_page.locator("#legend")).to_contain_text("Schools and LA together")
@@ -65,7 +65,8 @@ def test_filters_keep_list_and_map_in_step_and_fast(map_page):
     expect(map_page.locator("#results")).to_contain_text("Cumbria Alliance of System Leaders")
     expect(map_page.locator("#results-count")).to_have_text("1 of 2 partnerships match.")
     expect(map_page.locator('#map path[data-code="E08000019"]')).to_have_attribute(
-        "fill", "url(#shade-none-found)"
+        "fill",
+        "#737373",  # its partnership does not match the filters
     )
     expect(map_page.locator('#map path[data-code="E06000063"]')).to_have_attribute(
         "fill", "#c6dbef"

@@ -5,11 +5,11 @@ import pytest
 from playwright.sync_api import expect
 
 from partnerships.models import Partnership
+from tests.factories import not_researched_without_partnership
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 STOCKPORT, SHEFFIELD = "E08000007", "E08000019"
-HALTON = "E06000006"  # no local partnership in the bundled data, no record in the test file
 GM_BOARD = "Greater Manchester School Improvement Partnership Board"
 # Included only in a regional body: no local partnership, hatched (not counted as local).
 REGIONAL_ONLY = "url(#shade-regional-only)"
@@ -33,7 +33,7 @@ def test_a_regional_body_is_not_local_but_can_be_shown_as_its_own_layer(
     expect(path(page, STOCKPORT)).to_have_attribute("fill", REGIONAL_ONLY)
     expect(path(page, SHEFFIELD)).to_have_attribute("fill", "#c6dbef")  # Learn Sheffield
     details = page.locator("#details")
-    expect(details).to_contain_text("No local partnership found here")
+    expect(details).to_contain_text("Researched: no local partnership found (1 November 2026)")
     expect(details).to_contain_text("Regional bodies that include this area")
     expect(details.get_by_role("button", name=GM_BOARD)).to_be_visible()
     expect(page.locator("#results li")).to_have_count(0)
@@ -77,7 +77,10 @@ def test_what_we_know_shading_follows_the_research_records(
         "fill", "url(#shade-research-none-found)"
     )  # none found: dotted
     expect(path(page, SHEFFIELD)).to_have_attribute("fill", "#009E73")  # documented
-    expect(path(page, HALTON)).to_have_attribute("fill", "url(#shade-not-researched)")  # not researched
+    unresearched = not_researched_without_partnership()
+    expect(path(page, unresearched.ons_code)).to_have_attribute(
+        "fill", "url(#shade-research-not-researched)"
+    )
     legend = page.locator("#legend")
     for label in (
         "A local partnership is documented",
@@ -142,7 +145,8 @@ def test_coverage_shading_and_its_key_read_the_same_buckets(
     page, live_server, partnerships, register
 ):
     """Each area takes the colour the key gives its share, a share on a bound included:
-    20% exactly is "20–40%", not "Under 20%"."""
+    20% exactly is "20–40%", not "Under 20%"; an area whose reach is not known is "Not
+    known", never a share (CASL in Westmorland and Furness names no reach)."""
     open_map(page, live_server.url + "/?shade=coverage")
     shading = "import('/static/js/map/shading.js')"
     buckets = page.evaluate(
@@ -163,15 +167,17 @@ def test_coverage_shading_and_its_key_read_the_same_buckets(
     ]
     expected = page.evaluate(
         f"""async () => {{
-            const {{ coverageBucket }} = await {shading};
+            const {{ coverageShade }} = await {shading};
             const coverage = JSON.parse(document.getElementById("map-data").textContent).coverage;
-            return Object.entries(coverage).map(([code, c]) => [code, coverageBucket(c.share)]);
+            return Object.entries(coverage).map(([code, c]) => [code, coverageShade(c)]);
         }}"""
     )
     assert expected
+    labels = {bucket["label"] for _, bucket in expected}
+    assert "Not known: a partnership here does not say which schools it reaches" in labels
     swatches = page.locator("#legend .swatch")
-    expect(swatches).to_have_count(6)  # five fifths, and no figures (grey)
-    key = dict(zip(page.locator("#legend li").all_inner_texts(), range(6), strict=False))
+    expect(swatches).to_have_count(7)  # the fifths, not known, no schools recorded
+    key = dict(zip(page.locator("#legend li").all_inner_texts(), range(7), strict=False))
     for code, bucket in expected:
         expect(path(page, code)).to_have_attribute("fill", bucket["colour"])
         expect(swatches.nth(key[bucket["label"]])).to_have_attribute(
@@ -184,4 +190,4 @@ def test_coverage_shading_says_when_the_register_is_not_loaded(page, live_server
     expect(page.locator("#legend")).to_have_text(
         "Coverage needs the school register, which is not loaded yet."
     )
-    expect(path(page, SHEFFIELD)).to_have_attribute("fill", "#bdbdbd")
+    expect(path(page, SHEFFIELD)).to_have_attribute("fill", "#525252")

@@ -51,6 +51,8 @@ def test_all_schools_reach_covers_every_state_funded_school_of_its_area(baseline
     coverage = coverage_of(camden())
     assert coverage == {
         "open_state_funded_schools": 59,
+        "reach_known": True,
+        "reach_not_known_from": [],
         "reached": 59,
         "named": 0,
         "reached_share": 1.0,
@@ -74,7 +76,31 @@ def test_regional_partnerships_and_unknown_reach_do_not_count_as_reaching(baseli
     record.pop("reach", None)
     load(tmp_path, record)
     assert Partnership.objects.get(slug="camden-learning").reach == "unknown"
-    assert (coverage_of(camden())["reached"], coverage_of(camden())["named"]) == (1, 1)
+    # Reach not known: how many it reaches is not known either (not 1, not 0%).
+    assert (coverage_of(camden())["reached"], coverage_of(camden())["named"]) == (None, 1)
+
+
+def test_reach_not_known_is_said_so_in_the_api_map_and_area_page(client, baseline, tmp_path):
+    """A partnership reaching "members only" while naming none (Learn Sheffield's case)
+    leaves the area's reach not known: never "0%" or "0 of 59"."""
+    load(tmp_path, camden_learning(reach="members_only", members=[]))
+    coverage = coverage_of(camden())
+    assert (coverage["reach_known"], coverage["reached"], coverage["reached_share"]) == (
+        False,
+        None,
+        None,
+    )
+    assert coverage["reach_not_known_from"] == ["Camden Learning"]
+    assert coverage["named"] == 0 and coverage["named_member_share"] == 0.0
+    shading = map_data()["coverage"]["E09000007"]
+    assert (shading["share"], shading["reach_known"]) == (None, False)
+    assert coverage_by_authority()["E09000011"]["reach_known"] is True  # Greenwich
+    api = client.get("/api/v1/local-authorities/E09000007/").json()["coverage"]
+    assert (api["reach_known"], api["reached"], api["reached_share"]) == (False, None, None)
+    html = client.get("/areas/E09000007/").content.decode()
+    reached = html.split("<dt>Reached by a local partnership</dt>")[1].split("</dd>")[0]
+    assert "Not known: Camden Learning does not say which schools it reaches" in reached
+    assert "%" not in reached and "of 59" not in reached
 
 
 def test_trust_members_named_by_census_name_count_their_schools(baseline, tmp_path):
@@ -192,6 +218,8 @@ def test_search_finds_former_authorities_postcodes_schools_and_trusts(client, ba
             "label": "S1 2HE: Sheffield",
             "url": "/areas/E08000019/",
             "la": "E08000019",
+            "postcode": "S1 2HE",
+            "note": "",
         }
     ]
     kinds = {r["kind"] for r in search(client, "camden")["results"]}
@@ -216,6 +244,8 @@ def test_postcode_api_answers_any_spelling_with_its_area(client, postcodes):
         assert response.status_code == 200
         body = response.json()
         assert body["postcode"] == "S1 2HE" and body["terminated"] is None
+        assert (body["match"], body["sector"], body["note"]) == ("postcode", "S1 2", "")
+        assert body["sector_local_authorities"] == []
         la = body["local_authority"]
         assert (la["ons_code"], la["dfe_code"], la["name"]) == ("E08000019", "373", "Sheffield")
         assert la["page"] == "http://testserver/areas/E08000019/"
@@ -225,6 +255,46 @@ def test_postcode_api_answers_any_spelling_with_its_area(client, postcodes):
     assert client.get("/api/v1/postcodes/CF10 1AA/").status_code == 404
     garbage = client.get("/api/v1/postcodes/not-a-postcode/")
     assert garbage.status_code == 400 and "is not a postcode" in garbage.json()["postcode"][0]
+
+
+def test_an_unknown_postcode_leads_to_the_la_its_sector_lies_in(client, postcodes):
+    """MK40 1SJ is not in the postcode data, but every known postcode of MK40 1 is in
+    Bedford: search and API lead there, saying why. NW1 4ZZ's sector spans Camden and
+    Westminster: both are offered, neither chosen."""
+    bedford = {"kind": "postcode", "la": "E06000055", "postcode": "MK40 1SJ"}
+    note = "MK40 1SJ is not in our postcode data; every known postcode in MK40 1 is in Bedford."
+    found = search(client, "mk40 1sj")
+    assert found["message"] is None
+    [result] = found["results"]
+    assert {key: result[key] for key in bedford} == bedford
+    assert result["label"] == "MK40 1SJ: Bedford (all of MK40 1 is there)"
+    assert result["note"] == note and result["url"] == "/areas/E06000055/"
+    body = client.get("/api/v1/postcodes/MK401SJ/").json()
+    assert (body["match"], body["sector"], body["note"]) == ("sector", "MK40 1", note)
+    assert body["local_authority"]["ons_code"] == "E06000055"
+    assert [la["name"] for la in body["sector_local_authorities"]] == ["Bedford"]
+
+    spanning = search(client, "NW1 4ZZ")["results"]
+    assert [(r["la"], r["label"]) for r in spanning] == [
+        ("E09000007", "NW1 4ZZ: Camden (part of NW1 4 is there)"),
+        ("E09000033", "NW1 4ZZ: Westminster (part of NW1 4 is there)"),
+    ]
+    assert spanning[0]["note"] == (
+        "NW1 4ZZ is not in our postcode data; known postcodes in NW1 4 lie in Camden and "
+        "Westminster."
+    )
+    body = client.get("/api/v1/postcodes/nw14zz/").json()
+    assert (body["match"], body["local_authority"]) == ("sector", None)
+    assert [la["ons_code"] for la in body["sector_local_authorities"]] == [
+        "E09000007",
+        "E09000033",
+    ]
+    # A known postcode is still its own answer, even in a sector that spans LAs.
+    assert client.get("/api/v1/postcodes/NW14AQ/").json()["local_authority"]["name"] == (
+        "Westminster"
+    )
+    # A sector with no known postcode is still a dead end, said plainly.
+    assert client.get("/api/v1/postcodes/ZZ99ZZ/").status_code == 404
 
 
 def test_schools_missing_from_the_extract_leave_area_counts_and_coverage(

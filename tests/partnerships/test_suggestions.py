@@ -158,19 +158,48 @@ def test_the_honeypot_keeps_bots_out_quietly(client, partnerships):
     assert not OutboxMessage.objects.exists()
 
 
-def test_at_most_five_suggestions_an_hour_per_client(client, partnerships):
-    for _ in range(5):
-        assert client.post("/suggest/", NEW).status_code == 302
-    response = client.post("/suggest/", NEW)
+def test_the_limit_counts_per_address_and_refusal_keeps_what_was_typed(
+    client, partnerships, settings
+):
+    """A shared network's address has a generous ceiling; once reached, the 429 re-shows the
+    form filled in, saying why, and saves nothing."""
+    assert settings.SUGGESTIONS_PER_ADDRESS_PER_HOUR >= 30
+    settings.SUGGESTIONS_PER_ADDRESS_PER_HOUR = 5
+    for number in range(5):
+        person = {**NEW, "submitter_email": f"person{number}@example.org"}
+        assert client.post("/suggest/", person).status_code == 302
+    typed = {**NEW, "summary": "What I typed before the limit (test data)."}
+    response = client.post("/suggest/", typed)
     assert response.status_code == 429
     assert response["Retry-After"] == "3600"
+    html = response.content.decode()
+    assert "This connection has sent 5 suggestions in the last hour" in html
+    assert "What I typed before the limit (test data)." in html
+    assert 'value="Rutland Schools Partnership"' in html
     assert Suggestion.objects.count() == 5
     other = Client(REMOTE_ADDR="192.0.2.7")
     assert other.post("/suggest/", NEW).status_code == 302
 
 
+def test_the_limit_counts_per_email_across_addresses(partnerships, settings):
+    settings.SUGGESTIONS_PER_EMAIL_PER_HOUR = 3
+    for number in range(3):
+        assert (
+            Client(REMOTE_ADDR=f"192.0.2.{number + 10}").post("/suggest/", NEW).status_code == 302
+        )
+    response = Client(REMOTE_ADDR="192.0.2.99").post("/suggest/", NEW)
+    assert response.status_code == 429
+    assert f"{NEW['submitter_email']} has sent 3 suggestions in the last hour" in (
+        response.content.decode()
+    )
+    colleague = {**NEW, "submitter_email": "colleague@example.org"}
+    assert Client(REMOTE_ADDR="192.0.2.99").post("/suggest/", colleague).status_code == 302
+
+
 def test_the_suggestion_limit_counts_visitors_behind_a_trusted_proxy(partnerships, settings):
     settings.TRUSTED_PROXIES = 1
+    settings.SUGGESTIONS_PER_ADDRESS_PER_HOUR = 5
+    settings.SUGGESTIONS_PER_EMAIL_PER_HOUR = 100
     proxy = {"REMOTE_ADDR": "10.0.0.2"}
     for _ in range(5):
         Client(HTTP_X_FORWARDED_FOR="198.51.100.1", **proxy).post("/suggest/", NEW)
@@ -181,7 +210,8 @@ def test_the_suggestion_limit_counts_visitors_behind_a_trusted_proxy(partnership
 
 
 @pytest.mark.django_db(transaction=True)
-def test_parallel_posts_from_one_client_save_at_most_the_limit(partnerships):
+def test_parallel_posts_from_one_client_save_at_most_the_limit(partnerships, settings):
+    settings.SUGGESTIONS_PER_ADDRESS_PER_HOUR = 5
     barrier = threading.Barrier(12)
     statuses = []
 
@@ -226,6 +256,17 @@ def test_approving_a_new_partnership_publishes_it_with_history(client, partnersh
     page = client.get(partnership.get_absolute_url()).content.decode()
     assert "Added to the map" in page
     assert "Alex Example" not in page and "alex@example.org" not in page
+    # The submitter is told it was published, and where.
+    told = OutboxMessage.objects.get(subject__endswith="has been published")
+    assert told.to == "alex@example.org" and suggestion.reference in told.subject
+    assert f"/partnerships/{partnership.slug}/" in told.body
+
+
+def test_the_confirmation_page_says_what_happens_next(client, partnerships):
+    suggestion = suggest_new(client)
+    page = client.get(f"/suggest/received/{suggestion.reference}/").content.decode()
+    assert "What happens next" in page
+    assert "we email you to say" in " ".join(page.split())
 
 
 def test_partial_approval_applies_only_the_chosen_fields(client, partnerships, moderator):

@@ -30,7 +30,7 @@ export function createLayers(app, names, similar) {
   }
 
   function render(list, options) {
-    renderLegend();
+    renderLegend(list);
     const state = app.store.state;
     if (footprintLayer) {
       footprintLayer.remove();
@@ -145,9 +145,9 @@ export function createLayers(app, names, similar) {
   }
 
   /* The key: the shading's colours, then the outlines drawn over it. */
-  function renderLegend() {
+  function renderLegend(list) {
     const state = app.store.state;
-    const items = keyFor(app, names);
+    const items = keyFor(app, names, list);
     if (!items) {
       legend.innerHTML = "<p>Coverage needs the school register, which is not loaded yet.</p>";
       return;

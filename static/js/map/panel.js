@@ -4,6 +4,7 @@
 import { escapeHtml, plural } from "../common.js";
 import { localIn, regionalIn } from "./filters.js";
 import { partnershipButtons } from "./names.js";
+import { whyNoneHere } from "./shading.js";
 
 export function createPanel(app, names, similar) {
   const details = document.getElementById("details");
@@ -23,11 +24,32 @@ export function createPanel(app, names, similar) {
       `<dt>Kind</dt><dd>${escapeHtml(labels.kind[partnership.kind] || "Not known")}</dd>` +
       `<dt>Role of the LA</dt><dd>${escapeHtml(labels.la_role[partnership.la_role] || "Not known")}</dd>` +
       `<dt>Legal form</dt><dd>${escapeHtml(labels.legal_form[partnership.legal_form] || "Not known")}</dd>` +
-      `<dt>Status</dt><dd>${escapeHtml(labels.status[partnership.status])}</dd>` +
+      `<dt>Status</dt><dd>${escapeHtml(partnership.status === "unknown" ? "Not known whether it is active" : labels.status[partnership.status])}</dd>` +
       "</dl>" +
       `<p><a href="${escapeHtml(partnership.url)}">Everything about ${escapeHtml(partnership.name)}</a></p>` +
       clearButton
     );
+  }
+
+  /* Why no local partnership shows here, saying "none found" only where research found none. */
+  function noneHereHeading(code, list) {
+    const why = whyNoneHere(app, names, code, list);
+    if (why === "filtered") return "No partnership here matches the filters";
+    if (why === "none_found") {
+      const on = (app.data.none_found_on || {})[code];
+      return `Researched: no local partnership found${on ? ` (${on})` : ""}`;
+    }
+    if (why === "researched") return "Researched: no local partnership published yet";
+    return "Not researched yet: no local partnership is recorded here";
+  }
+
+  /* The share of open state-funded schools reached, or why it is not known. */
+  function coverageText(code) {
+    if (!app.data.coverage) return "Not known: the school register is not loaded";
+    const coverage = app.data.coverage[code];
+    if (!coverage || !coverage.open_state_funded_schools) return "No open state-funded schools recorded";
+    if (coverage.reach_known === false) return "Not known: a partnership here does not say which schools it reaches";
+    return `${Math.round(coverage.share * 100)}% of open state-funded schools (${coverage.reached} of ${coverage.open_state_funded_schools})`;
   }
 
   function describeArea(area, list) {
@@ -44,8 +66,9 @@ export function createPanel(app, names, similar) {
       (names.councilRole(area.ons_code)
         ? `<dt>The council's school-improvement role</dt><dd>${escapeHtml(names.councilRoleLabel(names.councilRole(area.ons_code)))}</dd>`
         : "") +
+      `<dt>Reached by a local partnership</dt><dd>${escapeHtml(coverageText(area.ons_code))}</dd>` +
       "</dl>" +
-      `<h3>${here.length ? `${plural(here.length, "partnership")} here` : "No local partnership found here"}</h3>` +
+      `<h3>${here.length ? `${plural(here.length, "partnership")} here` : escapeHtml(noneHereHeading(area.ons_code, list))}</h3>` +
       (here.length
         ? partnershipButtons(here) + `<p>${names.suggestLink([area.ons_code], `Know of another in ${escapeHtml(area.name)}? Tell us about it`)}</p>`
         : `<p>${names.suggestLink([area.ons_code], `Know of one in ${escapeHtml(area.name)}? Tell us about it`)}; moderators check every suggestion.</p>`) +

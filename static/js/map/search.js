@@ -98,9 +98,11 @@ export function bindSearch(app, searchUrl) {
     const code = option.kind === "area" && option.code ? option.code : option.la;
     if ((option.kind === "area" || option.kind === "postcode") && app.areaByCode.has(code)) {
       const name = app.areaByCode.get(code).name;
-      searchInput.value = option.kind === "postcode" ? option.label : name;
-      app.selectArea(code, { zoom: true });
-      say(option.kind === "postcode" ? `Showing ${name}, where ${option.label} is.` : `Showing ${name}.`);
+      const postcode = option.kind === "postcode" ? option.postcode || option.label : "";
+      searchInput.value = postcode || name;
+      app.selectArea(code, { zoom: true, focus: true });
+      if (option.note) say(`Showing ${name}. ${option.note}`);
+      else say(postcode ? `Showing ${name}, where ${postcode} is.` : `Showing ${name}.`);
     } else if (option.kind === "partnership") {
       searchInput.value = app.partnershipsBySlug.get(option.slug).name;
       app.selectPartnership(option.slug);
