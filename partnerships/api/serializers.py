@@ -10,7 +10,6 @@ from geodata.api.serializers import (
     RegionSummarySerializer,
 )
 from geodata.landscape_history import UNDATED
-from geodata.postcodes import display_postcode
 from partnerships.coverage import coverage_of
 from partnerships.models import (
     PUBLIC_FIELDS,
