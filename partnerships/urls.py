@@ -2,7 +2,8 @@ from django.urls import path
 from django.views.generic import TemplateView
 
 from geodata import downloads as register_downloads
-from partnerships import downloads, views
+from partnerships import downloads, feeds, views
+from partnerships.page_cache import rendered_once_per_data_version
 
 urlpatterns = [
     path("data/", views.data_page, name="data"),
@@ -40,6 +41,27 @@ urlpatterns = [
     path("suggest/", views.suggest, name="suggest"),
     path(
         "suggest/received/<str:reference>/", views.suggestion_received, name="suggestion-received"
+    ),
+    path("changes/", views.changes_page, name="changes"),
+    path(
+        "changes/feed/",
+        rendered_once_per_data_version(feeds.ChangesFeed()),
+        name="changes-feed",
+    ),
+    path(
+        "partnerships/<slug:slug>/changes/feed/",
+        rendered_once_per_data_version(feeds.PartnershipChangesFeed()),
+        name="partnership-changes-feed",
+    ),
+    path(
+        "areas/<str:code>/changes/feed/",
+        rendered_once_per_data_version(feeds.AreaChangesFeed()),
+        name="area-changes-feed",
+    ),
+    path(
+        "trusts/<int:uid>/changes/feed/",
+        rendered_once_per_data_version(feeds.TrustChangesFeed()),
+        name="trust-changes-feed",
     ),
     path("areas/<str:code>/", views.area_detail, name="area"),
     path("areas/<str:code>/research/suggest/", views.suggest_research, name="suggest-research"),

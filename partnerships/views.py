@@ -1,10 +1,12 @@
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
 
+from api_core.kept_answers import kept_response
 from geodata.landscape import record_sources, school_landscape
 from geodata.models import (
     BoundarySet,
@@ -18,11 +20,18 @@ from geodata.similarity import DEFAULT_WEIGHTS
 from geodata.successors import successor_of
 from geodata.trusts import current_trust_uid
 from partnerships.api.serializers import AreaPartnershipSerializer
-from partnerships.changelog import public_changes
+from partnerships.changelog import (
+    ChangeLogFilter,
+    public_changes,
+    record_name,
+    record_url,
+    summary_of,
+)
 from partnerships.coverage import coverage_of
 from partnerships.map_data import map_data, published_with_area_codes, renamed_query
 from partnerships.models import LAResearch, Membership, Partnership, Suggestion
 from partnerships.page_cache import (
+    PAGE_MAX_AGE,
     rendered_once_for_every_process,
     rendered_once_per_data_version,
 )
@@ -182,11 +191,56 @@ def area_detail(request, code):
             "regional_bodies": partnerships.regional(),
             "research": research,
             "research_said": said_by(research.sources) if research else {},
+            "research_changes": public_changes(research) if research else [],
             "landscape": landscape,
             "coverage": coverage_of(area),
             "record_sources": record_sources(area),
             "register": ImportRun.objects.register_state(),
             "similar_config": similar_config,
+        },
+    )
+
+
+CHANGES_PER_PAGE = 50
+
+
+def changes_page(request):
+    """What changed: the approved changes across England, newest first, filtered by area
+    and date from the address; kept per data version and filter."""
+    return kept_response(
+        request,
+        lambda: render_changes_page(request),
+        max_age=PAGE_MAX_AGE,
+        reads=("area", "since", "until", "page"),
+    )
+
+
+def render_changes_page(request):
+    form = ChangeLogFilter(request.GET)
+    if not form.is_valid():
+        context = {"form": form, "area": form.selected_area()}
+        return render(request, "partnerships/changes.html", context, status=400)
+    page = Paginator(form.entries(), CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "partnerships/changes.html",
+        {
+            "form": form,
+            "area": form.selected_area(),
+            "page": page,
+            "query": query.urlencode(),
+            "changes": [
+                {
+                    "id": entry.pk,
+                    "date": entry.changed_at,
+                    "record": record_name(entry),
+                    "url": record_url(entry),
+                    "summary": summary_of(entry),
+                }
+                for entry in page
+            ],
         },
     )
 
