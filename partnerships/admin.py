@@ -7,6 +7,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 from leaflet.admin import LeafletGeoAdminMixin
@@ -14,10 +15,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from partnerships import moderation
 from partnerships.changelog import record_change
+from partnerships.link_health import (
+    broken_links_of,
+    partnerships_with_broken_sources,
+    research_with_broken_sources,
+)
 from partnerships.models import (
     PUBLIC_FIELDS,
     ChangeLogEntry,
     LAResearch,
+    LinkCheck,
     Membership,
     OutboxMessage,
     Partnership,
@@ -163,15 +170,64 @@ class ChangeLoggedAdmin(SimpleHistoryAdmin):
         )
 
 
+class BrokenSourcesFilter(admin.SimpleListFilter):
+    """Records citing a web address the weekly link check found not working."""
+
+    title = "source links"
+    parameter_name = "links"
+    find = {Partnership: partnerships_with_broken_sources, LAResearch: research_with_broken_sources}
+
+    def lookups(self, request, model_admin):
+        return [("broken", "A link not working")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "broken":
+            return self.find[queryset.model](queryset)
+        return queryset
+
+
+@admin.display(description="Source links not working")
+def broken_sources(record):
+    """Each cited address the link check found not working: since when, and what it got."""
+    checks = broken_links_of(record) if record.pk else []
+    if not checks:
+        return "None (as of the last weekly check)."
+    return format_html(
+        "<ul>{}</ul>",
+        format_html_join(
+            "",
+            '<li><a href="{}" rel="nofollow noopener">{}</a>: not working since {} ({})</li>',
+            (
+                (
+                    check.url,
+                    check.url,
+                    date_format(timezone.localtime(check.first_failed), "j F Y"),
+                    check.outcome(),
+                )
+                for check in checks
+            ),
+        ),
+    )
+
+
 @admin.register(Partnership)
 class PartnershipAdmin(LeafletGeoAdminMixin, ChangeLoggedAdmin):
     list_display = ["name", "status", "la_role", "scope", "evidence", "published", "updated_at"]
-    list_filter = ["published", "status", "la_role", "scope", "reach", "legal_form", "evidence"]
+    list_filter = [
+        "published",
+        "status",
+        "la_role",
+        "scope",
+        "reach",
+        "legal_form",
+        "evidence",
+        BrokenSourcesFilter,
+    ]
     search_fields = ["name", "also_known_as", "local_authorities__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["local_authorities"]
     inlines = [MembershipInline, SourceInline]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", broken_sources]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -181,7 +237,7 @@ class PartnershipAdmin(LeafletGeoAdminMixin, ChangeLoggedAdmin):
         (None, {"fields": [*IDENTITY_FIELDS, "published", "version"]}),
         ("Place", {"fields": [*PLACE_FIELDS, "drawn_footprint"]}),
         ("How it works", {"fields": HOW_IT_WORKS_FIELDS}),
-        ("Evidence", {"fields": [*EVIDENCE_FIELDS, "created_at", "updated_at"]}),
+        ("Evidence", {"fields": [*EVIDENCE_FIELDS, broken_sources, "created_at", "updated_at"]}),
     ]
 
 
@@ -347,9 +403,9 @@ class LAResearchAdmin(ChangeLoggedAdmin):
         "none_found_on",
         "last_verified",
     ]
-    list_filter = ["council_role"]
+    list_filter = ["council_role", BrokenSourcesFilter]
     search_fields = ["local_authority__name", "local_authority__ons_code", "summary"]
-    readonly_fields = ["local_authority", "updated_at"]
+    readonly_fields = ["local_authority", "updated_at", broken_sources]
     fields = [
         "local_authority",
         "summary",
@@ -359,6 +415,7 @@ class LAResearchAdmin(ChangeLoggedAdmin):
         "none_found_on",
         "searches",
         "sources",
+        broken_sources,
         "last_verified",
         "updated_at",
         "version",
@@ -391,6 +448,31 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "sent_at",
         "attempts",
         "last_error",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LinkCheck)
+class LinkCheckAdmin(admin.ModelAdmin):
+    """What the weekly link check found at each cited address; written only by the check."""
+
+    list_display = ["url", "outcome", "final_url", "last_checked", "last_ok", "first_failed"]
+    list_filter = [("first_failed", admin.EmptyFieldListFilter)]
+    search_fields = ["url", "final_url"]
+    readonly_fields = [
+        "url",
+        "status_code",
+        "error",
+        "final_url",
+        "redirects",
+        "last_checked",
+        "last_ok",
+        "first_failed",
     ]
 
     def has_add_permission(self, request):

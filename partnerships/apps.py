@@ -18,6 +18,7 @@ MODERATOR_PERMISSIONS = {
         "change_source",
         "delete_source",
         "view_outboxmessage",
+        "view_linkcheck",
     ],
     "geodata": ["view_localauthority", "view_school", "view_trust", "view_region"],
 }

@@ -845,3 +845,49 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.subject} ({'sent' if self.sent_at else 'waiting'})"
+
+
+class LinkCheck(models.Model):
+    """What the weekly link check last found at one cited web address (a partnership's
+    source or an LA research record's): one row per address, however many records cite
+    it. A failure is dated from the first check that failed in a row (`first_failed`), and
+    cleared by the next check that works; the public pages mark the source, never hide it.
+    Written by `partnerships.link_health`."""
+
+    url = models.URLField(max_length=2000, unique=True)
+    status_code = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The last answer's HTTP status, after redirects."
+    )
+    error = models.CharField(
+        max_length=200, blank=True, help_text="Why no answer came: timeout, TLS error..."
+    )
+    final_url = models.URLField(
+        max_length=2000, blank=True, help_text="Where the redirects (if any) led."
+    )
+    redirects = models.JSONField(
+        default=list, blank=True, help_text="[[status, location], ...] in the order followed."
+    )
+    last_checked = models.DateTimeField()
+    last_ok = models.DateTimeField(null=True, blank=True)
+    first_failed = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The first failure since it last worked: not working since.",
+    )
+
+    class Meta:
+        ordering = ["url"]
+        indexes = [models.Index(fields=["first_failed"])]
+
+    def __str__(self):
+        return self.url
+
+    @property
+    def broken(self):
+        return self.first_failed is not None
+
+    def outcome(self):
+        """The last result in a few words, for moderators."""
+        if self.error:
+            return self.error
+        return f"HTTP {self.status_code}"

@@ -2,6 +2,7 @@ import logging
 
 from celery import shared_task
 
+from partnerships.link_health import check_cited_links
 from partnerships.notifications import send_due_messages
 from partnerships.retention import erase_expired_personal_data
 
@@ -38,3 +39,9 @@ def send_outbox_soon():
 def erase_personal_data():
     """Erase submitters' personal data a set time after each decision."""
     return erase_expired_personal_data()
+
+
+@shared_task(time_limit=3 * 3600, soft_time_limit=3 * 3600 - 60)
+def check_source_links():
+    """Check every cited web address and record what was found (weekly)."""
+    return check_cited_links()

@@ -28,6 +28,7 @@ from partnerships.changelog import (
     summary_of,
 )
 from partnerships.coverage import coverage_of
+from partnerships.link_health import not_working_since
 from partnerships.map_data import map_data, published_with_area_codes, renamed_query
 from partnerships.models import LAResearch, Membership, Partnership, Suggestion
 from partnerships.page_cache import (
@@ -91,6 +92,7 @@ def partnership_detail(request, slug):
         {
             "partnership": partnership,
             "said": said_by(partnership.sources.all()),
+            "not_working": not_working_since(s.url for s in partnership.sources.all()),
             "successor_trust": Trust.objects.named(successor).first() if successor else None,
             "changes": public_changes(partnership),
         },
@@ -192,6 +194,9 @@ def area_detail(request, code):
             "research": research,
             "research_said": said_by(research.sources) if research else {},
             "research_changes": public_changes(research) if research else [],
+            "not_working": not_working_since(
+                s.get("url") for s in (research.sources if research else [])
+            ),
             "landscape": landscape,
             "coverage": coverage_of(area),
             "record_sources": record_sources(area),

@@ -407,6 +407,13 @@ CELERY_BEAT_SCHEDULE["send-outbox"] = {
     "task": "partnerships.tasks.send_outbox",
     "schedule": 60.0,
 }
+# Source link health: every cited address checked weekly (Monday 04:30), a few at a time.
+LINK_CHECK_WORKERS = int(os.environ.get("LINK_CHECK_WORKERS", "8"))
+LINK_CHECK_TIMEOUT = float(os.environ.get("LINK_CHECK_TIMEOUT", "15"))
+CELERY_BEAT_SCHEDULE["check-source-links"] = {
+    "task": "partnerships.tasks.check_source_links",
+    "schedule": crontab(minute=30, hour=4, day_of_week=1),
+}
 CELERY_BEAT_SCHEDULE["erase-personal-data"] = {
     "task": "partnerships.tasks.erase_personal_data",
     "schedule": crontab(minute=15, hour=3),

@@ -125,6 +125,7 @@ TRACKED_TABLES = {
     "partnerships_source",
     "partnerships_laresearch",
     "partnerships_changelogentry",
+    "partnerships_linkcheck",
 }
 
 
