@@ -32,6 +32,11 @@ from partnerships.models import (
     Suggestion,
 )
 from partnerships.targets import target_of
+from partnerships.worklist import (
+    not_verified_for_a_year,
+    nothing_found_over_a_year_ago,
+    worklist,
+)
 
 # The admin's sections of the partnership's public fields; any other public field (a new
 # one included) appears under "How it works".
@@ -186,6 +191,47 @@ class BrokenSourcesFilter(admin.SimpleListFilter):
         return queryset
 
 
+class NotVerifiedFilter(admin.SimpleListFilter):
+    title = "verification"
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [("stale", "Not verified for 12 months")]
+
+    def queryset(self, request, queryset):
+        return not_verified_for_a_year(queryset) if self.value() == "stale" else queryset
+
+
+class NothingFoundFilter(admin.SimpleListFilter):
+    title = "none found"
+    parameter_name = "none_found"
+
+    def lookups(self, request, model_admin):
+        return [("stale", "Searched more than 12 months ago")]
+
+    def queryset(self, request, queryset):
+        return nothing_found_over_a_year_ago(queryset) if self.value() == "stale" else queryset
+
+
+def worklist_page(request):
+    """The moderator's worklist: counts, each linked to the admin list that shows them
+    (a count only, where the moderator may not open that list)."""
+    items = [
+        {
+            "label": item.label,
+            "count": item.count,
+            "url": item.url()
+            if request.user.has_perm(
+                f"{item.model._meta.app_label}.view_{item.model._meta.model_name}"
+            )
+            else None,
+        }
+        for item in worklist()
+    ]
+    context = {**admin.site.each_context(request), "title": "Moderator's worklist", "items": items}
+    return render(request, "admin/worklist.html", context)
+
+
 @admin.display(description="Source links not working")
 def broken_sources(record):
     """Each cited address the link check found not working: since when, and what it got."""
@@ -221,6 +267,7 @@ class PartnershipAdmin(LeafletGeoAdminMixin, ChangeLoggedAdmin):
         "reach",
         "legal_form",
         "evidence",
+        NotVerifiedFilter,
         BrokenSourcesFilter,
     ]
     search_fields = ["name", "also_known_as", "local_authorities__name"]
@@ -403,7 +450,7 @@ class LAResearchAdmin(ChangeLoggedAdmin):
         "none_found_on",
         "last_verified",
     ]
-    list_filter = ["council_role", BrokenSourcesFilter]
+    list_filter = ["council_role", NotVerifiedFilter, NothingFoundFilter, BrokenSourcesFilter]
     search_fields = ["local_authority__name", "local_authority__ons_code", "summary"]
     readonly_fields = ["local_authority", "updated_at", broken_sources]
     fields = [
