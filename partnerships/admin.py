@@ -30,11 +30,14 @@ from partnerships.models import (
     Partnership,
     Source,
     Suggestion,
+    VerificationRequest,
 )
 from partnerships.targets import target_of
+from partnerships.verification import VerificationError, send_reminder, send_request
 from partnerships.worklist import (
     not_verified_for_a_year,
     nothing_found_over_a_year_ago,
+    verification_requests_in_state,
     worklist,
 )
 
@@ -527,3 +530,88 @@ class LinkCheckAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class VerificationStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("awaiting", "Awaiting an answer"),
+            ("expired", "Expired unanswered"),
+            *[(value, label) for value, label in VerificationRequest.Outcome.choices[1:]],
+        ]
+
+    def queryset(self, request, queryset):
+        return verification_requests_in_state(queryset, self.value())
+
+
+@admin.register(VerificationRequest)
+class VerificationRequestAdmin(admin.ModelAdmin):
+    """Requests to owners: sent from here (the email goes through the outbox), one
+    reminder each, and what became of them. The contact address is never published."""
+
+    list_display = [
+        "record",
+        "owner_role",
+        "sent_at",
+        "expires_at",
+        "reminded_at",
+        "state",
+        "answered_at",
+        "suggestion",
+    ]
+    list_filter = [VerificationStateFilter, "owner_role"]
+    # Plain labelled lists (a few hundred records): the admin's autocomplete leaves the empty
+    # one without an accessible name.
+    fields = ["partnership", "research", "contact_email", "owner_role"]
+    actions = ["remind"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [
+            "partnership",
+            "research",
+            "contact_email",
+            "owner_role",
+            "sent_by",
+            "sent_at",
+            "expires_at",
+            "reminded_at",
+            "answered_at",
+            "state",
+            "suggestion",
+        ]
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj) or self.fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("partnership", "research__local_authority", "suggestion")
+        )
+
+    @admin.display(description="State")
+    def state(self, obj):
+        return obj.state()
+
+    def save_model(self, request, obj, form, change):
+        if not change:  # a new request: saved and its email queued
+            send_request(obj, request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Send one reminder", permissions=["add"])
+    def remind(self, request, queryset):
+        for verification in queryset:
+            try:
+                send_reminder(verification)
+            except VerificationError as error:
+                self.message_user(request, str(error), messages.WARNING)
+            else:
+                self.message_user(request, f"Reminder queued: {verification.record}.")

@@ -19,6 +19,9 @@ MODERATOR_PERMISSIONS = {
         "delete_source",
         "view_outboxmessage",
         "view_linkcheck",
+        "view_laresearch",
+        "view_verificationrequest",
+        "add_verificationrequest",
     ],
     "geodata": ["view_localauthority", "view_school", "view_trust", "view_region"],
 }

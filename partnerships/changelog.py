@@ -26,8 +26,12 @@ from partnerships.models import (
 # What the log follows of each kind of record, in the order it lists fields: what the
 # public sees of it (the map shows a drawn footprint too).
 LOGGED_FIELDS = {
-    Partnership: [*(name for name in PUBLIC_FIELDS if name != "updated_at"), "drawn_footprint"],
-    LAResearch: RESEARCH_PUBLIC_FIELDS,
+    Partnership: [
+        *(name for name in PUBLIC_FIELDS if name != "updated_at"),
+        "drawn_footprint",
+        "confirmed_on",
+    ],
+    LAResearch: [*RESEARCH_PUBLIC_FIELDS, "confirmed_on"],
 }
 RECORD_FIELD = {Partnership: "partnership", LAResearch: "research"}
 VALUES = {Partnership: partnership_values, LAResearch: research_values}

@@ -2,7 +2,7 @@ from django.urls import path
 from django.views.generic import TemplateView
 
 from geodata import downloads as register_downloads
-from partnerships import downloads, feeds, views
+from partnerships import alert_views, downloads, feeds, views
 from partnerships.page_cache import rendered_once_per_data_version
 
 urlpatterns = [
@@ -63,6 +63,15 @@ urlpatterns = [
         rendered_once_per_data_version(feeds.TrustChangesFeed()),
         name="trust-changes-feed",
     ),
+    path("follow/", alert_views.follow_page, name="follow"),
+    path("follow/confirm/<str:token>/", alert_views.follow_confirm, name="follow-confirm"),
+    path(
+        "follow/unsubscribe/<str:token>/",
+        alert_views.follow_unsubscribe,
+        name="follow-unsubscribe",
+    ),
+    path("confirm/<str:token>/", views.verification_page, name="verify"),
+    path("confirm/<str:token>/changes/", views.verification_changes, name="verify-changes"),
     path("areas/<str:code>/", views.area_detail, name="area"),
     path("areas/<str:code>/research/suggest/", views.suggest_research, name="suggest-research"),
     path("schools/<int:urn>/", views.school_detail, name="school"),

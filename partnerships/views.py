@@ -47,6 +47,7 @@ from partnerships.suggestions import (
     submit,
     submit_research,
 )
+from partnerships.verification import LinkProblem, awaiting_request, confirm, propose_changes
 
 
 def map_page(request):
@@ -143,6 +144,61 @@ def suggestion_form_page(request, form_class, save, target, context):
     else:
         form = form_class(**target)
     return render(request, "partnerships/suggest.html", {"form": form, **context})
+
+
+def verification_page(request, token):
+    """The owner's page: the record as published, to confirm or to change. Personal (a
+    form with a CSRF token): never kept."""
+    try:
+        if request.method == "POST":
+            verification = confirm(token)
+            return render(request, "partnerships/verify_done.html", {"verification": verification})
+        verification = awaiting_request(token)
+    except LinkProblem as problem:
+        return verification_link_problem(request, problem)
+    record = verification.record
+    if verification.research_id:
+        record = LAResearch.objects.with_status().get(pk=record.pk)
+    return render(
+        request,
+        "partnerships/verify.html",
+        {"verification": verification, "record": record, "token": token},
+    )
+
+
+def verification_changes(request, token):
+    """The owner proposes changes: the public suggestion form for the record, whose
+    suggestion answers the request."""
+    try:
+        verification = awaiting_request(token)
+    except LinkProblem as problem:
+        return verification_link_problem(request, problem)
+    if verification.partnership_id:
+        form_class, save = SuggestionForm, submit
+        target = {"partnership": verification.partnership}
+    else:
+        form_class, save = ResearchSuggestionForm, submit_research
+        target = {"research": verification.research}
+
+    def save_answering(form, fingerprint):
+        return propose_changes(token, lambda: save(form, fingerprint))
+
+    try:
+        return suggestion_form_page(request, form_class, save_answering, target, target)
+    except LinkProblem as problem:  # answered meanwhile (another tab): nothing saved
+        return verification_link_problem(request, problem)
+
+
+LINK_PROBLEM_STATUS = {"invalid": 400, "expired": 410, "used": 410}
+
+
+def verification_link_problem(request, problem):
+    return render(
+        request,
+        "partnerships/verify_problem.html",
+        {"problem": problem.kind},
+        status=LINK_PROBLEM_STATUS[problem.kind],
+    )
 
 
 def suggestion_limit_reached(request):

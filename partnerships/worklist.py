@@ -13,7 +13,7 @@ from partnerships.link_health import (
     partnerships_with_broken_sources,
     research_with_broken_sources,
 )
-from partnerships.models import LAResearch, Partnership, Suggestion
+from partnerships.models import LAResearch, Partnership, Suggestion, VerificationRequest
 
 STALE_AFTER = timedelta(days=365)
 
@@ -33,6 +33,20 @@ def nothing_found_over_a_year_ago(records, today=None):
     if "has_local_partnership" not in records.query.annotations:
         records = records.with_status()
     return records.filter(has_local_partnership=False).filter(none_found_on__lt=stale_cutoff(today))
+
+
+def verification_requests_in_state(requests, state):
+    """`awaiting` (answerable still), `expired` (unanswered past their date), an outcome,
+    or all."""
+    now = timezone.now()
+    awaiting = requests.filter(outcome=VerificationRequest.Outcome.AWAITING)
+    if state == "awaiting":
+        return awaiting.filter(expires_at__gt=now)
+    if state == "expired":
+        return awaiting.filter(expires_at__lte=now)
+    if state:
+        return requests.filter(outcome=state)
+    return requests
 
 
 @dataclass
@@ -55,6 +69,12 @@ def worklist(today=None):
     return [
         WorkItem(
             "Suggestions waiting for a decision", Suggestion.objects.pending().count(), Suggestion
+        ),
+        WorkItem(
+            "Verification requests awaiting an answer",
+            verification_requests_in_state(VerificationRequest.objects.all(), "awaiting").count(),
+            VerificationRequest,
+            "state=awaiting",
         ),
         WorkItem(
             "Published partnerships not verified for 12 months",

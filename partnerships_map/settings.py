@@ -414,6 +414,15 @@ CELERY_BEAT_SCHEDULE["check-source-links"] = {
     "task": "partnerships.tasks.check_source_links",
     "schedule": crontab(minute=30, hour=4, day_of_week=1),
 }
+# Email alerts: the daily digest of approved changes, and unconfirmed addresses forgotten.
+CELERY_BEAT_SCHEDULE["send-alert-digests"] = {
+    "task": "partnerships.tasks.send_alert_digests",
+    "schedule": crontab(minute=0, hour=7),
+}
+CELERY_BEAT_SCHEDULE["forget-unconfirmed-subscriptions"] = {
+    "task": "partnerships.tasks.forget_unconfirmed_subscriptions",
+    "schedule": crontab(minute=45, hour=3),
+}
 CELERY_BEAT_SCHEDULE["erase-personal-data"] = {
     "task": "partnerships.tasks.erase_personal_data",
     "schedule": crontab(minute=15, hour=3),

@@ -126,6 +126,7 @@ TRACKED_TABLES = {
     "partnerships_laresearch",
     "partnerships_changelogentry",
     "partnerships_linkcheck",
+    "partnerships_verificationrequest",
 }
 
 

@@ -8,6 +8,7 @@ from geodata.api.serializers import LocalAuthorityDetailSerializer, LocalAuthori
 from geodata.postcodes import display_postcode
 from partnerships.coverage import coverage_of
 from partnerships.models import (
+    CONFIRMATION_FIELDS,
     PUBLIC_FIELDS,
     RESEARCH_PUBLIC_FIELDS,
     LAResearch,
@@ -56,7 +57,7 @@ class PartnershipSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Partnership
-        fields = [*PUBLIC_FIELDS, "members", "sources", "url", "page"]
+        fields = [*PUBLIC_FIELDS, *CONFIRMATION_FIELDS, "members", "sources", "url", "page"]
 
     def get_page(self, partnership) -> str:
         request = self.context.get("request")
@@ -199,7 +200,7 @@ class LAResearchSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LAResearch
-        fields = ["status", *RESEARCH_PUBLIC_FIELDS]
+        fields = ["status", *RESEARCH_PUBLIC_FIELDS, *CONFIRMATION_FIELDS]
 
 
 class LocalAuthorityWithPartnershipsSerializer(LocalAuthorityDetailSerializer):
