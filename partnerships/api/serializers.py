@@ -13,6 +13,7 @@ from partnerships.models import (
     RESEARCH_PUBLIC_FIELDS,
     LAResearch,
     Membership,
+    OwnerRole,
     Partnership,
     Source,
 )
@@ -54,6 +55,12 @@ class PartnershipSerializer(serializers.ModelSerializer):
         view_name="api:partnership-detail", lookup_field="slug"
     )
     page = serializers.SerializerMethodField(help_text="The partnership's page on the map.")
+    confirmed_by = serializers.ChoiceField(
+        choices=OwnerRole.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Who confirmed it, by role (blank: not confirmed).",
+    )
 
     class Meta:
         model = Partnership
@@ -197,6 +204,12 @@ class LAResearchSerializer(serializers.ModelSerializer):
 
     status = serializers.ChoiceField(choices=LAResearch.Status.choices, read_only=True)
     sources = ResearchSourceSerializer(many=True, read_only=True)
+    confirmed_by = serializers.ChoiceField(
+        choices=OwnerRole.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Who confirmed it, by role (blank: not confirmed).",
+    )
 
     class Meta:
         model = LAResearch
