@@ -7,6 +7,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 from leaflet.admin import LeafletGeoAdminMixin
@@ -14,17 +15,31 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from partnerships import moderation
 from partnerships.changelog import record_change
+from partnerships.link_health import (
+    broken_links_of,
+    partnerships_with_broken_sources,
+    research_with_broken_sources,
+)
 from partnerships.models import (
     PUBLIC_FIELDS,
     ChangeLogEntry,
     LAResearch,
+    LinkCheck,
     Membership,
     OutboxMessage,
     Partnership,
     Source,
     Suggestion,
+    VerificationRequest,
 )
 from partnerships.targets import target_of
+from partnerships.verification import VerificationError, send_reminder, send_request
+from partnerships.worklist import (
+    not_verified_for_a_year,
+    nothing_found_over_a_year_ago,
+    verification_requests_in_state,
+    worklist,
+)
 
 # The admin's sections of the partnership's public fields; any other public field (a new
 # one included) appears under "How it works".
@@ -163,15 +178,106 @@ class ChangeLoggedAdmin(SimpleHistoryAdmin):
         )
 
 
+class BrokenSourcesFilter(admin.SimpleListFilter):
+    """Records citing a web address the weekly link check found not working."""
+
+    title = "source links"
+    parameter_name = "links"
+    find = {Partnership: partnerships_with_broken_sources, LAResearch: research_with_broken_sources}
+
+    def lookups(self, request, model_admin):
+        return [("broken", "A link not working")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "broken":
+            return self.find[queryset.model](queryset)
+        return queryset
+
+
+class NotVerifiedFilter(admin.SimpleListFilter):
+    title = "verification"
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [("stale", "Not verified for 12 months")]
+
+    def queryset(self, request, queryset):
+        return not_verified_for_a_year(queryset) if self.value() == "stale" else queryset
+
+
+class NothingFoundFilter(admin.SimpleListFilter):
+    title = "none found"
+    parameter_name = "none_found"
+
+    def lookups(self, request, model_admin):
+        return [("stale", "Searched more than 12 months ago")]
+
+    def queryset(self, request, queryset):
+        return nothing_found_over_a_year_ago(queryset) if self.value() == "stale" else queryset
+
+
+def worklist_page(request):
+    """The moderator's worklist: counts, each linked to the admin list that shows them
+    (a count only, where the moderator may not open that list)."""
+    items = [
+        {
+            "label": item.label,
+            "count": item.count,
+            "url": item.url()
+            if request.user.has_perm(
+                f"{item.model._meta.app_label}.view_{item.model._meta.model_name}"
+            )
+            else None,
+        }
+        for item in worklist()
+    ]
+    context = {**admin.site.each_context(request), "title": "Moderator's worklist", "items": items}
+    return render(request, "admin/worklist.html", context)
+
+
+@admin.display(description="Source links not working")
+def broken_sources(record):
+    """Each cited address the link check found not working: since when, and what it got."""
+    checks = broken_links_of(record) if record.pk else []
+    if not checks:
+        return "None (as of the last weekly check)."
+    return format_html(
+        "<ul>{}</ul>",
+        format_html_join(
+            "",
+            '<li><a href="{}" rel="nofollow noopener">{}</a>: not working since {} ({})</li>',
+            (
+                (
+                    check.url,
+                    check.url,
+                    date_format(timezone.localtime(check.first_failed), "j F Y"),
+                    check.outcome(),
+                )
+                for check in checks
+            ),
+        ),
+    )
+
+
 @admin.register(Partnership)
 class PartnershipAdmin(LeafletGeoAdminMixin, ChangeLoggedAdmin):
     list_display = ["name", "status", "la_role", "scope", "evidence", "published", "updated_at"]
-    list_filter = ["published", "status", "la_role", "scope", "reach", "legal_form", "evidence"]
+    list_filter = [
+        "published",
+        "status",
+        "la_role",
+        "scope",
+        "reach",
+        "legal_form",
+        "evidence",
+        NotVerifiedFilter,
+        BrokenSourcesFilter,
+    ]
     search_fields = ["name", "also_known_as", "local_authorities__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["local_authorities"]
     inlines = [MembershipInline, SourceInline]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", broken_sources]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -181,7 +287,7 @@ class PartnershipAdmin(LeafletGeoAdminMixin, ChangeLoggedAdmin):
         (None, {"fields": [*IDENTITY_FIELDS, "published", "version"]}),
         ("Place", {"fields": [*PLACE_FIELDS, "drawn_footprint"]}),
         ("How it works", {"fields": HOW_IT_WORKS_FIELDS}),
-        ("Evidence", {"fields": [*EVIDENCE_FIELDS, "created_at", "updated_at"]}),
+        ("Evidence", {"fields": [*EVIDENCE_FIELDS, broken_sources, "created_at", "updated_at"]}),
     ]
 
 
@@ -347,9 +453,9 @@ class LAResearchAdmin(ChangeLoggedAdmin):
         "none_found_on",
         "last_verified",
     ]
-    list_filter = ["council_role"]
+    list_filter = ["council_role", NotVerifiedFilter, NothingFoundFilter, BrokenSourcesFilter]
     search_fields = ["local_authority__name", "local_authority__ons_code", "summary"]
-    readonly_fields = ["local_authority", "updated_at"]
+    readonly_fields = ["local_authority", "updated_at", broken_sources]
     fields = [
         "local_authority",
         "summary",
@@ -359,6 +465,7 @@ class LAResearchAdmin(ChangeLoggedAdmin):
         "none_found_on",
         "searches",
         "sources",
+        broken_sources,
         "last_verified",
         "updated_at",
         "version",
@@ -398,3 +505,113 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(LinkCheck)
+class LinkCheckAdmin(admin.ModelAdmin):
+    """What the weekly link check found at each cited address; written only by the check."""
+
+    list_display = ["url", "outcome", "final_url", "last_checked", "last_ok", "first_failed"]
+    list_filter = [("first_failed", admin.EmptyFieldListFilter)]
+    search_fields = ["url", "final_url"]
+    readonly_fields = [
+        "url",
+        "status_code",
+        "error",
+        "final_url",
+        "redirects",
+        "last_checked",
+        "last_ok",
+        "first_failed",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class VerificationStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("awaiting", "Awaiting an answer"),
+            ("expired", "Expired unanswered"),
+            *[(value, label) for value, label in VerificationRequest.Outcome.choices[1:]],
+        ]
+
+    def queryset(self, request, queryset):
+        return verification_requests_in_state(queryset, self.value())
+
+
+@admin.register(VerificationRequest)
+class VerificationRequestAdmin(admin.ModelAdmin):
+    """Requests to owners: sent from here (the email goes through the outbox), one
+    reminder each, and what became of them. The contact address is never published."""
+
+    list_display = [
+        "record",
+        "owner_role",
+        "sent_at",
+        "expires_at",
+        "reminded_at",
+        "state",
+        "answered_at",
+        "suggestion",
+    ]
+    list_filter = [VerificationStateFilter, "owner_role"]
+    # Plain labelled lists (a few hundred records): the admin's autocomplete leaves the empty
+    # one without an accessible name.
+    fields = ["partnership", "research", "contact_email", "owner_role"]
+    actions = ["remind"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [
+            "partnership",
+            "research",
+            "contact_email",
+            "owner_role",
+            "sent_by",
+            "sent_at",
+            "expires_at",
+            "reminded_at",
+            "answered_at",
+            "state",
+            "suggestion",
+        ]
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj) or self.fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("partnership", "research__local_authority", "suggestion")
+        )
+
+    @admin.display(description="State")
+    def state(self, obj):
+        return obj.state()
+
+    def save_model(self, request, obj, form, change):
+        if not change:  # a new request: saved and its email queued
+            send_request(obj, request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Send one reminder", permissions=["add"])
+    def remind(self, request, queryset):
+        for verification in queryset:
+            try:
+                send_reminder(verification)
+            except VerificationError as error:
+                self.message_user(request, str(error), messages.WARNING)
+            else:
+                self.message_user(request, f"Reminder queued: {verification.record}.")

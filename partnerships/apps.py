@@ -18,6 +18,10 @@ MODERATOR_PERMISSIONS = {
         "change_source",
         "delete_source",
         "view_outboxmessage",
+        "view_linkcheck",
+        "view_laresearch",
+        "view_verificationrequest",
+        "add_verificationrequest",
     ],
     "geodata": ["view_localauthority", "view_school", "view_trust", "view_region"],
 }

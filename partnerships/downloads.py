@@ -159,6 +159,8 @@ def research_csv(request):
         "none_found_on",
         "searches",
         "last_verified",
+        "confirmed_on",
+        "confirmed_by",
         "source_urls",
         "sources_accessed",
     ]
@@ -174,6 +176,8 @@ def research_csv(request):
             csv_cell(record.none_found_on),
             joined(record.searches),
             csv_cell(record.last_verified),
+            csv_cell(record.confirmed_on),
+            record.confirmed_by,
             joined(source["url"] for source in record.sources),
             joined(source.get("accessed") or "" for source in record.sources),
         ]

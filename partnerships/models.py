@@ -1,4 +1,5 @@
 import secrets
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
@@ -75,6 +76,13 @@ class Governance(models.TextChoices):
     BOARD = "board", "Board"
     INDEPENDENT_CHAIR = "independent_chair", "Independent chair"
     LA_SEAT = "la_seat", "LA seat on the board"
+
+
+class OwnerRole(models.TextChoices):
+    """Who may confirm a record, as the public is told it: a role, never a person."""
+
+    PARTNERSHIP = "partnership", "the partnership"
+    COUNCIL = "council", "the council"
 
 
 class PartnershipQuerySet(models.QuerySet):
@@ -246,6 +254,19 @@ class Partnership(models.Model):
     last_verified = models.DateField(
         null=True, blank=True, help_text="When the facts were last checked with the partnership."
     )
+    confirmed_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When its owner last confirmed the record accurate (a verification request).",
+    )
+    confirmed_by = models.CharField(
+        max_length=12,
+        choices=OwnerRole.choices,
+        blank=True,
+        editable=False,
+        help_text="Who confirmed it, by role (never a person's name).",
+    )
     published = models.BooleanField(default=False)
     curated_hash = models.CharField(
         max_length=32, blank=True, editable=False, help_text="Fingerprint of the curated record."
@@ -339,6 +360,8 @@ PUBLIC_FIELDS = [
     "last_verified",
     "updated_at",
 ]
+# The owner's confirmation (a verification request answered): public, never curated.
+CONFIRMATION_FIELDS = ["confirmed_on", "confirmed_by"]
 # What the public may propose values for, in the form's order.
 SUGGESTIBLE_FIELDS = [
     "name",
@@ -370,7 +393,7 @@ DOWNLOADABLE_FIELDS = [
     name
     for name in PUBLIC_FIELDS
     if name not in {"summary", "la_role_note", "declared_member_count_note", "unverified_notes"}
-]
+] + CONFIRMATION_FIELDS
 # Fields people filter by, under their public parameter names: the API's filters, and the
 # map's, which its page embeds (partnerships.map_data) and its address carries.
 FILTERABLE_FIELDS = {
@@ -638,6 +661,19 @@ class LAResearch(models.Model):
     last_verified = models.DateField(
         null=True, blank=True, help_text="When the sources were last checked."
     )
+    confirmed_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When its owner last confirmed the record accurate (a verification request).",
+    )
+    confirmed_by = models.CharField(
+        max_length=12,
+        choices=OwnerRole.choices,
+        blank=True,
+        editable=False,
+        help_text="Who confirmed it, by role (never a person's name).",
+    )
     curated_hash = models.CharField(max_length=32, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -788,6 +824,7 @@ class ChangeLogEntry(models.Model):
         SUGGESTION = "suggestion", "Approved suggestion"
         MODERATOR = "moderator", "Moderator's edit"
         CURATED = "curated", "Curated data set"
+        OWNER = "owner", "Confirmed by its owner"
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, null=True, blank=True, related_name="change_log"
@@ -838,6 +875,23 @@ class OutboxMessage(models.Model):
     suggestion = models.ForeignKey(
         Suggestion, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
     )
+    verification = models.ForeignKey(
+        "VerificationRequest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    subscription = models.ForeignKey(
+        "Subscription",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    headers = models.JSONField(
+        default=dict, blank=True, help_text="Extra headers (an alert's List-Unsubscribe)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -848,3 +902,198 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.subject} ({'sent' if self.sent_at else 'waiting'})"
+
+
+class LinkCheck(models.Model):
+    """What the weekly link check last found at one cited web address (a partnership's
+    source or an LA research record's): one row per address, however many records cite
+    it. A failure is dated from the first check that failed in a row (`first_failed`), and
+    cleared by the next check that works; the public pages mark the source, never hide it.
+    Written by `partnerships.link_health`."""
+
+    url = models.URLField(max_length=2000, unique=True)
+    status_code = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The last answer's HTTP status, after redirects."
+    )
+    error = models.CharField(
+        max_length=200, blank=True, help_text="Why no answer came: timeout, TLS error..."
+    )
+    final_url = models.URLField(
+        max_length=2000, blank=True, help_text="Where the redirects (if any) led."
+    )
+    redirects = models.JSONField(
+        default=list, blank=True, help_text="[[status, location], ...] in the order followed."
+    )
+    last_checked = models.DateTimeField()
+    last_ok = models.DateTimeField(null=True, blank=True)
+    first_failed = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The first failure since it last worked: not working since.",
+    )
+
+    class Meta:
+        ordering = ["url"]
+        indexes = [models.Index(fields=["first_failed"])]
+
+    def __str__(self):
+        return self.url
+
+    @property
+    def broken(self):
+        return self.first_failed is not None
+
+    def outcome(self):
+        """The last result in a few words, for moderators."""
+        if self.error:
+            return self.error
+        return f"HTTP {self.status_code}"
+
+
+def confirmation_token_expiry():
+    return timezone.now() + VERIFICATION_VALID_FOR
+
+
+def new_nonce():
+    return secrets.token_urlsafe(16)
+
+
+VERIFICATION_VALID_FOR = timedelta(days=30)
+
+
+class VerificationRequest(models.Model):
+    """A moderator's request to a record's owner (a partnership, or the council for its
+    LA's research record) to confirm the record as published, or propose changes.
+
+    The owner answers through a signed link (`partnerships.verification`), valid 30 days
+    and once: the answer is recorded here (confirmed, or changes proposed as an ordinary
+    suggestion). The contact address is private: only moderators see it, and it is never
+    published; the public sees only the role and the date of a confirmation."""
+
+    class Outcome(models.TextChoices):
+        AWAITING = "awaiting", "Awaiting an answer"
+        CONFIRMED = "confirmed", "Confirmed accurate"
+        CHANGES_PROPOSED = "changes_proposed", "Changes proposed"
+
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="verification_requests",
+    )
+    research = models.ForeignKey(
+        LAResearch,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="verification_requests",
+        verbose_name="LA research record",
+    )
+    contact_email = models.EmailField(
+        max_length=MAX_EMAIL_LENGTH,
+        validators=[validate_plain_email],
+        help_text="Where the request goes. Private: never shown publicly.",
+    )
+    owner_role = models.CharField(
+        max_length=12,
+        choices=OwnerRole.choices,
+        help_text='How a confirmation will be shown: "Confirmed by the partnership".',
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=confirmation_token_expiry)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.AWAITING)
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    nonce = models.CharField(max_length=32, default=new_nonce, unique=True, editable=False)
+    contact_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(partnership__isnull=False, research__isnull=True)
+                | models.Q(partnership__isnull=True, research__isnull=False),
+                name="verification_request_names_one_record",
+            )
+        ]
+
+    def __str__(self):
+        return f"Verification of {self.record} ({self.get_outcome_display().lower()})"
+
+    @property
+    def record(self):
+        return self.partnership or self.research
+
+    @property
+    def expired(self):
+        return self.outcome == self.Outcome.AWAITING and timezone.now() >= self.expires_at
+
+    def state(self):
+        return "Expired unanswered" if self.expired else self.get_outcome_display()
+
+
+class Subscription(models.Model):
+    """Someone's email alerts: a daily digest of the approved changes to everything, one
+    area, one partnership or one trust (the partnerships naming it). Double opt-in: nothing
+    is sent but the confirmation until its link is followed. The address is kept only while
+    subscribed: unsubscribing deletes the row, and an unconfirmed one goes after a week
+    (`partnerships.alerts`)."""
+
+    class Scope(models.TextChoices):
+        EVERYTHING = "everything", "every change across England"
+        AREA = "area", "an area"
+        PARTNERSHIP = "partnership", "a partnership"
+        TRUST = "trust", "a trust"
+
+    email = models.EmailField(max_length=MAX_EMAIL_LENGTH, validators=[validate_plain_email])
+    scope = models.CharField(max_length=12, choices=Scope.choices)
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    trust = models.ForeignKey(
+        Trust,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="Changes after this (or the confirmation) are due."
+    )
+    nonce = models.CharField(max_length=32, default=new_nonce, unique=True, editable=False)
+    client_fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "scope", "local_authority", "partnership", "trust"],
+                nulls_distinct=False,
+                name="one_subscription_per_address_and_subject",
+            )
+        ]
+
+    def __str__(self):
+        return f"Alerts for {self.subject()}"
+
+    def subject(self):
+        if self.scope == self.Scope.AREA:
+            return self.local_authority.name
+        if self.scope == self.Scope.PARTNERSHIP:
+            return self.partnership.name
+        if self.scope == self.Scope.TRUST:
+            return self.trust.name
+        return "every change across England"

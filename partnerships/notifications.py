@@ -11,7 +11,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -33,11 +33,14 @@ def moderator_addresses():
     return sorted(set(users.values_list("email", flat=True)) | set(settings.MODERATOR_EMAILS))
 
 
-def queue(recipients, subject, template, context, suggestion=None):
-    """One message for each recipient; returns them."""
+def queue(recipients, subject, template, context, suggestion=None, **about):
+    """One message for each recipient; returns them. `about`: what else it is about (a
+    verification request, a subscription) and its `headers`."""
     body = render_to_string(template, context)
     return [
-        OutboxMessage.objects.create(to=address, subject=subject, body=body, suggestion=suggestion)
+        OutboxMessage.objects.create(
+            to=address, subject=subject, body=body, suggestion=suggestion, **about
+        )
         for address in recipients
         if address
     ]
@@ -118,7 +121,13 @@ def send_due_messages(limit=100):
                 continue
             message.attempts += 1
             try:
-                send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.to])
+                EmailMessage(
+                    message.subject,
+                    message.body,
+                    settings.DEFAULT_FROM_EMAIL,
+                    [message.to],
+                    headers=message.headers or None,
+                ).send()
             except Exception as error:
                 message.last_error = f"{type(error).__name__}: {error}"
                 message.save(update_fields=["attempts", "last_error"])

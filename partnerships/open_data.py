@@ -14,6 +14,7 @@ from geodata import downloads as register_downloads
 from geodata.models import BoundarySet, ImportRun
 from partnerships import downloads
 from partnerships.models import (
+    CONFIRMATION_FIELDS,
     DOWNLOADABLE_FIELDS,
     PUBLIC_FIELDS,
     Membership,
@@ -66,6 +67,8 @@ COLUMNS = {
         "none_found_on": "The date it was searched and no local partnership found.",
         "searches": "The searches made where something was not found, separated by ;",
         "last_verified": "The date the record was last checked against its sources.",
+        "confirmed_on": "When the council last confirmed the record accurate, if it has.",
+        "confirmed_by": "Who confirmed it, by role (council), never a person.",
         "source_urls": "Addresses of the sources, separated by ;",
         "sources_accessed": "The dates each source was read, in the same order.",
     },
@@ -131,7 +134,7 @@ COLUMNS["partnerships.csv"] = {
     "sources": "Addresses of the public sources, separated by ;",
 }
 COLUMNS["partnerships.geojson"] = {
-    **{name: field_description(name) for name in PUBLIC_FIELDS},
+    **{name: field_description(name) for name in [*PUBLIC_FIELDS, *CONFIRMATION_FIELDS]},
     "local_authorities": "The local authorities it covers (codes, names, types).",
     "members": "Its named members (see memberships.csv).",
     "sources": "Its public sources: address, title, date shown, when read, what each says, "

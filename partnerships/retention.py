@@ -3,10 +3,10 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from partnerships.models import OutboxMessage, Suggestion
+from partnerships.models import OutboxMessage, Suggestion, VerificationRequest
 
 
 def erase_expired_personal_data(now=None):
@@ -25,4 +25,22 @@ def erase_expired_personal_data(now=None):
             personal_data_erased_at=now or timezone.now(),
         )
         OutboxMessage.objects.filter(suggestion_id__in=ids).update(to="", body="")
+    return len(ids)
+
+
+def erase_finished_contact_addresses(now=None):
+    """Blank the owners' contact addresses (and the emails that carried them) the same
+    retention period after a verification request was answered or expired."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.SUGGESTION_RETENTION_DAYS)
+    finished = VerificationRequest.objects.filter(contact_erased_at__isnull=True).filter(
+        models.Q(answered_at__lt=cutoff)
+        | models.Q(outcome=VerificationRequest.Outcome.AWAITING, expires_at__lt=cutoff)
+    )
+    with transaction.atomic():
+        ids = list(finished.select_for_update().values_list("pk", flat=True))
+        VerificationRequest.objects.filter(pk__in=ids).update(
+            contact_email="", contact_erased_at=now
+        )
+        OutboxMessage.objects.filter(verification_id__in=ids).update(to="", body="")
     return len(ids)

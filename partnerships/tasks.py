@@ -2,8 +2,9 @@ import logging
 
 from celery import shared_task
 
+from partnerships.link_health import check_cited_links
 from partnerships.notifications import send_due_messages
-from partnerships.retention import erase_expired_personal_data
+from partnerships.retention import erase_expired_personal_data, erase_finished_contact_addresses
 
 logger = logging.getLogger(__name__)
 
@@ -36,5 +37,28 @@ def send_outbox_soon():
 
 @shared_task(time_limit=600)
 def erase_personal_data():
-    """Erase submitters' personal data a set time after each decision."""
-    return erase_expired_personal_data()
+    """Erase submitters' personal data a set time after each decision, and owners'
+    contact addresses a set time after their request was answered or expired."""
+    return erase_expired_personal_data() + erase_finished_contact_addresses()
+
+
+@shared_task(time_limit=3 * 3600, soft_time_limit=3 * 3600 - 60)
+def check_source_links():
+    """Check every cited web address and record what was found (weekly)."""
+    return check_cited_links()
+
+
+@shared_task(time_limit=1800)
+def send_alert_digests():
+    """Queue the day's digests of approved changes to confirmed subscribers (daily)."""
+    from partnerships.alerts import send_digests  # it sends through this module
+
+    return send_digests()
+
+
+@shared_task(time_limit=300)
+def forget_unconfirmed_subscriptions():
+    """Delete the addresses never confirmed within a week (daily)."""
+    from partnerships.alerts import forget_unconfirmed
+
+    return forget_unconfirmed()

@@ -2,7 +2,8 @@ from django.urls import path
 from django.views.generic import TemplateView
 
 from geodata import downloads as register_downloads
-from partnerships import downloads, views
+from partnerships import alert_views, downloads, feeds, views
+from partnerships.page_cache import rendered_once_per_data_version
 
 urlpatterns = [
     path("data/", views.data_page, name="data"),
@@ -47,6 +48,36 @@ urlpatterns = [
     path(
         "suggest/received/<str:reference>/", views.suggestion_received, name="suggestion-received"
     ),
+    path("changes/", views.changes_page, name="changes"),
+    path(
+        "changes/feed/",
+        rendered_once_per_data_version(feeds.ChangesFeed()),
+        name="changes-feed",
+    ),
+    path(
+        "partnerships/<slug:slug>/changes/feed/",
+        rendered_once_per_data_version(feeds.PartnershipChangesFeed()),
+        name="partnership-changes-feed",
+    ),
+    path(
+        "areas/<str:code>/changes/feed/",
+        rendered_once_per_data_version(feeds.AreaChangesFeed()),
+        name="area-changes-feed",
+    ),
+    path(
+        "trusts/<int:uid>/changes/feed/",
+        rendered_once_per_data_version(feeds.TrustChangesFeed()),
+        name="trust-changes-feed",
+    ),
+    path("follow/", alert_views.follow_page, name="follow"),
+    path("follow/confirm/<str:token>/", alert_views.follow_confirm, name="follow-confirm"),
+    path(
+        "follow/unsubscribe/<str:token>/",
+        alert_views.follow_unsubscribe,
+        name="follow-unsubscribe",
+    ),
+    path("confirm/<str:token>/", views.verification_page, name="verify"),
+    path("confirm/<str:token>/changes/", views.verification_changes, name="verify-changes"),
     path("areas/<str:code>/", views.area_detail, name="area"),
     path(
         "areas/<str:code>/landscape-over-time.csv",

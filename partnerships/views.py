@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import (
     Http404,
@@ -26,10 +27,17 @@ from geodata.successors import successor_of
 from geodata.trusts import current_trust_uid
 from partnerships import comparison, timeline
 from partnerships.api.serializers import AreaPartnershipSerializer
-from partnerships.changelog import public_changes
+from partnerships.changelog import (
+    ChangeLogFilter,
+    public_changes,
+    record_name,
+    record_url,
+    summary_of,
+)
 from partnerships.coverage import coverage_of
 from partnerships.downloads import LICENCE, LICENCE_LINKS
 from partnerships.embed import embed_snippet, framable_by_any_site
+from partnerships.link_health import not_working_since
 from partnerships.map_data import map_data, published_with_area_codes, renamed_query
 from partnerships.models import LAResearch, Membership, Partnership, Suggestion
 from partnerships.page_cache import (
@@ -47,6 +55,7 @@ from partnerships.suggestions import (
     submit,
     submit_research,
 )
+from partnerships.verification import LinkProblem, awaiting_request, confirm, propose_changes
 
 
 def map_page(request):
@@ -92,6 +101,7 @@ def partnership_detail(request, slug):
         {
             "partnership": partnership,
             "said": said_by(partnership.sources.all()),
+            "not_working": not_working_since(s.url for s in partnership.sources.all()),
             "successor_trust": Trust.objects.named(successor).first() if successor else None,
             "changes": public_changes(partnership),
             "embed_code": embed_snippet(
@@ -159,6 +169,61 @@ def suggestion_limit_reached(request, form, context, refused):
     return response
 
 
+def verification_page(request, token):
+    """The owner's page: the record as published, to confirm or to change. Personal (a
+    form with a CSRF token): never kept."""
+    try:
+        if request.method == "POST":
+            verification = confirm(token)
+            return render(request, "partnerships/verify_done.html", {"verification": verification})
+        verification = awaiting_request(token)
+    except LinkProblem as problem:
+        return verification_link_problem(request, problem)
+    record = verification.record
+    if verification.research_id:
+        record = LAResearch.objects.with_status().get(pk=record.pk)
+    return render(
+        request,
+        "partnerships/verify.html",
+        {"verification": verification, "record": record, "token": token},
+    )
+
+
+def verification_changes(request, token):
+    """The owner proposes changes: the public suggestion form for the record, whose
+    suggestion answers the request."""
+    try:
+        verification = awaiting_request(token)
+    except LinkProblem as problem:
+        return verification_link_problem(request, problem)
+    if verification.partnership_id:
+        form_class, save = SuggestionForm, submit
+        target = {"partnership": verification.partnership}
+    else:
+        form_class, save = ResearchSuggestionForm, submit_research
+        target = {"research": verification.research}
+
+    def save_answering(form, fingerprint):
+        return propose_changes(token, lambda: save(form, fingerprint))
+
+    try:
+        return suggestion_form_page(request, form_class, save_answering, target, target)
+    except LinkProblem as problem:  # answered meanwhile (another tab): nothing saved
+        return verification_link_problem(request, problem)
+
+
+LINK_PROBLEM_STATUS = {"invalid": 400, "expired": 410, "used": 410}
+
+
+def verification_link_problem(request, problem):
+    return render(
+        request,
+        "partnerships/verify_problem.html",
+        {"problem": problem.kind},
+        status=LINK_PROBLEM_STATUS[problem.kind],
+    )
+
+
 def suggestion_received(request, reference):
     suggestion = get_object_or_404(Suggestion, reference=reference)
     return render(
@@ -199,6 +264,10 @@ def area_detail(request, code):
             "regional_bodies": partnerships.regional(),
             "research": research,
             "research_said": said_by(research.sources) if research else {},
+            "research_changes": public_changes(research) if research else [],
+            "not_working": not_working_since(
+                s.get("url") for s in (research.sources if research else [])
+            ),
             "landscape": landscape,
             "coverage": coverage_of(area),
             "record_sources": record_sources(area),
@@ -226,6 +295,50 @@ def landscape_page(request):
         request,
         "partnerships/landscape.html",
         {"register": ImportRun.objects.register_state(), **landscape_over_time(timeline.ENGLAND)},
+    )
+
+
+CHANGES_PER_PAGE = 50
+
+
+def changes_page(request):
+    """What changed: the approved changes across England, newest first, filtered by area
+    and date from the address; kept per data version and filter."""
+    return kept_response(
+        request,
+        lambda: render_changes_page(request),
+        max_age=PAGE_MAX_AGE,
+        reads=("area", "since", "until", "page"),
+    )
+
+
+def render_changes_page(request):
+    form = ChangeLogFilter(request.GET)
+    if not form.is_valid():
+        context = {"form": form, "area": form.selected_area()}
+        return render(request, "partnerships/changes.html", context, status=400)
+    page = Paginator(form.entries(), CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "partnerships/changes.html",
+        {
+            "form": form,
+            "area": form.selected_area(),
+            "page": page,
+            "query": query.urlencode(),
+            "changes": [
+                {
+                    "id": entry.pk,
+                    "date": entry.changed_at,
+                    "record": record_name(entry),
+                    "url": record_url(entry),
+                    "summary": summary_of(entry),
+                }
+                for entry in page
+            ],
+        },
     )
 
 

@@ -411,6 +411,22 @@ CELERY_BEAT_SCHEDULE["send-outbox"] = {
     "task": "partnerships.tasks.send_outbox",
     "schedule": 60.0,
 }
+# Source link health: every cited address checked weekly (Monday 04:30), a few at a time.
+LINK_CHECK_WORKERS = int(os.environ.get("LINK_CHECK_WORKERS", "8"))
+LINK_CHECK_TIMEOUT = float(os.environ.get("LINK_CHECK_TIMEOUT", "15"))
+CELERY_BEAT_SCHEDULE["check-source-links"] = {
+    "task": "partnerships.tasks.check_source_links",
+    "schedule": crontab(minute=30, hour=4, day_of_week=1),
+}
+# Email alerts: the daily digest of approved changes, and unconfirmed addresses forgotten.
+CELERY_BEAT_SCHEDULE["send-alert-digests"] = {
+    "task": "partnerships.tasks.send_alert_digests",
+    "schedule": crontab(minute=0, hour=7),
+}
+CELERY_BEAT_SCHEDULE["forget-unconfirmed-subscriptions"] = {
+    "task": "partnerships.tasks.forget_unconfirmed_subscriptions",
+    "schedule": crontab(minute=45, hour=3),
+}
 CELERY_BEAT_SCHEDULE["erase-personal-data"] = {
     "task": "partnerships.tasks.erase_personal_data",
     "schedule": crontab(minute=15, hour=3),

@@ -125,6 +125,8 @@ TRACKED_TABLES = {
     "partnerships_source",
     "partnerships_laresearch",
     "partnerships_changelogentry",
+    "partnerships_linkcheck",
+    "partnerships_verificationrequest",
 }
 
 

@@ -12,10 +12,12 @@ from geodata.api.serializers import (
 from geodata.landscape_history import UNDATED
 from partnerships.coverage import coverage_of
 from partnerships.models import (
+    CONFIRMATION_FIELDS,
     PUBLIC_FIELDS,
     RESEARCH_PUBLIC_FIELDS,
     LAResearch,
     Membership,
+    OwnerRole,
     Partnership,
     Source,
 )
@@ -60,10 +62,24 @@ class PartnershipSerializer(serializers.ModelSerializer):
     regions = serializers.SerializerMethodField(
         help_text="The regions of its areas ({code, name}), by name: one for most partnerships."
     )
+    confirmed_by = serializers.ChoiceField(
+        choices=OwnerRole.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Who confirmed it, by role (blank: not confirmed).",
+    )
 
     class Meta:
         model = Partnership
-        fields = [*PUBLIC_FIELDS, "regions", "members", "sources", "url", "page"]
+        fields = [
+            *PUBLIC_FIELDS,
+            *CONFIRMATION_FIELDS,
+            "regions",
+            "members",
+            "sources",
+            "url",
+            "page",
+        ]
 
     def get_regions(self, partnership) -> RegionSummarySerializer(many=True):
         regions = {
@@ -241,10 +257,16 @@ class LAResearchSerializer(serializers.ModelSerializer):
 
     status = serializers.ChoiceField(choices=LAResearch.Status.choices, read_only=True)
     sources = ResearchSourceSerializer(many=True, read_only=True)
+    confirmed_by = serializers.ChoiceField(
+        choices=OwnerRole.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Who confirmed it, by role (blank: not confirmed).",
+    )
 
     class Meta:
         model = LAResearch
-        fields = ["status", *RESEARCH_PUBLIC_FIELDS]
+        fields = ["status", *RESEARCH_PUBLIC_FIELDS, *CONFIRMATION_FIELDS]
 
 
 class LocalAuthorityWithPartnershipsSerializer(LocalAuthorityDetailSerializer):
