@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 
 from partnerships.alerts import (
+    SUBSCRIPTIONS_PER_HOUR,
     UNSUBSCRIBE_SALT,
     AlertLinkProblem,
     SubscribeForm,
@@ -17,7 +18,7 @@ from partnerships.alerts import (
     unsubscribe,
 )
 from partnerships.models import Subscription
-from partnerships.suggestions import RATE_LIMIT, client_fingerprint
+from partnerships.suggestions import client_fingerprint
 
 
 def follow_page(request):
@@ -25,24 +26,30 @@ def follow_page(request):
     subject = Subscription(scope=scope, **target).subject()
     fingerprint = client_fingerprint(request)
     if request.method == "POST":
-        if over_subscription_limit(fingerprint):
-            return limit_reached(request)
         form = SubscribeForm(request.POST)
+        if over_subscription_limit(fingerprint):
+            return limit_reached(request, form, subject)
         if form.is_valid():
             try:
                 subscribe(form.cleaned_data["email"], scope, target, fingerprint)
             except SubscriptionLimitReached:
-                return limit_reached(request)
+                return limit_reached(request, form, subject)
             return render(request, "partnerships/follow_check_email.html", {"subject": subject})
     else:
         form = SubscribeForm()
     return render(request, "partnerships/follow.html", {"form": form, "subject": subject})
 
 
-def limit_reached(request):
-    response = render(
-        request, "partnerships/suggest_limited.html", {"limit": RATE_LIMIT}, status=429
+def limit_reached(request, form, subject):
+    """429, with the form re-shown as filled in and the limit said at its top."""
+    form.is_valid()
+    form.add_error(
+        None,
+        f"This connection has asked for {SUBSCRIPTIONS_PER_HOUR} alerts in the last hour, the "
+        "most we accept. Please try again in an hour; nothing you asked for before is lost.",
     )
+    context = {"form": form, "subject": subject}
+    response = render(request, "partnerships/follow.html", context, status=429)
     response["Retry-After"] = "3600"
     return response
 

@@ -29,8 +29,11 @@ from partnerships.changelog import (
 )
 from partnerships.models import OutboxMessage, Partnership, Subscription
 from partnerships.notifications import queue
-from partnerships.suggestions import RATE_LIMIT, RATE_WINDOW, lock_client
+from partnerships.suggestions import RATE_WINDOW, lock_client
 from partnerships.validators import MAX_EMAIL_LENGTH, validate_plain_email
+
+# Alerts a connection may ask for in RATE_WINDOW: a person follows a few places, not more.
+SUBSCRIPTIONS_PER_HOUR = 5
 
 CONFIRM_SALT = "partnerships.alerts.confirm"
 UNSUBSCRIBE_SALT = "partnerships.alerts.unsubscribe"
@@ -79,7 +82,7 @@ def subject_of(query):
 def over_subscription_limit(fingerprint):
     since = timezone.now() - RATE_WINDOW
     recent = Subscription.objects.filter(client_fingerprint=fingerprint, created_at__gte=since)
-    return recent.count() >= RATE_LIMIT
+    return recent.count() >= SUBSCRIPTIONS_PER_HOUR
 
 
 def subscribe(email, scope, target, fingerprint):

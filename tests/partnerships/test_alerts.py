@@ -11,10 +11,10 @@ from django.core import mail, signing
 from django.utils import timezone
 
 from partnerships import moderation
+from partnerships.alerts import SUBSCRIPTIONS_PER_HOUR as RATE_LIMIT
 from partnerships.alerts import UNSUBSCRIBE_SALT, forget_unconfirmed, send_digests
 from partnerships.models import OutboxMessage, Partnership, Subscription, Suggestion
 from partnerships.notifications import send_due_messages
-from partnerships.suggestions import RATE_LIMIT
 from tests.factories import amendment
 
 pytestmark = pytest.mark.django_db
@@ -147,6 +147,8 @@ def test_a_flood_of_subscriptions_is_limited(client):
     assert flood.status_code == 429 and flood["Retry-After"] == "3600"
     assert Subscription.objects.count() == RATE_LIMIT
     assert not Subscription.objects.filter(email="one-more@example.org").exists()
+    page = flood.content.decode()  # the form again, as it was filled in, saying why
+    assert 'value="one-more@example.org"' in page and "try again in an hour" in page
 
 
 @pytest.mark.parametrize(
