@@ -114,7 +114,29 @@ class PartnershipQuerySet(models.QuerySet):
         )
 
 
-class Partnership(models.Model):
+class ConfirmedByOwner(models.Model):
+    """A record its owner can confirm (partnerships.verification): when, and by whom as a
+    role; the same two fields on a partnership and on an LA's research record."""
+
+    confirmed_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When its owner last confirmed the record accurate (a verification request).",
+    )
+    confirmed_by = models.CharField(
+        max_length=12,
+        choices=OwnerRole.choices,
+        blank=True,
+        editable=False,
+        help_text="Who confirmed it, by role (never a person's name).",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Partnership(ConfirmedByOwner):
     """An area-based education partnership: a local, voluntary alliance of schools,
     trusts and often the LA, taking shared responsibility for improvement across a place.
 
@@ -253,19 +275,6 @@ class Partnership(models.Model):
     )
     last_verified = models.DateField(
         null=True, blank=True, help_text="When the facts were last checked with the partnership."
-    )
-    confirmed_on = models.DateField(
-        null=True,
-        blank=True,
-        editable=False,
-        help_text="When its owner last confirmed the record accurate (a verification request).",
-    )
-    confirmed_by = models.CharField(
-        max_length=12,
-        choices=OwnerRole.choices,
-        blank=True,
-        editable=False,
-        help_text="Who confirmed it, by role (never a person's name).",
     )
     published = models.BooleanField(default=False)
     curated_hash = models.CharField(
@@ -592,7 +601,7 @@ class LAResearchQuerySet(models.QuerySet):
 RESEARCH_TEXT_MAX = 2000
 
 
-class LAResearch(models.Model):
+class LAResearch(ConfirmedByOwner):
     """What we know about school collaboration in one local authority, and how we know it.
 
     One per current LA. Its status is derived: `documented` when a published local
@@ -660,19 +669,6 @@ class LAResearch(models.Model):
     )
     last_verified = models.DateField(
         null=True, blank=True, help_text="When the sources were last checked."
-    )
-    confirmed_on = models.DateField(
-        null=True,
-        blank=True,
-        editable=False,
-        help_text="When its owner last confirmed the record accurate (a verification request).",
-    )
-    confirmed_by = models.CharField(
-        max_length=12,
-        choices=OwnerRole.choices,
-        blank=True,
-        editable=False,
-        help_text="Who confirmed it, by role (never a person's name).",
     )
     curated_hash = models.CharField(max_length=32, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
