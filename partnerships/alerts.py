@@ -28,7 +28,7 @@ from partnerships.changelog import (
     summary_of,
 )
 from partnerships.models import OutboxMessage, Partnership, Subscription
-from partnerships.notifications import queue
+from partnerships.notifications import queue, send_outbox_soon
 from partnerships.suggestions import RATE_WINDOW, lock_client
 from partnerships.validators import MAX_EMAIL_LENGTH, validate_plain_email
 
@@ -89,7 +89,6 @@ def subscribe(email, scope, target, fingerprint):
     """Save the (unconfirmed) subscription and queue its confirmation email. Asked again
     for one not yet confirmed, the confirmation is sent again; for a confirmed one,
     nothing is sent (the answer is the same, so no one learns who subscribes)."""
-    from partnerships.tasks import send_outbox_soon
 
     with transaction.atomic():
         lock_client(fingerprint)
@@ -185,7 +184,6 @@ def changes_for(subscription):
 def send_digests(now=None):
     """Queue each confirmed subscription's digest of the changes since its last one (none
     when nothing changed); returns how many were queued."""
-    from partnerships.tasks import send_outbox_soon
 
     now = now or timezone.now()
     queued = 0

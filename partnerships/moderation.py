@@ -14,9 +14,8 @@ from django.utils import timezone
 
 from partnerships.changelog import record_change
 from partnerships.models import ChangeLogEntry, Suggestion
-from partnerships.notifications import queue_approval_email, queue_rejection_email
+from partnerships.notifications import queue_approval_email, queue_rejection_email, send_outbox_soon
 from partnerships.targets import target_of
-from partnerships.tasks import send_outbox_soon
 
 
 class ModerationError(Exception):

@@ -8,6 +8,7 @@ them.
 
 import logging
 
+from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -137,3 +138,29 @@ def send_due_messages(limit=100):
             message.save(update_fields=["attempts", "last_error", "sent_at"])
             sent += 1
     return sent
+
+
+@shared_task(name="partnerships.tasks.send_outbox", time_limit=300)
+def send_outbox():
+    """Send the emails waiting in the outbox (runs after each submission and every minute)."""
+    return send_due_messages()
+
+
+# The longest a web request waits on each step of reaching the broker (connecting, then
+# each command) to ask for its emails now: a hung Redis (one that accepts and never
+# answers) would otherwise hold the visitor for the broker's socket timeout, 5 s.
+DISPATCH_TIMEOUT = 0.2
+
+
+def send_outbox_soon():
+    """Ask the worker to send now, on a connection of its own with short timeouts (not the
+    pooled one, which the worker's patience configures); if the broker is unreachable or
+    slow, beat sends the messages within the minute."""
+    short = {"socket_connect_timeout": DISPATCH_TIMEOUT, "socket_timeout": DISPATCH_TIMEOUT}
+    try:
+        with send_outbox.app.connection_for_write(
+            connect_timeout=DISPATCH_TIMEOUT, transport_options=short
+        ) as connection:
+            send_outbox.apply_async(retry=False, connection=connection)
+    except Exception as error:  # broker down or hung: the messages wait in the outbox
+        logger.warning("Outbox not dispatched now (%s); the periodic task will send it", error)

@@ -33,8 +33,7 @@ from partnerships.models import (
     partnership_values,
     research_values,
 )
-from partnerships.notifications import queue_submission_emails
-from partnerships.tasks import send_outbox_soon
+from partnerships.notifications import queue_submission_emails, send_outbox_soon
 from partnerships.validators import MAX_EMAIL_LENGTH, validate_plain_email, validate_web_address
 
 MAX_EVIDENCE_URLS = 10

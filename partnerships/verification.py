@@ -22,7 +22,7 @@ from partnerships.models import (
     VerificationRequest,
     status_from_evidence,
 )
-from partnerships.notifications import queue
+from partnerships.notifications import queue, send_outbox_soon
 
 SALT = "partnerships.verification"
 
@@ -100,7 +100,6 @@ def record_title(verification):
 
 def send_request(verification, moderator):
     """Save a new request and queue its email, in one transaction."""
-    from partnerships.tasks import send_outbox_soon
 
     with transaction.atomic():
         verification.sent_by = moderator
@@ -115,7 +114,6 @@ def send_request(verification, moderator):
 
 def send_reminder(verification):
     """The one reminder a request may have, while it awaits an answer."""
-    from partnerships.tasks import send_outbox_soon
 
     with transaction.atomic():
         verification = VerificationRequest.objects.select_for_update().get(pk=verification.pk)
