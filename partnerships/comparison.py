@@ -108,14 +108,16 @@ def area_profile(area):
 
 def england_profile():
     """England's figures beside the areas: partnership counts, coverage, academy share."""
-    by_area = coverage_by_authority().values()
+    by_area = list(coverage_by_authority().values())
     return {
         "local_partnerships": Partnership.objects.published().local().count(),
         "regional_bodies": Partnership.objects.published().regional().count(),
+        # England's reached share is known only when every area's is.
         "coverage": coverage_figures(
             sum(c["open_state_funded_schools"] for c in by_area),
-            sum(c["reached"] for c in by_area),
+            sum(c["reached"] or 0 for c in by_area),
             sum(c["named"] for c in by_area),
+            reach_known=all(c["reach_known"] for c in by_area),
         ),
         "schools": academy_share_of(ENGLAND),
         "indicators": indicator_medians(),

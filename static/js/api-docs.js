@@ -8,6 +8,15 @@
         }
       });
     });
+    /* Code examples that scroll must be reachable by keyboard (WCAG 2.1.1): a named region
+       in the Tab order. */
+    document.querySelectorAll(".highlight-code > .microlight, pre.microlight").forEach(function (code) {
+      if (!code.hasAttribute("tabindex")) {
+        code.setAttribute("tabindex", "0");
+        code.setAttribute("role", "region");
+        code.setAttribute("aria-label", "Example");
+      }
+    });
     document.querySelectorAll(".response-control-media-type select, .content-type-wrapper select, .servers select").forEach(function (control) {
       if (!control.getAttribute("aria-label") && !control.labels?.length) control.setAttribute("aria-label", "Media type");
     });
