@@ -136,6 +136,7 @@ COLUMNS["partnerships.csv"] = {
 COLUMNS["partnerships.geojson"] = {
     **{name: field_description(name) for name in [*PUBLIC_FIELDS, *CONFIRMATION_FIELDS]},
     "local_authorities": "The local authorities it covers (codes, names, types).",
+    "regions": "The regions of those local authorities (code and name).",
     "members": "Its named members (see memberships.csv).",
     "sources": "Its public sources: address, title, date shown, when read, what each says, "
     "and the fields each states (supports) or infers.",
