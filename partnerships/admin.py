@@ -21,6 +21,7 @@ from partnerships.link_health import (
     research_with_broken_sources,
 )
 from partnerships.models import (
+    LINK_CHECK_RESULTS,
     PUBLIC_FIELDS,
     ChangeLogEntry,
     LAResearch,
@@ -514,16 +515,7 @@ class LinkCheckAdmin(admin.ModelAdmin):
     list_display = ["url", "outcome", "final_url", "last_checked", "last_ok", "first_failed"]
     list_filter = [("first_failed", admin.EmptyFieldListFilter)]
     search_fields = ["url", "final_url"]
-    readonly_fields = [
-        "url",
-        "status_code",
-        "error",
-        "final_url",
-        "redirects",
-        "last_checked",
-        "last_ok",
-        "first_failed",
-    ]
+    readonly_fields = ["url", *LINK_CHECK_RESULTS]
 
     def has_add_permission(self, request):
         return False

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from partnerships.models import LAResearch, LinkCheck, Source
+from partnerships.models import LINK_CHECK_RESULTS, LAResearch, LinkCheck, Source
 
 logger = logging.getLogger(__name__)
 
@@ -170,15 +170,7 @@ def record_results(results, now=None, cited=None):
             rows,
             update_conflicts=True,
             unique_fields=["url"],
-            update_fields=[
-                "status_code",
-                "error",
-                "final_url",
-                "redirects",
-                "last_checked",
-                "last_ok",
-                "first_failed",
-            ],
+            update_fields=LINK_CHECK_RESULTS,
         )
     return rows
 

@@ -957,6 +957,18 @@ def new_nonce():
 VERIFICATION_VALID_FOR = timedelta(days=30)
 
 
+# What a check records of an address: written by the check, read-only everywhere else.
+LINK_CHECK_RESULTS = [
+    "status_code",
+    "error",
+    "final_url",
+    "redirects",
+    "last_checked",
+    "last_ok",
+    "first_failed",
+]
+
+
 class VerificationRequest(models.Model):
     """A moderator's request to a record's owner (a partnership, or the council for its
     LA's research record) to confirm the record as published, or propose changes.
