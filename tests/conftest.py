@@ -1,5 +1,6 @@
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,28 @@ def nothing_kept_from_another_test():
     from api_core.kept_answers import ANSWERS_CACHE
 
     caches[ANSWERS_CACHE].clear()
+
+
+@pytest.fixture
+def rate_limits(monkeypatch):
+    """Sets fair-use rates for one test, `rate_limits(anon="3/min")`, on a stopped clock:
+    counters are kept per fixed window, so a slow run crossing a minute's end would start a
+    new window and let a request through that the test expects refused."""
+    from django.core.cache import caches
+    from rest_framework.throttling import SimpleRateThrottle
+
+    from api_core.throttles import FailOpenThrottle
+
+    mid_minute = time.time() // 60 * 60 + 30
+    monkeypatch.setattr(FailOpenThrottle, "timer", staticmethod(lambda: mid_minute))
+    caches["throttle"].clear()
+
+    def set_rates(**rates):
+        for scope, rate in rates.items():
+            monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, scope, rate)
+
+    yield set_rates
+    caches["throttle"].clear()
 
 
 @pytest.fixture

@@ -47,17 +47,12 @@ def test_trusted_proxies_setting_is_parsed_or_refused():
 
 
 @pytest.mark.django_db
-def test_rotating_forwarded_for_does_not_escape_the_api_throttle(client, boundaries, monkeypatch):
-    from django.core.cache import caches
-    from rest_framework.throttling import SimpleRateThrottle
-
-    caches["throttle"].clear()
-    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", "3/min")
+def test_rotating_forwarded_for_does_not_escape_the_api_throttle(client, boundaries, rate_limits):
+    rate_limits(anon="3/min")
     statuses = [
         client.get("/api/v1/local-authorities/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code
         for n in range(5)
     ]
-    caches["throttle"].clear()
     assert statuses == [200, 200, 200, 429, 429]
 
 

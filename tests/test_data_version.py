@@ -6,7 +6,6 @@ import time
 
 import pytest
 from django.db import connection
-from rest_framework.throttling import SimpleRateThrottle
 
 from api_core.data_version import TRUST_SECONDS, current_data_version
 from api_core.kept_answers import ANSWERS_CACHE, per_data_version
@@ -118,9 +117,9 @@ def test_computations_are_kept_per_version(partnerships):
 
 
 def test_the_map_works_for_a_client_that_spent_its_api_quota(
-    client, partnerships, indicators, monkeypatch
+    client, partnerships, indicators, rate_limits
 ):
-    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", "2/min")
+    rate_limits(anon="2/min")
     while client.get("/api/v1/partnerships/").status_code != 429:
         pass
     page = client.get("/")

@@ -10,7 +10,6 @@ from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from rest_framework.throttling import SimpleRateThrottle
 
 from api_core import kept_answers
 from api_core.kept_answers import ANSWERS_CACHE, SHARED_ANSWERS_CACHE, MemoryCache
@@ -174,9 +173,8 @@ def test_the_worker_builds_what_a_request_would(client, partnerships, nothing_sh
         assert again.content == after.content, url
 
 
-def test_a_client_that_makes_too_many_pages_render_waits(client, partnerships, monkeypatch):
-    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "renders", "3/min")
-    caches["throttle"].clear()
+def test_a_client_that_makes_too_many_pages_render_waits(client, partnerships, rate_limits):
+    rate_limits(renders="3/min")
     areas = ["E08000019", "E09000007", "E08000025", "E06000023"]
     answers = [client.get(f"/areas/{code}/") for code in areas]
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
@@ -185,7 +183,6 @@ def test_a_client_that_makes_too_many_pages_render_waits(client, partnerships, m
     assert client.get(f"/areas/{areas[0]}/").status_code == 200  # kept: no render
     other = Client(REMOTE_ADDR="192.0.2.7")
     assert other.get(f"/areas/{areas[-1]}/").status_code == 200  # another client
-    caches["throttle"].clear()
 
 
 def views_never_run(monkeypatch):
@@ -218,11 +215,12 @@ def test_a_query_string_the_answer_reads_is_not_answered_from_the_path_alone(cli
     assert client.get("/api/v1/partnerships/?la=E08000039").json()["count"] == 1
 
 
-def test_past_its_page_limit_a_client_is_answered_before_routing(client, partnerships, monkeypatch):
+def test_past_its_page_limit_a_client_is_answered_before_routing(
+    client, partnerships, rate_limits, monkeypatch
+):
     """Every GET or HEAD no kept answer serves counts (a render, or a new address), and a
     client past its limit gets a 429 before any routing, however costly the page."""
-    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "renders", "2/min")
-    caches["throttle"].clear()
+    rate_limits(renders="2/min")
     assert client.head("/areas/E08000019/").status_code == 200  # HEAD renders: counted
     assert client.get("/areas/E09000007/").status_code == 200
     assert client.get("/areas/E09000007/").status_code == 200  # kept: not counted
@@ -233,7 +231,6 @@ def test_past_its_page_limit_a_client_is_answered_before_routing(client, partner
         assert 0 < int(refused["Retry-After"]) <= 60
     monkeypatch.undo()
     assert client.get("/api/v1/partnerships/?page_size=1").status_code == 200  # its own limits
-    caches["throttle"].clear()
 
 
 def test_the_boundaries_the_pages_name_stay_immutable_whatever_was_asked_before(

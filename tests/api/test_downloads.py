@@ -125,11 +125,10 @@ def test_register_names_that_look_like_formulas_are_written_as_text(client, regi
         "/data/schools.geojson",
     ],
 )
-def test_downloads_are_throttled_like_the_api(client, boundaries, monkeypatch, url):
-    from rest_framework.throttling import SimpleRateThrottle
+def test_downloads_are_throttled_like_the_api(client, boundaries, rate_limits, url):
     from rest_framework_api_key.models import APIKey
 
-    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", "2/min")
+    rate_limits(anon="2/min")
     assert [client.get(url).status_code for _ in range(2)] == [200, 200]
     response = client.get(url)
     assert response.status_code == 429

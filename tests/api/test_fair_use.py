@@ -1,5 +1,4 @@
 import pytest
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework_api_key.models import APIKey
 
 pytestmark = pytest.mark.django_db
@@ -7,9 +6,8 @@ URL = "/api/v1/local-authorities/"
 
 
 @pytest.fixture
-def low_rates(monkeypatch):
-    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", "3/min")
-    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "api_key", "5/min")
+def low_rates(rate_limits):
+    rate_limits(anon="3/min", api_key="5/min")
 
 
 def test_anonymous_clients_are_throttled_and_told_when_to_retry(client, boundaries, low_rates):
@@ -48,7 +46,7 @@ def test_keys_are_issued_and_revoked_in_the_admin(admin_client):
     assert response.status_code == 200
 
 
-def test_throttling_fails_open_when_redis_is_down(client, boundaries, settings, low_rates):
+def test_throttling_fails_open_when_redis_is_down(client, boundaries, low_rates, settings):
     import redis
     from django.core.cache import caches
 
@@ -87,13 +85,11 @@ def test_each_client_costs_one_counter_per_window_whatever_the_rate(client, boun
     ],
 )
 def test_kept_answers_are_counted_as_the_view_that_made_them_counts(
-    client, partnerships, indicators, monkeypatch, path, counted
+    client, partnerships, indicators, rate_limits, path, counted
 ):
     """A repeat answered before routing passes DRF's throttle check of the view that made
     it: the API and the downloads are counted, pages are not."""
-    from rest_framework.throttling import SimpleRateThrottle
-
-    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", "2/min")
+    rate_limits(anon="2/min")
     first, kept, third = (client.get(path) for _ in range(3))
     assert first.status_code == kept.status_code == 200
     assert kept.content == first.content
