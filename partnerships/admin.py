@@ -348,13 +348,16 @@ class SuggestionAdmin(admin.ModelAdmin):
     """The moderation queue: oldest pending first; each suggestion opens as a review page
     with the current and proposed values side by side."""
 
-    list_display = ["reference", "kind", "target", "status", "created_at", "age"]
+    list_display = ["reference", "kind", "target", "submitter_name", "status", "created_at", "age"]
     list_filter = [QueueStatusFilter, "kind", AgeFilter]
     search_fields = [
         "reference",
         "partnership__name",
         "proposed__name",
         "research__local_authority__name",
+        "submitter_name",
+        "submitter_organisation",
+        "submitter_email",
     ]
     ordering = ["created_at"]
     list_select_related = ["partnership", "research__local_authority"]
@@ -401,6 +404,7 @@ class SuggestionAdmin(admin.ModelAdmin):
             "target": target,
             "changes": changes,
             "conflicts": [change for change in changes if change.conflict],
+            "proposed_member": getattr(target, "member", None),
             "can_moderate": can_moderate and suggestion.status == Suggestion.Status.PENDING,
             "original": suggestion,
         }

@@ -33,15 +33,19 @@ LOGGED_FIELDS = {
     ],
     LAResearch: [*RESEARCH_PUBLIC_FIELDS, "confirmed_on"],
 }
+# Besides its fields, a partnership's named members, logged when an approved suggestion
+# adds one (moderators' inline edits of members are not followed).
+MEMBERS = "members"
+LOGGED_RELATED = {Partnership: [MEMBERS], LAResearch: []}
 RECORD_FIELD = {Partnership: "partnership", LAResearch: "research"}
 VALUES = {Partnership: partnership_values, LAResearch: research_values}
 
 
 def record_change(record, fields, origin, added=False, suggestion=None):
     """Write the row for a change to `record`: added, or the logged `fields` that changed.
-    A change to no logged field (sources or members only, say) writes nothing."""
+    A change to no logged field (sources only, say) writes nothing."""
     model = type(record)
-    fields = [name for name in LOGGED_FIELDS[model] if name in fields]
+    fields = [name for name in [*LOGGED_FIELDS[model], *LOGGED_RELATED[model]] if name in fields]
     if not (fields or added):
         return None
     return ChangeLogEntry.objects.create(
@@ -127,6 +131,8 @@ def record_url(entry):
 
 
 def label(model, name):
+    if name == MEMBERS:
+        return "Members"
     return model._meta.get_field(name).verbose_name.capitalize()
 
 

@@ -761,6 +761,7 @@ class Suggestion(models.Model):
         AMENDMENT = "amendment", "Amendment"
         CLOSURE = "closure", "Report closed"
         RESEARCH = "research", "LA research record"
+        MEMBERSHIP = "membership", "Membership"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending review"
@@ -884,6 +885,18 @@ class OutboxMessage(models.Model):
         null=True,
         blank=True,
         related_name="messages",
+    )
+    api_key_request = models.ForeignKey(
+        "ApiKeyRequest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    secret = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Carries a secret (an API key): never shown, and erased once sent.",
     )
     headers = models.JSONField(
         default=dict, blank=True, help_text="Extra headers (an alert's List-Unsubscribe)."
@@ -1105,3 +1118,49 @@ class Subscription(models.Model):
         if self.scope == self.Scope.TRUST:
             return self.trust.name
         return "every change across England"
+
+
+class ApiKeyRequest(models.Model):
+    """Someone asking for an API key: who, and what for. A moderator issues the key (sent
+    once by email, never stored: `partnerships.api_keys`) or declines it with a reason.
+    The requester's details are erased some time after the decision, as a suggestion's."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a decision"
+        ISSUED = "issued", "Key issued"
+        DECLINED = "declined", "Declined"
+        SPAM = "spam", "Spam"
+
+    submitter_name = models.CharField("name", max_length=200)
+    submitter_organisation = models.CharField("organisation", max_length=200, blank=True)
+    submitter_email = models.EmailField(
+        "email address", max_length=MAX_EMAIL_LENGTH, validators=[validate_plain_email]
+    )
+    intended_use = models.TextField(validators=[MaxLengthValidator(2000)])
+    client_fingerprint = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="Keyed hash of the client address."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decision_reason = models.TextField(blank=True)
+    api_key = models.ForeignKey(
+        "rest_framework_api_key.APIKey",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The key issued (its prefix and hash only: the key itself is never stored).",
+    )
+    personal_data_erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API key request"
+        ordering = ["created_at"]
+
+    def __str__(self):
+        who = self.submitter_organisation or self.submitter_name or "erased"
+        return f"API key request {self.pk} ({who})"

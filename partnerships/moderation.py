@@ -61,7 +61,7 @@ def approve(suggestion_id, user, fields=None, accept_conflicts=False):
         suggestion.applied_fields = [change.field for change in chosen]
         record_change(
             record,
-            suggestion.applied_fields,
+            target.logged_fields(suggestion.applied_fields),
             ChangeLogEntry.Origin.SUGGESTION,
             added=added,
             suggestion=suggestion,

@@ -1,6 +1,7 @@
 """Public suggestions: what can be proposed, the forms, and saving a submission.
 
-Two targets: a partnership (new, amended or reported closed) and an LA's research record.
+Three targets: a partnership (new, amended or reported closed), an LA's research record,
+and a partnership's members (a school, trust or LA saying it takes part).
 
 A submission is saved before anything else happens; its emails go through the outbox
 (`partnerships.notifications`), so neither Redis nor the worker being down can lose it.
@@ -19,11 +20,13 @@ from django.utils import timezone
 
 from api_core.clients import client_ip
 from geodata.models import LocalAuthority
+from partnerships.memberships import REGISTERED_MEMBERS, MemberNotFound, find_member
 from partnerships.models import (
     RESEARCH_SUGGESTIBLE_FIELDS,
     RESEARCH_TEXT_MAX,
     SUGGESTIBLE_FIELDS,
     LAResearch,
+    Membership,
     Partnership,
     Source,
     Suggestion,
@@ -94,8 +97,9 @@ def partnership_form_field(model_field, **kwargs):
 
 
 class SuggestionLimitReached(Exception):
-    """This client address, or this submitter's email, has reached its suggestions for the
-    last RATE_WINDOW (the message says which, and when to try again)."""
+    """This client address, or this submitter's email, has reached its suggestions (or
+    other requests) for the last RATE_WINDOW (the message says which, and when to try
+    again)."""
 
 
 def keyed_hash(text):
@@ -111,19 +115,20 @@ def normalised_email(email):
     return (email or "").strip().lower()
 
 
-def suggestions(count):
-    return f"{count} suggestion{'' if count == 1 else 's'}"
+def counted(count, noun):
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def rate_limit_reached(fingerprint, email=""):
-    """Why this client may not suggest now (SuggestionLimitReached), or None. Counted per
-    address (SUGGESTIONS_PER_ADDRESS_PER_HOUR, generous for a shared school or council
-    network) and per submitter email (SUGGESTIONS_PER_EMAIL_PER_HOUR)."""
-    recent = Suggestion.objects.filter(created_at__gte=timezone.now() - RATE_WINDOW)
+def rate_limit_reached(fingerprint, email="", model=Suggestion, noun="suggestion"):
+    """Why this client may not send one more `model` now (SuggestionLimitReached), or
+    None. Counted per address (SUGGESTIONS_PER_ADDRESS_PER_HOUR, generous for a shared
+    school or council network) and per submitter email (SUGGESTIONS_PER_EMAIL_PER_HOUR),
+    for each kind of submission (`model`: suggestions, API key requests) on its own."""
+    recent = model.objects.filter(created_at__gte=timezone.now() - RATE_WINDOW)
     per_address = settings.SUGGESTIONS_PER_ADDRESS_PER_HOUR
     if recent.filter(client_fingerprint=fingerprint).count() >= per_address:
         return SuggestionLimitReached(
-            f"This connection has sent {suggestions(per_address)} in the last hour, the most "
+            f"This connection has sent {counted(per_address, noun)} in the last hour, the most "
             "we accept from one connection. Please send this one in an hour's time: what you "
             "typed is kept below."
         )
@@ -131,7 +136,7 @@ def rate_limit_reached(fingerprint, email=""):
     per_email = settings.SUGGESTIONS_PER_EMAIL_PER_HOUR
     if email and recent.filter(submitter_email__iexact=email).count() >= per_email:
         return SuggestionLimitReached(
-            f"{email} has sent {suggestions(per_email)} in the last hour, the most we accept "
+            f"{email} has sent {counted(per_email, noun)} in the last hour, the most we accept "
             "from one person. Please send this one in an hour's time: what you typed is kept "
             "below."
         )
@@ -399,6 +404,97 @@ ResearchSuggestionForm.base_fields = form_fields(
     },
     lambda field, **kwargs: field.formfield(required=False, **kwargs),
 )
+
+
+class MembershipSuggestionForm(SubmissionForm):
+    """ "We take part in this partnership": which organisation (a school, trust or LA, by
+    its register identifier) takes part in which published partnership, in what role.
+    `partnership` given: the form is about that one (its page's link); else it is chosen.
+    `member` ({"kind", "identifier"}) fills in the organisation (a trust's or school's
+    page's link)."""
+
+    field_order = ["partnership", "member_kind", "member_identifier", "role"]
+
+    partnership = forms.ModelChoiceField(
+        label="Partnership",
+        queryset=Partnership.objects.published().order_by("name"),
+        to_field_name="slug",
+        empty_label="Choose a partnership",
+        error_messages={"required": "Choose the partnership it takes part in"},
+    )
+    member_kind = forms.ChoiceField(
+        label="Which kind of organisation takes part?",
+        choices=[(kind, Membership.Kind(kind).label) for kind in REGISTERED_MEMBERS],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether it is a school, a trust or a local authority"},
+    )
+    member_identifier = forms.CharField(
+        label="Its identifier",
+        max_length=20,
+        help_text=(
+            "A school's URN, a trust's group UID (both on Get Information About Schools, and "
+            "in the address of the school's or trust's page on this map), or a local "
+            "authority's ONS code, like E08000039."
+        ),
+        error_messages={"required": "Enter the school's URN, the trust's UID or the LA's code"},
+    )
+    role = forms.CharField(
+        label="Its role in the partnership (if you know it)",
+        max_length=Membership._meta.get_field("role").max_length,
+        required=False,
+        help_text="For example: member, founding member, lead school.",
+    )
+
+    def __init__(self, *args, partnership=None, member=None, **kwargs):
+        self.fixed_partnership = partnership
+        initial = kwargs.setdefault("initial", {})
+        if member:
+            initial.update(member_kind=member["kind"], member_identifier=member["identifier"])
+        super().__init__(*args, **kwargs)
+        if partnership is not None:
+            del self.fields["partnership"]
+        evidence = self.fields["evidence_urls"]
+        evidence.label = "Source: a public page that shows it takes part (if there is one)"
+        evidence.widget.attrs["rows"] = 2
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.fixed_partnership is not None:
+            cleaned["partnership"] = self.fixed_partnership
+        kind, identifier = cleaned.get("member_kind"), cleaned.get("member_identifier")
+        if not (kind and identifier):
+            return cleaned
+        try:
+            self.member = find_member(kind, identifier)
+        except MemberNotFound as problem:
+            self.add_error("member_identifier", str(problem))
+            return cleaned
+        partnership = cleaned.get("partnership")
+        if partnership and self.member.memberships(partnership).exists():
+            self.add_error(
+                "member_identifier",
+                f"{self.member.name} is already listed as a member of {partnership.name}. "
+                "To correct its role, suggest a change to the partnership.",
+            )
+        return cleaned
+
+    def proposed_changes(self):
+        proposed = {"member": self.member.key}
+        if self.cleaned_data.get("role"):
+            proposed["role"] = self.cleaned_data["role"]
+        return proposed
+
+
+def submit_membership(form, fingerprint):
+    """Save a membership suggestion (the member not listed yet, so no baseline values)."""
+    return save_suggestion(
+        form,
+        fingerprint,
+        kind=Suggestion.Kind.MEMBERSHIP,
+        partnership=form.cleaned_data["partnership"],
+        proposed=form.proposed_changes(),
+        baseline={"member": None, "role": None},
+    )
 
 
 def submit(form, fingerprint):

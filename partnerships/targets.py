@@ -15,12 +15,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from geodata.models import LocalAuthority
+from partnerships.memberships import REGISTERED_MEMBERS, member_from_key
 from partnerships.models import (
     RESEARCH_SUGGESTIBLE_FIELDS,
     SUGGESTIBLE_FIELDS,
     LAResearch,
+    Membership,
     Partnership,
     Source,
+    Suggestion,
     choice_label,
     field_choices,
     field_label,
@@ -35,6 +38,8 @@ def target_of(suggestion):
     """The record `suggestion` proposes to change, behind the common interface."""
     if suggestion.research_id:
         return ResearchTarget(suggestion)
+    if suggestion.kind == Suggestion.Kind.MEMBERSHIP:
+        return MembershipTarget(suggestion)
     return PartnershipTarget(suggestion)
 
 
@@ -120,6 +125,10 @@ class Target:
         the result would be invalid (the caller's transaction undoes any partial write)."""
         raise NotImplementedError
 
+    def logged_fields(self, fields):
+        """What the public change log says an approval of `fields` changed."""
+        return fields
+
     def save(self, record, user, exclude):
         """Validated, then saved with the approval in its history."""
         record.full_clean(exclude=exclude)
@@ -187,12 +196,7 @@ class PartnershipTarget(Target):
             partnership._history_user = user
             partnership.local_authorities.set(authorities)
             partnership.refresh_display_footprint()
-        known = set(partnership.sources.values_list("url", flat=True))
-        Source.objects.bulk_create(
-            Source(partnership=partnership, url=url, title=url, accessed=timezone.localdate())
-            for url in self.suggestion.evidence_urls
-            if url not in known
-        )
+        add_evidence_to_sources(partnership, self.suggestion.evidence_urls)
         self.suggestion.partnership = partnership
         return partnership
 
@@ -224,6 +228,16 @@ class PartnershipTarget(Target):
         raise ValidationError(
             "No free web address could be made from this name just now; try again."
         )
+
+
+def add_evidence_to_sources(partnership, urls):
+    """The evidence a moderator checked joins the partnership's sources (once each)."""
+    known = set(partnership.sources.values_list("url", flat=True))
+    Source.objects.bulk_create(
+        Source(partnership=partnership, url=url, title=url, accessed=timezone.localdate())
+        for url in urls
+        if url not in known
+    )
 
 
 # The unique constraint on Partnership.slug, as PostgreSQL names a column's UNIQUE.
@@ -293,3 +307,71 @@ class ResearchTarget(Target):
         research.last_verified = today
         self.save(research, user, exclude=["local_authority", "curated_hash"])
         return research
+
+
+class MembershipTarget(Target):
+    """A school, trust or local authority taking part in a published partnership: the
+    proposed `member` (a key, see `partnerships.memberships`) and its `role`. Approving
+    adds the membership (or, if it was listed meanwhile, sets its role)."""
+
+    noun = "membership"
+    fields = ["member", "role"]
+    labels = {"member": "Member", "role": "Role in the partnership"}
+
+    @property
+    def record(self):
+        return self.suggestion.partnership
+
+    @property
+    def member(self):
+        """The proposed member as the register knows it today (None if it left it)."""
+        return member_from_key(self.suggestion.proposed.get("member"))
+
+    @property
+    def name(self):
+        return self.record.name
+
+    @property
+    def url(self):
+        return self.record.get_absolute_url()
+
+    def __str__(self):
+        return f"the members of {self.name}"
+
+    def current_values(self):
+        member = self.member
+        listed = member.memberships(self.record).first() if member else None
+        if listed is None:
+            return {"member": None, "role": None}
+        return {"member": member.key, "role": listed.role}
+
+    def label(self, field):
+        return self.labels[field]
+
+    def display(self, field, value):
+        if field == "member":
+            if value in EMPTY:
+                return "Not listed as a member"
+            member = member_from_key(value)
+            return member.describe() if member else f"{value} (no longer in the register)"
+        return super().display(field, value)
+
+    def logged_fields(self, fields):
+        return ["members"]
+
+    def apply(self, values, user):
+        if "member" not in values:
+            raise ValidationError("Tick the member: a role cannot be applied without it.")
+        partnership = Partnership.objects.select_for_update().get(pk=self.record.pk)
+        member = member_from_key(values["member"])
+        if member is None:
+            raise ValidationError("The proposed member is no longer in the register.")
+        membership = member.memberships(partnership).first() or Membership(
+            partnership=partnership, kind=member.kind, name=member.name
+        )
+        setattr(membership, REGISTERED_MEMBERS[member.kind][0], member.record)
+        if "role" in values:
+            membership.role = values["role"]
+        self.save(membership, user, exclude=["partnership"])
+        add_evidence_to_sources(partnership, self.suggestion.evidence_urls)
+        return partnership

@@ -46,6 +46,12 @@ urlpatterns = [
     path("partnerships/<slug:slug>/suggest/", views.suggest, name="suggest-amendment"),
     path("suggest/", views.suggest, name="suggest"),
     path(
+        "partnerships/<slug:slug>/take-part/",
+        views.suggest_membership,
+        name="suggest-membership-of",
+    ),
+    path("take-part/", views.suggest_membership, name="suggest-membership"),
+    path(
         "suggest/received/<str:reference>/", views.suggestion_received, name="suggestion-received"
     ),
     path("changes/", views.changes_page, name="changes"),

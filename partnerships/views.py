@@ -47,12 +47,14 @@ from partnerships.page_cache import (
 )
 from partnerships.provenance import said_by
 from partnerships.suggestions import (
+    MembershipSuggestionForm,
     ResearchSuggestionForm,
     SuggestionForm,
     SuggestionLimitReached,
     client_fingerprint,
     rate_limit_reached,
     submit,
+    submit_membership,
     submit_research,
 )
 from partnerships.verification import LinkProblem, awaiting_request, confirm, propose_changes
@@ -138,6 +140,31 @@ def suggest_research(request, code):
         submit_research,
         {"research": research},
         {"research": research},
+    )
+
+
+# The address parameters that name the organisation taking part, by its kind.
+MEMBER_PARAMETERS = {"school": "school", "trust": "trust", "la": "local_authority"}
+
+
+def suggest_membership(request, slug=None):
+    """ "We take part in this partnership": from a partnership's page (`slug`), or from a
+    school's or trust's page, whose link names it: ?school=<URN>, ?trust=<UID>, ?la=<code>."""
+    partnership = get_object_or_404(Partnership.objects.published(), slug=slug) if slug else None
+    member = next(
+        (
+            {"kind": kind, "identifier": request.GET[parameter]}
+            for parameter, kind in MEMBER_PARAMETERS.items()
+            if request.GET.get(parameter)
+        ),
+        None,
+    )
+    return suggestion_form_page(
+        request,
+        MembershipSuggestionForm,
+        submit_membership,
+        {"partnership": partnership, "member": member},
+        {"partnership": partnership, "membership": True},
     )
 
 

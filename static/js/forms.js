@@ -13,7 +13,7 @@ function enhance(select) {
   const id = select.id;
   const label = document.querySelector(`label[for="${id}"]`);
   const noun = select.dataset.typeahead;
-  const hint = document.getElementById(`${id}_help`);
+  const hint = document.getElementById(`${id}_helptext`);
   select.id = `${id}_select`;
   select.hidden = true;
   select.setAttribute("aria-hidden", "true");
@@ -24,7 +24,7 @@ function enhance(select) {
   box.innerHTML =
     `<ul class="chosen" id="${id}_chosen" aria-label="Chosen ${escapeHtml(noun)}"></ul>` +
     `<input type="text" id="${id}" role="combobox" autocomplete="off" aria-autocomplete="list" aria-expanded="false"` +
-    ` aria-controls="${id}_listbox"${hint ? ` aria-describedby="${id}_help"` : ""}>` +
+    ` aria-controls="${id}_listbox"${hint ? ` aria-describedby="${id}_helptext"` : ""}>` +
     `<ul role="listbox" id="${id}_listbox" aria-label="Matching ${escapeHtml(noun)}" hidden></ul>` +
     `<p class="visually-hidden" role="status" aria-live="polite" id="${id}_status"></p>`;
   select.after(box);
