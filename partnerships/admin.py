@@ -13,7 +13,7 @@ from django.utils.timesince import timesince
 from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from partnerships import moderation
+from partnerships import api_keys, moderation
 from partnerships.changelog import record_change
 from partnerships.link_health import (
     broken_links_of,
@@ -23,6 +23,7 @@ from partnerships.link_health import (
 from partnerships.models import (
     LINK_CHECK_RESULTS,
     PUBLIC_FIELDS,
+    ApiKeyRequest,
     ChangeLogEntry,
     LAResearch,
     LinkCheck,
@@ -497,19 +498,84 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     readonly_fields = [
         "to",
         "subject",
-        "body",
+        "shown_body",
         "suggestion",
         "created_at",
         "sent_at",
         "attempts",
         "last_error",
     ]
+    fields = readonly_fields  # the body only as `shown_body`: never an API key
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="Body")
+    def shown_body(self, obj):
+        """Never an API key: a message carrying one is not shown, sent or not."""
+        if obj.secret:
+            return "Not shown: this message carries an API key, sent once and then erased."
+        return obj.body
+
+
+@admin.register(ApiKeyRequest)
+class ApiKeyRequestAdmin(admin.ModelAdmin):
+    """Requests for API keys: pending first; each opens on a page to issue the key (sent
+    once by email, never shown here) or decline with a reason."""
+
+    list_display = ["__str__", "submitter_name", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["submitter_name", "submitter_organisation", "submitter_email"]
+    ordering = ["created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        key_request = self.get_object(request, object_id)
+        if key_request is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        can_decide = self.has_change_permission(request, key_request)
+        if request.method == "POST":
+            if not can_decide:
+                raise PermissionDenied
+            return self.decide(request, key_request)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Decide on {key_request}",
+            "key_request": key_request,
+            "can_decide": can_decide and key_request.status == ApiKeyRequest.Status.PENDING,
+            "original": key_request,
+        }
+        return render(request, "admin/partnerships/apikeyrequest/decide.html", context)
+
+    def decide(self, request, key_request):
+        action = request.POST.get("action")
+        try:
+            if action == "issue":
+                api_key = api_keys.issue_key(key_request.pk, request.user)
+                self.message_user(
+                    request,
+                    f"Key {api_key.prefix}… issued: it is emailed to the requester once and "
+                    "is not shown here.",
+                    messages.SUCCESS,
+                )
+            elif action == "decline":
+                api_keys.decline(key_request.pk, request.user, request.POST.get("reason", ""))
+                self.message_user(request, "Request declined; the reason is emailed.")
+            else:
+                self.message_user(request, "Unknown action.", messages.ERROR)
+        except api_keys.ModerationError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return redirect("admin:partnerships_apikeyrequest_change", key_request.pk)
+        return redirect("admin:partnerships_apikeyrequest_changelist")
 
 
 @admin.register(LinkCheck)

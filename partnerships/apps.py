@@ -1,7 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
-# What the moderators' group may do: review suggestions and edit partnership data, no more.
+# What the moderators' group may do: review suggestions, edit partnership data, decide on
+# requests for API keys (and revoke a key issued), no more.
 MODERATOR_PERMISSIONS = {
     "partnerships": [
         "view_suggestion",
@@ -22,7 +23,10 @@ MODERATOR_PERMISSIONS = {
         "view_laresearch",
         "view_verificationrequest",
         "add_verificationrequest",
+        "view_apikeyrequest",
+        "change_apikeyrequest",
     ],
+    "rest_framework_api_key": ["view_apikey", "change_apikey"],
     "geodata": ["view_localauthority", "view_school", "view_trust", "view_region"],
 }
 

@@ -72,7 +72,7 @@ class RegisteredMember:
 
     @property
     def key(self):
-        """How a suggestion stores it: "school:143599", "trust:9001", "local_authority:E08000039"."""
+        """How a suggestion stores it: "school:143599", "trust:9001", "local_authority:E08..."."""
         return f"{self.kind}:{self.identifier}"
 
     @property

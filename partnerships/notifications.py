@@ -23,6 +23,7 @@ from partnerships.validators import validate_plain_email
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
+SECRET_ERASED = "(Erased once sent: this message carried an API key.)"
 
 
 def moderator_addresses():
@@ -135,7 +136,9 @@ def send_due_messages(limit=100):
                 continue
             message.sent_at = timezone.now()
             message.last_error = ""
-            message.save(update_fields=["attempts", "last_error", "sent_at"])
+            if message.secret:  # an API key: sent once, then kept nowhere
+                message.body = SECRET_ERASED
+            message.save(update_fields=["attempts", "last_error", "sent_at", "body"])
             sent += 1
     return sent
 

@@ -6,17 +6,19 @@ import csv
 import inspect
 import io
 import json
+import re
 
 from django.db.models import Max
 from django.urls import reverse
 
 from geodata import downloads as register_downloads
-from geodata.models import BoundarySet, ImportRun
+from geodata.models import BoundarySet, ImportRun, LocalAuthority
 from partnerships import downloads
 from partnerships.models import (
     CONFIRMATION_FIELDS,
     DOWNLOADABLE_FIELDS,
     PUBLIC_FIELDS,
+    LAResearch,
     Membership,
     Partnership,
     field_choices,
@@ -200,21 +202,42 @@ def columns_of(name, content):
 
 
 def last_updated():
+    """When each file's content last changed, by file name (or its licence's group)."""
     register = ImportRun.objects.register_state()["loaded"]
     boundary_set = BoundarySet.objects.filter(is_active=True).first()
     partnerships = Partnership.objects.published().aggregate(at=Max("updated_at"))["at"]
     members = Membership.objects.filter(partnership__published=True).aggregate(
         at=Max("partnership__updated_at")
     )["at"]
+    research = LAResearch.objects.filter(
+        local_authority__in=LocalAuthority.objects.current()
+    ).aggregate(at=Max("updated_at"))["at"]
     return {
         "partnerships": partnerships,
-        "memberships": members or partnerships,
+        "memberships.csv": members or partnerships,
+        "la-research.csv": research,
+        "sources.csv": latest(partnerships, research),
         "boundaries": boundary_set.activated_at or boundary_set.loaded_at if boundary_set else None,
         "register": register.finished_at if register else None,
-        "landscape": max(
-            (at for at in (register and register.finished_at, partnerships) if at), default=None
-        ),
+        "landscape": latest(register and register.finished_at, partnerships),
     }
+
+
+def latest(*dates):
+    return max((at for at in dates if at), default=None)
+
+
+# "Name (https://...) for what", parts separated by ";": how the licences are written.
+LICENCE_PART = re.compile(r"\s*(?P<name>[^;(]+?) \((?P<url>https?://[^)\s]+)\)(?P<scope>[^;]*)")
+
+
+def licence_links(text):
+    """A licence text as short linked names: [{name, url, scope}], so that the data table
+    shows "CC BY 4.0" linked rather than its whole address."""
+    return [match.groupdict() for match in LICENCE_PART.finditer(text)]
+
+
+LICENCES = {**downloads.LICENCE, "register": register_downloads.REGISTER_LICENCE}
 
 
 def describe_downloads(request):
@@ -233,8 +256,9 @@ def describe_downloads(request):
                 "url": reverse(url_name),
                 "summary": summary,
                 "size": len(content),
-                "updated": dates["memberships" if name == "memberships.csv" else licence],
+                "updated": dates.get(name, dates[licence]),
                 "licence": licence,
+                "licence_links": licence_links(LICENCES[licence]["licence"]),
                 "columns": [(column, descriptions.get(column, "")) for column in columns],
             }
         )

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from partnerships.models import OutboxMessage, Suggestion, VerificationRequest
+from partnerships.models import ApiKeyRequest, OutboxMessage, Suggestion, VerificationRequest
 
 
 def erase_expired_personal_data(now=None):
@@ -25,6 +25,25 @@ def erase_expired_personal_data(now=None):
             personal_data_erased_at=now or timezone.now(),
         )
         OutboxMessage.objects.filter(suggestion_id__in=ids).update(to="", body="")
+    erase_decided_api_key_requests(cutoff, now or timezone.now())
+    return len(ids)
+
+
+def erase_decided_api_key_requests(cutoff, now):
+    """Requesters' details (the key issued stays, known by its prefix) after the same
+    retention period as suggestions'."""
+    expired = ApiKeyRequest.objects.filter(
+        decided_at__lt=cutoff, personal_data_erased_at__isnull=True
+    )
+    ids = list(expired.select_for_update().values_list("pk", flat=True))
+    ApiKeyRequest.objects.filter(pk__in=ids).update(
+        submitter_name="",
+        submitter_email="",
+        submitter_organisation="",
+        client_fingerprint="",
+        personal_data_erased_at=now,
+    )
+    OutboxMessage.objects.filter(api_key_request_id__in=ids).update(to="", body="")
     return len(ids)
 
 

@@ -42,6 +42,12 @@ urlpatterns = [
     ),
     path("contact/", TemplateView.as_view(template_name="pages/contact.html"), name="contact"),
     path("data/api/", views.api_guide, name="api-guide"),
+    path("data/api/key/", views.api_key_request, name="api-key-request"),
+    path(
+        "data/api/key/requested/",
+        TemplateView.as_view(template_name="pages/api_key_requested.html"),
+        name="api-key-requested",
+    ),
     path("partnerships/<slug:slug>/", views.partnership_detail, name="partnership"),
     path("partnerships/<slug:slug>/suggest/", views.suggest, name="suggest-amendment"),
     path("suggest/", views.suggest, name="suggest"),

@@ -25,8 +25,9 @@ from geodata.models import (
 from geodata.similarity import DEFAULT_WEIGHTS
 from geodata.successors import successor_of
 from geodata.trusts import current_trust_uid
-from partnerships import comparison, timeline
+from partnerships import api_keys, comparison, timeline
 from partnerships.api.serializers import AreaPartnershipSerializer
+from partnerships.api_keys import ApiKeyRequestForm
 from partnerships.changelog import (
     ChangeLogFilter,
     public_changes,
@@ -39,7 +40,7 @@ from partnerships.downloads import LICENCE, LICENCE_LINKS
 from partnerships.embed import embed_snippet, framable_by_any_site
 from partnerships.link_health import not_working_since
 from partnerships.map_data import map_data, published_with_area_codes, renamed_query
-from partnerships.models import LAResearch, Membership, Partnership, Suggestion
+from partnerships.models import ApiKeyRequest, LAResearch, Membership, Partnership, Suggestion
 from partnerships.page_cache import (
     PAGE_MAX_AGE,
     rendered_once_for_every_process,
@@ -168,32 +169,59 @@ def suggest_membership(request, slug=None):
     )
 
 
-def suggestion_form_page(request, form_class, save, target, context):
+SUGGEST_TEMPLATE = "partnerships/suggest.html"
+
+
+def suggestion_form_page(
+    request, form_class, save, target, context, template=SUGGEST_TEMPLATE, limit=rate_limit_reached
+):
+    """A public submission form (a suggestion, or a request for an API key): saved by
+    `save(form, fingerprint)`, then the visitor goes to its confirmation; refused with the
+    form as filled in when this client or email is over its `limit`."""
     fingerprint = client_fingerprint(request)
     if request.method == "POST":
         form = form_class(request.POST, **target)
-        refused = rate_limit_reached(fingerprint, request.POST.get("submitter_email", ""))
+        refused = limit(fingerprint, request.POST.get("submitter_email", ""))
         if not refused and form.is_valid():
             try:
-                suggestion = save(form, fingerprint)
-            except SuggestionLimitReached as limit:
-                refused = limit
+                saved = save(form, fingerprint)
+            except SuggestionLimitReached as reached:
+                refused = reached
             else:
-                return redirect("suggestion-received", reference=suggestion.reference)
+                return redirect(received_url(saved))
         if refused:
-            return suggestion_limit_reached(request, form, context, refused)
+            return suggestion_limit_reached(request, form, context, refused, template)
     else:
         form = form_class(**target)
-    return render(request, "partnerships/suggest.html", {"form": form, **context})
+    return render(request, template, {"form": form, **context})
 
 
-def suggestion_limit_reached(request, form, context, refused):
+def received_url(saved):
+    if isinstance(saved, ApiKeyRequest):
+        return reverse("api-key-requested")
+    return reverse("suggestion-received", kwargs={"reference": saved.reference})
+
+
+def suggestion_limit_reached(request, form, context, refused, template=SUGGEST_TEMPLATE):
     """429, with the form re-shown as it was filled in and the limit said at its top."""
     form.is_valid()
     form.add_error(None, str(refused))
-    response = render(request, "partnerships/suggest.html", {"form": form, **context}, status=429)
+    response = render(request, template, {"form": form, **context}, status=429)
     response["Retry-After"] = "3600"
     return response
+
+
+def api_key_request(request):
+    """The public form for an API key: a moderator issues the key or declines."""
+    return suggestion_form_page(
+        request,
+        ApiKeyRequestForm,
+        api_keys.submit_request,
+        {},
+        {},
+        template="pages/api_key_request.html",
+        limit=api_keys.limit_reached,
+    )
 
 
 def verification_page(request, token):
@@ -418,15 +446,13 @@ def trust_detail(request, uid):
 
 @rendered_once_for_every_process
 def data_page(request):
-    from geodata.downloads import REGISTER_LICENCE
-    from partnerships.downloads import LICENCE
-    from partnerships.open_data import describe_downloads
+    from partnerships.open_data import LICENCES, describe_downloads
 
     return render(
         request,
         "partnerships/data.html",
         {
-            "licences": {**LICENCE, "register": REGISTER_LICENCE},
+            "licences": LICENCES,
             "files": describe_downloads(request),
         },
     )

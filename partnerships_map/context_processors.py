@@ -4,7 +4,8 @@ from geodata.views import boundaries_url
 
 
 def map_settings(request):
-    """Basemap configuration every map page needs, the contact details, retention period
+    """Basemap configuration every map page needs, the contact details and data controller,
+    retention period
     and source code address the public pages state, from settings (and so the environment)."""
     return {
         "map_config": {
@@ -13,6 +14,10 @@ def map_settings(request):
         },
         "boundaries_url": boundaries_url(),
         "contact_email": settings.CONTACT_EMAIL,
+        "data_controller": {
+            "name": settings.DATA_CONTROLLER_NAME,
+            "address": settings.DATA_CONTROLLER_ADDRESS,
+        },
         "source_code_url": settings.SOURCE_CODE_URL,
         "retention_days": settings.SUGGESTION_RETENTION_DAYS,
     }

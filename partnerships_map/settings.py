@@ -405,6 +405,10 @@ SUGGESTIONS_PER_ADDRESS_PER_HOUR = int(os.environ.get("SUGGESTIONS_PER_ADDRESS_P
 SUGGESTIONS_PER_EMAIL_PER_HOUR = int(os.environ.get("SUGGESTIONS_PER_EMAIL_PER_HOUR", "10"))
 # Where the public pages (contact, privacy, accessibility) tell people to write; optional.
 CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")
+# Who is responsible for the personal data the site keeps (UK GDPR's data controller), and
+# its postal address, named on the contact and privacy pages; set by whoever runs the site.
+DATA_CONTROLLER_NAME = os.environ.get("DATA_CONTROLLER_NAME", "")
+DATA_CONTROLLER_ADDRESS = os.environ.get("DATA_CONTROLLER_ADDRESS", "")
 # Where the About page says the source code is (AGPL-3.0, section 13); optional.
 SOURCE_CODE_URL = os.environ.get("SOURCE_CODE_URL", "")
 CELERY_BEAT_SCHEDULE["send-outbox"] = {

@@ -1,5 +1,6 @@
 import csv
 import io
+from datetime import UTC
 
 import pytest
 
@@ -175,3 +176,36 @@ def test_a_legal_form_detail_that_repeats_the_form_is_said_once(client, curated)
     )
     page = client.get("/partnerships/learn-sheffield/").content.decode()
     assert "School company" in page and "School company: school company" not in page
+
+
+def download_row(html, name):
+    start = html.index(f">{name}</a></th>")
+    return html[start : html.index("</tr>", start)]
+
+
+def test_la_research_is_dated_by_its_own_last_change(client, partnerships, la_research):
+    from datetime import datetime
+
+    from partnerships.models import LAResearch
+
+    long_ago = datetime(2026, 1, 5, tzinfo=UTC)
+    Partnership.objects.update(updated_at=long_ago)
+    LAResearch.objects.update(updated_at=long_ago)
+    research = LAResearch.objects.get(local_authority__name="Sheffield")
+    research.summary += " (checked again)"
+    research.save()  # now: later than every partnership's change
+    html = client.get("/data/").content.decode()
+    today = research.updated_at.date().isoformat()
+    assert f'datetime="{today}' in download_row(html, "la-research.csv")
+    assert 'datetime="2026-01-05' in download_row(html, "partnerships.csv")
+    assert f'datetime="{today}' in download_row(html, "sources.csv")
+
+
+def test_the_data_table_links_licences_by_their_short_names(client, boundaries):
+    html = client.get("/data/").content.decode()
+    row = download_row(html, "partnerships.csv")
+    assert '<a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>' in row
+    landscape = download_row(html, "landscape-over-time.csv")
+    assert "Open Government Licence v3.0</a> for the register&#x27;s series; " in landscape
+    table = html[html.index('id="downloads"') : html.index("</table>")]
+    assert "(https://" not in table

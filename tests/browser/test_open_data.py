@@ -3,6 +3,7 @@ the schools downloads carry the register's licence."""
 
 import csv
 import io
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -14,7 +15,13 @@ FILES = 9  # 4 partnership files, 2 GeoJSON, the landscape over time, 2 of schoo
 
 
 def test_open_data_page_describes_every_file(
-    device_page, live_server, partnerships, register, no_serious_violations, no_horizontal_overflow
+    device_page,
+    live_server,
+    partnerships,
+    la_research,
+    register,
+    no_serious_violations,
+    no_horizontal_overflow,
 ):
     page = device_page
     page.goto(live_server.url + "/data/")
@@ -30,6 +37,9 @@ def test_open_data_page_describes_every_file(
             served.body()
         ), name
         expect(row.locator("time")).to_have_count(1)
+        # A licence is its short name, linked: no address stretching the table.
+        expect(row.locator("td.licence a").first).to_have_attribute("href", re.compile("^https://"))
+        assert "(https://" not in row.locator("td.licence").inner_text()
         assert 'rel="license"' in served.headers["link"]
     # Every column of every file is described.
     expect(page.locator(".data-dictionary")).to_have_count(FILES)
