@@ -171,3 +171,38 @@ def test_each_page_links_its_feed(client, partnerships, register):
         html = client.get(page).content.decode()
         assert f'<link rel="alternate" type="application/atom+xml" href="{feed}"' in html, page
         assert client.get(feed).status_code == 200
+
+
+def test_an_approved_research_change_is_on_the_public_page(
+    client, partnerships, la_research, moderator
+):
+    merton = LAResearch.objects.get(local_authority__ons_code=MERTON)
+    client.post(
+        f"/areas/{MERTON}/research/suggest/",
+        research_amendment(merton, summary="Termly clusters (test)."),
+    )
+    moderation.approve(Suggestion.objects.get().pk, moderator)
+    entry = ChangeLogEntry.objects.filter(research=merton, fields=["summary"]).get()
+    html = client.get("/changes/").content.decode()
+    assert f'href="/areas/{MERTON}/#change-{entry.pk}"' in html
+    assert "What we know about Merton</a>: Changed: Summary" in html
+    area = client.get(f"/areas/{MERTON}/").content.decode()
+    assert f'id="change-{entry.pk}"' in area
+    filtered = client.get(f"/changes/?area={MERTON}").content.decode()
+    assert "What we know about Merton" in filtered
+
+
+def test_a_membership_approval_is_on_the_public_page(client, partnerships, register, moderator):
+    client.post(
+        "/partnerships/learn-sheffield/take-part/",
+        {
+            "member_kind": "trust",
+            "member_identifier": "9001",
+            "submitter_name": "Alex Example",
+            "submitter_email": "alex@example.org",
+        },
+    )
+    moderation.approve(Suggestion.objects.get().pk, moderator)
+    html = client.get("/changes/").content.decode()
+    assert "Learn Sheffield</a>: Changed: Members" in html
+    assert "Learn Sheffield: Changed: Members" in titles(atom(client, "/trusts/9001/changes/feed/"))
