@@ -287,9 +287,7 @@ def test_search_renders_every_kind_of_server_result(page, live_server, partnersh
     search.press("Enter")
     expect(page.locator("#map")).to_have_attribute("data-selected", "E09000011")
     expect(page.locator("#details h2")).to_have_text("Greenwich")
-    expect(page.locator("#area-search-status")).to_have_text(
-        "Showing Greenwich, where SE10 0AA is."
-    )
+    expect(page.locator("#area-search-status")).to_have_text("SE10 0AA is in Greenwich.")
     expect(page.locator("#area-search-status")).to_be_visible()
 
     page.unroute(SEARCH)

@@ -47,5 +47,5 @@ def test_an_unknown_postcode_leads_to_its_sectors_area(
 
     search_for(page, "s1 2he").press("Enter")
     expect(page.locator("#details h2")).to_have_text("Sheffield")
-    expect(status).to_have_text("Showing Sheffield, where S1 2HE is.")
+    expect(status).to_have_text("S1 2HE is in Sheffield.")
     expect(page.get_by_role("combobox", name="Search")).to_have_value("S1 2HE")

@@ -1,6 +1,8 @@
 """The bundled curated data set as a whole: the issue's targets, the regional rule and a
 second load writing nothing."""
 
+import re
+
 import pytest
 
 from partnerships.curated import CURATED_FILE, load_curated_partnerships, read_json_list
@@ -139,3 +141,29 @@ def flat(record):
     """A file record with its successor in the model's fields, as the loader reads it."""
     successor = record.get("successor") or {}
     return {**record, "successor_relation": successor.get("relation", "")}
+
+
+# Internal research shorthand a reader cannot decode: the data's field and choice names,
+# "null", the notes' letter classes (L/J, J/S, L-M), the research lead (not a council's lead
+# member), "freshness".
+SHORTHAND = re.compile(
+    r"\b[a-z]+_[a-z_]+\b|\bnull\b|\b[LJS]/[LJS]\b|\b[LMH]-[LMH]\b|\bABEPs?\b|\bthe lead\b(?! member| councillor)"
+    r"|freshness|notes class",
+)
+PUBLISHED_TEXTS = [
+    "summary",
+    "la_role_note",
+    "unverified_notes",
+    "declared_member_count_note",
+    "legal_form_detail",
+]
+
+
+def test_no_published_text_shows_internal_research_shorthand():
+    found = [
+        (record["slug"], field, match.group())
+        for record in read_json_list(CURATED_FILE)
+        for field in PUBLISHED_TEXTS
+        for match in SHORTHAND.finditer(record.get(field) or "")
+    ]
+    assert not found

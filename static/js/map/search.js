@@ -102,7 +102,7 @@ export function bindSearch(app, searchUrl) {
       searchInput.value = postcode || name;
       app.selectArea(code, { zoom: true, focus: true });
       if (option.note) say(`Showing ${name}. ${option.note}`);
-      else say(postcode ? `Showing ${name}, where ${postcode} is.` : `Showing ${name}.`);
+      else say(postcode ? `${postcode} is in ${name}.` : `Showing ${name}.`);
     } else if (option.kind === "partnership") {
       searchInput.value = app.partnershipsBySlug.get(option.slug).name;
       app.selectPartnership(option.slug);
