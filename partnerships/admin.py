@@ -34,7 +34,9 @@ from partnerships.models import (
     Suggestion,
     VerificationRequest,
 )
+from partnerships.provenance import PUBLISHED_DATE, RESEARCH_CLAIMS
 from partnerships.targets import target_of
+from partnerships.validators import validate_web_address
 from partnerships.verification import VerificationError, send_reminder, send_request
 from partnerships.worklist import (
     not_verified_for_a_year,
@@ -448,10 +450,112 @@ class SuggestionAdmin(admin.ModelAdmin):
         return redirect("admin:partnerships_suggestion_changelist")
 
 
+class ResearchSourceForm(forms.Form):
+    """One source of an LA's research record, as fields rather than the JSON it is kept as
+    (the keys `partnerships.research` reads)."""
+
+    url = forms.URLField(
+        label="Address", max_length=500, assume_scheme="https", validators=[validate_web_address]
+    )
+    title = forms.CharField(max_length=300)
+    published = forms.RegexField(
+        PUBLISHED_DATE,
+        required=False,
+        help_text="YYYY, YYYY-MM or YYYY-MM-DD",
+        error_messages={"invalid": "Enter the date published as YYYY, YYYY-MM or YYYY-MM-DD."},
+    )
+    accessed = forms.DateField(required=False, help_text="When we read it (YYYY-MM-DD).")
+    checked = forms.BooleanField(required=False, help_text="Read, and found to say this.")
+    says = forms.CharField(
+        max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60})
+    )
+    supports = forms.MultipleChoiceField(
+        choices=[(name, LAResearch._meta.get_field(name).verbose_name) for name in RESEARCH_CLAIMS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The facts of the record it states.",
+    )
+    infers = forms.MultipleChoiceField(
+        choices=[(name, LAResearch._meta.get_field(name).verbose_name) for name in RESEARCH_CLAIMS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The facts it supports only by a written inference rule.",
+    )
+
+    @staticmethod
+    def initial_of(source):
+        return {**source, "published": source.get("published") or ""}
+
+    def source(self):
+        data = self.cleaned_data
+        return {
+            "url": data["url"],
+            "title": data["title"],
+            "accessed": data["accessed"].isoformat() if data["accessed"] else None,
+            "checked": data["checked"],
+            "published": data["published"] or None,
+            "says": data["says"],
+            "supports": data["supports"],
+            "infers": data["infers"],
+        }
+
+
+ResearchSourceFormSet = forms.formset_factory(ResearchSourceForm, extra=1, can_delete=True)
+
+
+class LAResearchForm(VersionedForm):
+    """The research record with its sources edited as a set of forms, one per source. A
+    post without the sources' forms (a script's, say) leaves the sources as they are."""
+
+    prefix_of_sources = "sources"
+
+    class Meta:
+        model = LAResearch
+        fields = [  # sources: the set of forms
+            "summary",
+            "council_role",
+            "council_role_detail",
+            "la_functions",
+            "none_found_on",
+            "searches",
+            "last_verified",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        initial = [ResearchSourceForm.initial_of(source) for source in self.instance.sources]
+        posted = self.is_bound and f"{self.prefix_of_sources}-TOTAL_FORMS" in self.data
+        self.sources = ResearchSourceFormSet(
+            self.data if posted else None, initial=initial, prefix=self.prefix_of_sources
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.sources.is_bound:
+            if not self.sources.is_valid():
+                raise ValidationError("A source has a problem: see the sources below.")
+            self.instance.sources = [
+                form.source()
+                for form in self.sources.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            ]
+        return cleaned
+
+    @property
+    def changed_data(self):
+        changed = super().changed_data
+        if self.sources.is_bound and self.sources.has_changed():
+            changed = [*changed, "sources"]
+        return changed
+
+
 @admin.register(LAResearch)
 class LAResearchAdmin(ChangeLoggedAdmin):
-    """Moderators' direct edits are kept over later curated loads, like partnerships'."""
+    """Moderators' direct edits are kept over later curated loads, like partnerships'. Its
+    sources are edited one form each (`LAResearchForm`), below the record's fields."""
 
+    form = LAResearchForm
+    change_form_template = "admin/partnerships/laresearch/change_form.html"
     list_display = [
         "local_authority",
         "status_display",
@@ -470,7 +574,6 @@ class LAResearchAdmin(ChangeLoggedAdmin):
         "la_functions",
         "none_found_on",
         "searches",
-        "sources",
         broken_sources,
         "last_verified",
         "updated_at",

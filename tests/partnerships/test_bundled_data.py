@@ -147,8 +147,8 @@ def flat(record):
 # "null", the notes' letter classes (L/J, J/S, L-M), the research lead (not a council's lead
 # member), "freshness".
 SHORTHAND = re.compile(
-    r"\b[a-z]+_[a-z_]+\b|\bnull\b|\b[LJS]/[LJS]\b|\b[LMH]-[LMH]\b|\bABEPs?\b|\bthe lead\b(?! member| councillor)"
-    r"|freshness|notes class",
+    r"\b[a-z]+_[a-z_]+\b|\bnull\b|\b[LJS]/[LJS]\b|\b[LMH]-[LMH]\b|\bABEPs?\b"
+    r"|\bthe lead\b(?! member| councillor)|freshness|notes class",
 )
 PUBLISHED_TEXTS = [
     "summary",
