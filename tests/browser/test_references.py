@@ -48,7 +48,7 @@ def test_the_area_page_leads_with_what_we_know(
     expect(role).to_contain_text("A company the council owns or co-owns")
     role.get_by_role("link", name="Source 1").click()
     expect(page.locator("#research-source-1")).to_be_in_viewport()
-    expect(page.locator("#research-source-1")).to_contain_text("dated 2025-11-24")
+    expect(page.locator("#research-source-1")).to_contain_text("dated 24 November 2025")
     fits_the_viewport(page)
     no_serious_violations(page)
 

@@ -294,7 +294,7 @@ def test_area_page_leads_with_the_summary_and_cites_each_claim(client, partnersh
     role = role[: role.index("</dd>")]
     assert "A company the council owns or co-owns" in role
     assert '<a href="#research-source-1" aria-label="Source 1">1</a>' in role
-    assert 'id="research-source-1"' in html and "dated 2025-11-24" in html
+    assert 'id="research-source-1"' in html and "dated 24 November 2025" in html
     stockport = client.get(f"/areas/{STOCKPORT}/").content.decode()
     searches = stockport[stockport.index('id="research-searches"') :]
     assert "found no local partnership" in searches[:400]
