@@ -13,7 +13,13 @@ from partnerships.link_health import (
     partnerships_with_broken_sources,
     research_with_broken_sources,
 )
-from partnerships.models import LAResearch, Partnership, Suggestion, VerificationRequest
+from partnerships.models import (
+    ApiKeyRequest,
+    LAResearch,
+    Partnership,
+    Suggestion,
+    VerificationRequest,
+)
 
 STALE_AFTER = timedelta(days=365)
 
@@ -69,6 +75,12 @@ def worklist(today=None):
     return [
         WorkItem(
             "Suggestions waiting for a decision", Suggestion.objects.pending().count(), Suggestion
+        ),
+        WorkItem(
+            "Requests for an API key waiting for a decision",
+            ApiKeyRequest.objects.filter(status=ApiKeyRequest.Status.PENDING).count(),
+            ApiKeyRequest,
+            "status__exact=pending",
         ),
         WorkItem(
             "Verification requests awaiting an answer",

@@ -25,6 +25,14 @@ def test_each_count_links_to_the_list_of_those_records(
     today = timezone.localdate()
     long_ago = today - datetime.timedelta(days=400)
     client.post("/suggest/", NEW)
+    client.post(
+        "/data/api/key/",
+        {
+            "submitter_name": "Robin Researcher",
+            "submitter_email": "robin@example.org",
+            "intended_use": "A dashboard of partnerships by region.",
+        },
+    )
     sheffield = Partnership.objects.get(slug="learn-sheffield")
     casl = Partnership.objects.exclude(pk=sheffield.pk).get()
     Partnership.objects.filter(pk=sheffield.pk).update(last_verified=long_ago, status="unknown")
@@ -40,6 +48,7 @@ def test_each_count_links_to_the_list_of_those_records(
     items = counts(client)
     expected = {
         "Suggestions waiting for a decision": 1,
+        "Requests for an API key waiting for a decision": 1,
         "Verification requests awaiting an answer": 0,
         "Published partnerships not verified for 12 months": 1,
         "LA research records not verified for 12 months": 1,
