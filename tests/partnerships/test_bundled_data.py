@@ -145,10 +145,11 @@ def flat(record):
 
 # Internal research shorthand a reader cannot decode: the data's field and choice names,
 # "null", the notes' letter classes (L/J, J/S, L-M), the research lead (not a council's lead
-# member), "freshness".
+# member), "freshness"; and ISO dates.
 SHORTHAND = re.compile(
     r"\b[a-z]+_[a-z_]+\b|\bnull\b|\b[LJS]/[LJS]\b|\b[LMH]-[LMH]\b|\bABEPs?\b"
-    r"|\bthe lead\b(?! member| councillor)|freshness|notes class",
+    r"|\bthe lead\b(?! member| councillor)|freshness|notes class"
+    r"|\b\d{4}-\d{2}-\d{2}\b",  # and dates as the data keeps them, not as pages write them
 )
 PUBLISHED_TEXTS = [
     "summary",
