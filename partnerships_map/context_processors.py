@@ -1,11 +1,13 @@
 from django.conf import settings
+from django.urls import reverse
 
 from geodata.views import boundaries_url
 
 
 def map_settings(request):
-    """Basemap configuration every map page needs, the contact details, retention period
-    and source code address the public pages state, from settings (and so the environment)."""
+    """Basemap configuration every map page needs, the contact details, retention period,
+    source code address, who runs the service and where feedback goes (the beta banner on
+    every page), from settings (and so the environment)."""
     return {
         "map_config": {
             "tileUrl": settings.MAP_TILE_URL,
@@ -15,4 +17,6 @@ def map_settings(request):
         "contact_email": settings.CONTACT_EMAIL,
         "source_code_url": settings.SOURCE_CODE_URL,
         "retention_days": settings.SUGGESTION_RETENTION_DAYS,
+        "service_owner": settings.SERVICE_OWNER,
+        "feedback_url": settings.FEEDBACK_URL or reverse("contact"),
     }
