@@ -125,6 +125,7 @@ def test_area_page_headline_figures(
     # Near the top: on a desktop the first row is in the first screen.
     if page.device == "desktop":
         expect(schools).to_be_in_viewport()
+    assert page.evaluate(LAYOUT_SHIFT) <= 0.05  # the figures are in the page as it arrives
     for figure in ["#figure-schools", "#figure-academy_share", "#figure-reached_share"]:
         expect(figures.locator(f"{figure} .headline-value")).not_to_have_text("Camden: 0%")
     no_serious_violations(page)
