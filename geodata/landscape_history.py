@@ -150,8 +150,13 @@ def count_academy_shares():
     }
 
 
+def academy_shares():
+    """`count_academy_shares()`, once per data version."""
+    return per_data_version("academy-shares", count_academy_shares)
+
+
 def academy_share_of(code):
     """Open state-funded schools of an area (or England) and the share that are academies
     or free schools now; zero schools when the register holds none there."""
     empty = {"open_state_funded": 0, "academies": 0, "share": None}
-    return per_data_version("academy-shares", count_academy_shares).get(code, empty)
+    return academy_shares().get(code, empty)

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from api_core.kept_answers import per_data_version
 from geodata.landscape_history import ENGLAND, academy_share_of
 from geodata.models import Indicator, IndicatorValue, LocalAuthority, School, Trust
-from partnerships.coverage import coverage_by_authority, coverage_figures, coverage_of
+from partnerships.coverage import combined_coverage, coverage_of, coverage_of_every_authority
 from partnerships.models import LAResearch, Partnership
 
 MAX_AREAS = 4
@@ -108,17 +108,11 @@ def area_profile(area):
 
 def england_profile():
     """England's figures beside the areas: partnership counts, coverage, academy share."""
-    by_area = list(coverage_by_authority().values())
     return {
         "local_partnerships": Partnership.objects.published().local().count(),
         "regional_bodies": Partnership.objects.published().regional().count(),
         # England's reached share is known only when every area's is.
-        "coverage": coverage_figures(
-            sum(c["open_state_funded_schools"] for c in by_area),
-            sum(c["reached"] or 0 for c in by_area),
-            sum(c["named"] for c in by_area),
-            reach_known=all(c["reach_known"] for c in by_area),
-        ),
+        "coverage": combined_coverage(coverage_of_every_authority().values()),
         "schools": academy_share_of(ENGLAND),
         "indicators": indicator_medians(),
     }

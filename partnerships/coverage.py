@@ -22,6 +22,7 @@ from operator import or_
 
 from django.db.models import Count, Q
 
+from api_core.kept_answers import per_data_version
 from geodata.models import School
 from partnerships.models import Membership, Partnership, Phase
 
@@ -134,6 +135,24 @@ def coverage_by_authority():
         figures["share"] = figures["reached_share"]
         coverage[code] = figures
     return coverage
+
+
+def coverage_of_every_authority():
+    """`coverage_by_authority()`, once per data version: the region and England figures
+    beside every area page are sums of it, and it scans the whole register."""
+    return per_data_version("coverage-by-authority", coverage_by_authority)
+
+
+def combined_coverage(figures):
+    """The coverage of several LAs together (a region, England) from theirs: the reached
+    share is known only when every one's is."""
+    figures = list(figures)
+    return coverage_figures(
+        sum(c["open_state_funded_schools"] for c in figures),
+        sum(c["reached"] or 0 for c in figures),
+        sum(c["named"] for c in figures),
+        reach_known=all(c["reach_known"] for c in figures),
+    )
 
 
 def coverage_of(local_authority):

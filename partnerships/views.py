@@ -38,6 +38,7 @@ from partnerships.changelog import (
 from partnerships.coverage import coverage_of
 from partnerships.downloads import LICENCE, LICENCE_LINKS
 from partnerships.embed import embed_snippet, framable_by_any_site
+from partnerships.headline_figures import headline_figures_of
 from partnerships.link_health import not_working_since
 from partnerships.map_data import map_data, published_with_area_codes, renamed_query
 from partnerships.models import ApiKeyRequest, LAResearch, Membership, Partnership, Suggestion
@@ -315,6 +316,7 @@ def area_detail(request, code):
         "partnerships/area.html",
         {
             "area": area,
+            "headline": headline_figures_of(area),
             "partnerships": partnerships.local(),
             "regional_bodies": partnerships.regional(),
             "research": research,

@@ -1,12 +1,13 @@
 from django.conf import settings
+from django.urls import reverse
 
 from geodata.views import boundaries_url
 
 
 def map_settings(request):
     """Basemap configuration every map page needs, the contact details and data controller,
-    retention period
-    and source code address the public pages state, from settings (and so the environment)."""
+    retention period, source code address, who runs the service and where feedback goes
+    (the beta banner on every page), from settings (and so the environment)."""
     return {
         "map_config": {
             "tileUrl": settings.MAP_TILE_URL,
@@ -20,4 +21,6 @@ def map_settings(request):
         },
         "source_code_url": settings.SOURCE_CODE_URL,
         "retention_days": settings.SUGGESTION_RETENTION_DAYS,
+        "service_owner": settings.SERVICE_OWNER,
+        "feedback_url": settings.FEEDBACK_URL or reverse("contact"),
     }

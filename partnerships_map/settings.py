@@ -411,6 +411,10 @@ DATA_CONTROLLER_NAME = os.environ.get("DATA_CONTROLLER_NAME", "")
 DATA_CONTROLLER_ADDRESS = os.environ.get("DATA_CONTROLLER_ADDRESS", "")
 # Where the About page says the source code is (AGPL-3.0, section 13); optional.
 SOURCE_CODE_URL = os.environ.get("SOURCE_CODE_URL", "")
+# Who runs the service, as the home and About pages name them ("Run by ..."), and where the
+# beta banner's feedback link goes (empty: the contact page).
+SERVICE_OWNER = os.environ.get("SERVICE_OWNER", "") or "an open-data project"
+FEEDBACK_URL = os.environ.get("FEEDBACK_URL", "")
 CELERY_BEAT_SCHEDULE["send-outbox"] = {
     "task": "partnerships.tasks.send_outbox",
     "schedule": 60.0,

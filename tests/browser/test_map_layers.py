@@ -24,6 +24,12 @@ def path(page, code):
     return page.locator(f'#map path[data-code="{code}"]')
 
 
+def show_filters(page):
+    """The filters start folded on a phone (the map and the selection first): open them."""
+    if page.locator("#filters details:not([open])").count():
+        page.locator("#filters summary").click()
+
+
 def test_a_regional_body_is_not_local_but_can_be_shown_as_its_own_layer(
     device_page, live_server, curated, la_research, no_serious_violations
 ):
@@ -53,6 +59,7 @@ def test_a_regional_body_is_not_local_but_can_be_shown_as_its_own_layer(
     no_serious_violations(page)
 
     # The layer follows the filters: a filter that leaves no regional body clears it.
+    show_filters(page)
     page.get_by_label("Kind of body").select_option("network")
     expect(page.locator("#map path[data-regional]")).to_have_count(12)  # Schools North East
     expect(regional).to_have_count(0)
@@ -93,6 +100,7 @@ def test_what_we_know_shading_follows_the_research_records(
     no_serious_violations(page)
 
     # The shading is what research found, not what the filters let through.
+    show_filters(page)
     page.get_by_label("Status").select_option("ceased")
     expect(path(page, SHEFFIELD)).to_have_attribute("fill", "#009E73")
     page.get_by_role("combobox", name="Search").fill("Stockport")

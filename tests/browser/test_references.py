@@ -41,8 +41,10 @@ def test_the_area_page_leads_with_what_we_know(
 ):
     page = device_page
     page.goto(live_server.url + f"/areas/{SHEFFIELD}/")
+    # The headline figures, then what we know, whose summary starts on the first screen.
     headings = page.locator("main h2")
-    expect(headings.first).to_have_text("What we know about Sheffield")
+    expect(headings.first).to_have_text("Sheffield in figures")
+    expect(headings.nth(1)).to_have_text("What we know about Sheffield")
     expect(page.locator("#research-summary")).to_be_in_viewport()
     role = page.locator("#council-role")
     expect(role).to_contain_text("A company the council owns or co-owns")

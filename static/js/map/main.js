@@ -69,6 +69,24 @@ function onEachFeature(feature, layer) {
   });
 }
 
+/* On a phone the map and the selection come first: the filters (unless one is set) and the
+   long list of partnerships start folded, so the page is a few screens long, not dozens.
+   Below the map, so nothing in view moves. A wider screen always shows the list. */
+function foldForPhone() {
+  const filterBox = document.querySelector("#filters details");
+  const listBox = document.getElementById("results-list");
+  const state = app.store.state;
+  const filtering = state.area || Object.keys(app.data.filters).some((name) => state[name].length);
+  if (isPhone()) {
+    listBox.open = false;
+    if (!filtering) filterBox.open = false;
+  }
+  window.matchMedia("(max-width: 700px)").addEventListener("change", (event) => {
+    if (!event.matches) listBox.open = true;
+  });
+}
+
+foldForPhone();
 renderer.showView(app.store.state.view);
 renderer.render({});
 
