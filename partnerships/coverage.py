@@ -20,7 +20,7 @@ of that LA are not known (None), never a misleading 0%; the named count still is
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from api_core.kept_answers import per_data_version
 from geodata.models import School
@@ -45,10 +45,14 @@ def local_partnerships():
 
 def reach_not_recorded():
     """Local partnerships that leave their reach unknown: reach `unknown`, or reaching only
-    named schools or members while naming none. An LA they cover has no known reached share."""
+    named schools or members while naming no school or trust (a council as its one named
+    member reaches no school). An LA they cover has no known reached share."""
     limited = [Partnership.Reach.NAMED_SCHOOLS, Partnership.Reach.MEMBERS_ONLY]
+    names_schools = Membership.objects.filter(
+        Q(school__isnull=False) | Q(trust__isnull=False), partnership=OuterRef("pk")
+    )
     return local_partnerships().filter(
-        Q(reach=Partnership.Reach.UNKNOWN) | Q(reach__in=limited, members__isnull=True)
+        Q(reach=Partnership.Reach.UNKNOWN) | Q(reach__in=limited) & ~Exists(names_schools)
     )
 
 

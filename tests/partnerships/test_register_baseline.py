@@ -80,10 +80,17 @@ def test_regional_partnerships_and_unknown_reach_do_not_count_as_reaching(baseli
     assert (coverage_of(camden())["reached"], coverage_of(camden())["named"]) == (None, 1)
 
 
-def test_reach_not_known_is_said_so_in_the_api_map_and_area_page(client, baseline, tmp_path):
-    """A partnership reaching "members only" while naming none (Learn Sheffield's case)
-    leaves the area's reach not known: never "0%" or "0 of 59"."""
-    load(tmp_path, camden_learning(reach="members_only", members=[]))
+COUNCIL = {"kind": "local_authority", "name": "Camden", "identifier": "E09000007", "role": ""}
+
+
+@pytest.mark.parametrize("members", [[], [COUNCIL]], ids=["no members", "only the council"])
+def test_reach_not_known_is_said_so_in_the_api_map_and_area_page(
+    client, baseline, tmp_path, members
+):
+    """A partnership reaching "members only" while naming no school or trust (Learn
+    Sheffield's case: its one named member is the council) leaves the area's reach not
+    known: never "0%" or "0 of 59"."""
+    load(tmp_path, camden_learning(reach="members_only", members=members))
     coverage = coverage_of(camden())
     assert (coverage["reach_known"], coverage["reached"], coverage["reached_share"]) == (
         False,
