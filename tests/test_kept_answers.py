@@ -17,6 +17,9 @@ from partnerships.models import Partnership
 
 pytestmark = pytest.mark.django_db
 
+AREA, PARTNERSHIP = "/areas/E08000019/", "/partnerships/learn-sheffield/"
+API_LIST = "/api/v1/partnerships/?page_size=50"
+
 
 def rendering_queries(client, url, method="get"):
     """The queries a request ran besides reading the data version: none if it rendered
@@ -158,7 +161,7 @@ def test_a_failed_build_leaves_the_last_good_answer(
 
 def test_the_worker_builds_what_a_request_would(client, partnerships, nothing_shared):
     """The rebuild asks for each shared address as a visitor would: same body, same ETag."""
-    urls = ["/", "/data/", "/data/partnerships.csv"]
+    urls = ["/", "/data/", "/data/partnerships.csv", AREA, PARTNERSHIP, API_LIST]
     by_visitor = {url: client.get(url, HTTP_ACCEPT_ENCODING="gzip") for url in urls}
     Partnership.objects.filter(slug="learn-sheffield").update(name="Renamed Z9")
     caches[ANSWERS_CACHE].clear()
@@ -347,12 +350,6 @@ def test_the_similar_areas_browsable_page_is_the_visitors_own(client, partnershi
 
 
 # After a change: every shared answer alike (issue 21, part 1)
-
-AREA, PARTNERSHIP, API_LIST = (
-    "/areas/E08000019/",
-    "/partnerships/learn-sheffield/",
-    ("/api/v1/partnerships/?page_size=50"),
-)
 
 
 def renders_counted(monkeypatch):
