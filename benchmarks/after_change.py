@@ -18,14 +18,15 @@ Trials:
    one more visitor loads the home page over and over: the slowest of each.
 2. 16 connections keep loading the home page, an area page and an API list; a change
    happens in the middle: the slowest request before, across and after the change.
-3. 16 clients ask for every download and page with a new query string each time, for
-   30 s, while one visitor loads pages: that visitor's p50 and p99 against an idle run
-   just before. This trial runs with the production fair-use limits (the others raise the
-   API's and the page limit, to measure the server rather than the throttle), behind a stand-in for a reverse
-   proxy: the server believes `X-Forwarded-For` from 127.0.0.1 (`TRUSTED_PROXIES`), and
-   each busting client gives an address of its own (16 distinct clients), the visitor
-   another. The visitor runs in a process of its own, so the busting clients' threads
-   never hold the visitor's interpreter: its times are the server's.
+3. 16 clients ask for every download and page with a new query string each time, for 30
+   s, while one visitor loads pages: that visitor's p50 and p99 against an idle run just
+   before. This trial runs with the production fair-use limits (the others raise the
+   API's and the page limit, to measure the server rather than the throttle), behind a
+   stand-in for a reverse proxy: the server believes `X-Forwarded-For` from 127.0.0.1
+   (`TRUSTED_PROXIES`), and each busting client gives an address of its own (16 distinct
+   clients), the visitor another. The visitor runs in a process of its own, so the
+   busting clients' threads never hold the visitor's interpreter: its times are the
+   server's.
 4. Keyed against anonymous API lists: wrk keeps 16 connections on the same list for 8 s,
    with and without an API key (created for the run, deleted after), twice each in turn.
 
@@ -296,10 +297,13 @@ def trial_busting(base, seconds=30):
 
 def main(only_busting=False, skip_busting=False):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnerships_map.settings")
-    # As the worker runs (trial 0 times its rebuild here): production settings.
-    os.environ.update(DJANGO_ENV="production", SECRET_KEY="benchmark-only")
-    django.setup()
     with tempfile.TemporaryDirectory() as static_root:
+        # As the server and the worker run (trial 0 times the worker's rebuild here):
+        # production settings, and the static files the server collects (pages name them).
+        os.environ.update(
+            DJANGO_ENV="production", SECRET_KEY="benchmark-only", STATIC_ROOT=static_root
+        )
+        django.setup()
         if not only_busting:
             after_a_change(static_root)
         if not skip_busting:
