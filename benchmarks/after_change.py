@@ -313,9 +313,10 @@ def main(only_busting=False, skip_busting=False):
 def after_a_change(static_root):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    # The fair-use limits raised (all clients here are one address): the server measured.
+    # The fair-use limits raised (all clients here are one address): the server measured;
+    # and a first build of the open-data page (before any trial) is slow on a busy machine.
     limits = {"API_KEY_RATE": "1000000/min", "PAGE_RENDER_RATE": "1000000/min"}
-    server = start_server(port, static_root, settings=limits)
+    server = start_server(port, static_root, settings={**limits, "WEB_TIMEOUT": "120"})
     worker = start_worker()
     try:
         time.sleep(3)  # the worker connects
