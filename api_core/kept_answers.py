@@ -256,9 +256,14 @@ class Shared:
     def asked(self, location):
         """A visitor's process needed this answer (once per process and data version, or
         on each request given a stale answer): demand, for the next rebuild."""
-        member = json.dumps(location, sort_keys=True)
-        self.call("zincrby", self.key("asked"), 1, member)
-        self.call("expire", self.key("asked"), KEPT_DAYS)
+        member, asked = json.dumps(location, sort_keys=True), self.key("asked")
+
+        def count(client):  # one round trip
+            client.pipeline(transaction=False).zincrby(asked, 1, member).expire(
+                asked, KEPT_DAYS
+            ).execute()
+
+        self.run(count)
 
     def most_asked(self, count):
         """The `count` locations most asked for lately, most first (see
