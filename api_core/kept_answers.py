@@ -7,8 +7,9 @@ time it moved, so a rebuilt or restored database never meets an old answer):
 - `kept_response(request, render)`: a GET's rendered body (pages, API lists, downloads,
   map data, similar areas), gzipped, kept under an ETag that names the data version and
   the request as the answer depends on it (`address_of`), in this process; `shared`
-  answers (the same at every query string) also in Redis, so one process builds each for
-  all. A matching If-None-Match or If-Modified-Since gets 304 at once.
+  answers (those at addresses no query string can multiply: pages, files, API lists at
+  fixed addresses) also in Redis, so one process builds each for all. A matching
+  If-None-Match or If-Modified-Since gets 304 at once.
 - `KeptAnswerMiddleware`: the same GET asked again is answered from the kept headers and
   body before the rest of the middleware, URL routing and the view run. An answer behind
   the API's fair-use limits (`throttles`) is given early only after DRF's own throttle
@@ -20,7 +21,9 @@ A shared answer is built by one process at a time (a lock in Redis; the others w
 it). When the data version moves, visitors are given the last complete answer (with its
 own ETag and an `Age`) while a Celery worker builds the new ones (`rebuild_shared`), for
 at most `KEPT_ANSWER_MAX_STALE` seconds; after that a request waits for the build, or
-builds it itself. A failed build leaves the last good answer in place.
+builds it itself. A failed build leaves the last good answer in place. The worker builds
+what visitors asked for lately (`Shared.asked`: one Redis call when a process first needs
+an answer of a data version, not one per request), most asked first.
 
 The contract between `kept_response` and the middleware is `KeptResponse`: only what it
 made is kept, and it says itself on what terms.
@@ -30,19 +33,20 @@ import contextvars
 import functools
 import gzip
 import hashlib
+import json
 import logging
 import pickle
 import threading
 import time
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
@@ -67,6 +71,11 @@ SAFE_METHODS = ("GET", "HEAD")
 API_PATH = "/api/"  # its answers are behind the API's own fair-use limits (`throttles`)
 KEPT_DAYS = 24 * 3600  # addresses and last complete answers, refreshed on each build
 POLL_SECONDS = 0.05
+# What visitors asked for since the last rebuild counts fully, what they asked for before
+# it half as much at each rebuild; an address no one asked for in about seven rebuilds
+# (0.5 ** 7 < 0.01) is forgotten: the worker builds what is asked for, and no more.
+EARLIER_DEMAND_WEIGHT = 0.5
+FORGOTTEN_BELOW = 0.01
 
 # Set while a worker rebuilds the shared answers: it builds, never serves a stale answer.
 _rebuilding = contextvars.ContextVar("rebuilding", default=False)
@@ -200,10 +209,14 @@ class Shared:
         self.available = True
 
     def call(self, operation, *args, **kwargs):
+        return self.run(lambda client: getattr(client, operation)(*args, **kwargs))
+
+    def run(self, steps):
+        """`steps(client)` with the Redis client, or None once Redis has failed."""
         if not self.available:
             return None
         try:
-            return getattr(redis_client(self.cache), operation)(*args, **kwargs)
+            return steps(redis_client(self.cache))
         except Exception as error:  # the cache backend's connection errors vary
             logger.warning("Shared answer cache unavailable: %s", error)
             self.available = False
@@ -216,13 +229,11 @@ class Shared:
         kept = self.call("get", self.key("body", etag))
         return None if kept is None else pickle.loads(kept)
 
-    def keep(self, etag, body, address, location):
+    def keep(self, etag, body, address):
         ttl = self.cache.default_timeout
         self.call("set", self.key("body", etag), pickle.dumps(body), ex=ttl)
         latest = pickle.dumps((etag, body.state))
         self.call("set", self.key("latest", digest(address)), latest, ex=KEPT_DAYS)
-        self.call("hset", self.key("addresses"), digest(address), pickle.dumps(location))
-        self.call("expire", self.key("addresses"), KEPT_DAYS)
 
     def latest(self, address):
         """(etag, state) of the last complete answer at this address, or None."""
@@ -242,20 +253,55 @@ class Shared:
         key = self.key("rebuild", state_text(state))
         return bool(self.call("set", key, b"1", nx=True, ex=KEPT_DAYS))
 
-    def locations(self):
-        return [pickle.loads(v) for v in (self.call("hvals", self.key("addresses")) or [])]
+    def asked(self, location):
+        """A visitor's process needed this answer (once per process and data version, or
+        on each request given a stale answer): demand, for the next rebuild."""
+        member, asked = json.dumps(location, sort_keys=True), self.key("asked")
+
+        def count(client):  # one round trip
+            client.pipeline(transaction=False).zincrby(asked, 1, member).expire(
+                asked, KEPT_DAYS
+            ).execute()
+
+        self.run(count)
+
+    def most_asked(self, count):
+        """The `count` locations most asked for lately, most first (see
+        `EARLIER_DEMAND_WEIGHT`): what was asked since the last rebuild is taken (and
+        counted from zero again) in one transaction."""
+        asked, earlier = self.key("asked"), self.key("asked", "earlier")
+
+        def take(client):
+            step = client.pipeline(transaction=True)
+            step.zunionstore(earlier, {asked: 1, earlier: EARLIER_DEMAND_WEIGHT})
+            step.delete(asked)
+            step.zremrangebyscore(earlier, "-inf", f"({FORGOTTEN_BELOW}")
+            step.expire(earlier, KEPT_DAYS)
+            step.zrevrange(earlier, 0, count - 1)
+            return step.execute()[-1]
+
+        return [json.loads(member) for member in self.run(take) or []]
 
 
 def digest(text):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def shared_body(request, etag, render, state, address):
-    """This version's body for a shared answer: kept in Redis by whoever built it; or, for
-    `KEPT_ANSWER_MAX_STALE` seconds after the data version moved, the last complete one
-    while a worker builds it (`Body.state` says which); or built here, by one process at a
-    time, the others waiting for it (and given the last complete answer if it is late)."""
+def shared_body(etag, render, state, address, location):
+    """This version's body for a shared answer (see `body_for_everyone`), its demand
+    counted for the worker's next rebuild when it is one to keep (a 404 is no demand)."""
     shared = Shared()
+    body = body_for_everyone(shared, etag, render, state, address)
+    if isinstance(body, Body) and not _rebuilding.get():
+        shared.asked(location)
+    return body
+
+
+def body_for_everyone(shared, etag, render, state, address):
+    """Kept in Redis by whoever built it; or, for `KEPT_ANSWER_MAX_STALE` seconds after
+    the data version moved, the last complete one while a worker builds it (`Body.state`
+    says which); or built here, by one process at a time, the others waiting for it (and
+    given the last complete answer if it is late)."""
     body = shared.body(etag)
     if body is not None:
         return body
@@ -281,7 +327,7 @@ def shared_body(request, etag, render, state, address):
     try:
         body = built(render, state)
         if isinstance(body, Body):  # kept before the lock goes, or a waiter builds again
-            shared.keep(etag, body, address, location_of(request))
+            shared.keep(etag, body, address)
     except Exception:
         logger.exception("Building the answer %s failed; the last good one stays", etag)
         raise
@@ -327,20 +373,22 @@ def too_many_pages(wait):
     return response
 
 
-def location_of(request):
-    """What a worker needs to ask for the same answer (see `rebuild_shared`)."""
+def location_of(request, vary, reads):
+    """What a worker needs to ask for the same answer (see `rebuild_shared`): no more than
+    its address says, so one address is one location."""
     return {
-        "path": request.path,
+        "path": canonical_path(request, reads),
         "secure": request.is_secure(),
         "host": request.get_host(),
-        "accept": request.headers.get("Accept", ""),
+        "accept": request.headers.get("Accept", "") if "Accept" in vary else "",
     }
 
 
 def rebuild_shared():
-    """Build the current data version's answer at every shared address (a worker's job
-    after each change). Returns how many were built; one that fails is logged and keeps
-    its last good answer."""
+    """Build the current data version's answer at the shared addresses visitors asked for
+    lately (`Shared.most_asked`; a worker's job after each change), most asked first, at
+    most `KEPT_ANSWER_REBUILD_MOST`. Returns how many were built; one that fails is logged
+    and keeps its last good answer."""
     from django.test import RequestFactory  # a request as the web server would make it
     from django.urls import resolve
 
@@ -348,20 +396,24 @@ def rebuild_shared():
     count = 0
     token = _rebuilding.set(True)
     try:
-        for location in Shared().locations():
+        for location in Shared().most_asked(settings.KEPT_ANSWER_REBUILD_MOST):
+            path = urlsplit(location["path"]).path
+            accept = {"HTTP_ACCEPT": location["accept"]} if location["accept"] else {}
             request = factory.get(
                 location["path"],
                 secure=location["secure"],
                 HTTP_HOST=location["host"],
-                HTTP_ACCEPT=location["accept"],
                 HTTP_ACCEPT_ENCODING="gzip",
                 HTTP_SEC_FETCH_SITE="same-origin",  # the site's own: no API quota spent
+                **accept,  # none, as asked (an empty Accept is another, refused, request)
             )
             try:
-                match = resolve(location["path"])
+                match = resolve(path)
                 request.resolver_match = match
                 response = match.func(request, *match.args, **match.kwargs)
                 count += response.status_code == 200
+            except Http404:  # gone since it was asked for (a partnership unpublished)
+                continue
             except Exception:
                 logger.exception("Rebuilding %s failed; its last good answer stays", location)
     finally:
@@ -424,7 +476,9 @@ def kept_response(
     the data, rendered by `render()` once per data version.
 
     `reads`: the query parameters the view reads (None: all); `shared`: kept in Redis for
-    every web process (only for answers that read no query parameter, so no query string
+    every web process, and rebuilt by the worker after a change while visitors get the
+    last complete answer (only for answers at addresses no query string can multiply: one
+    that reads no query parameter, or an API list at a fixed address, so no query string
     can fill Redis); `throttles`: the DRF throttle classes of the view, which a repeat
     answered early must pass too (and without which rendering counts against the client's
     page limit). A response other than 200 is passed through, never kept.
@@ -451,8 +505,9 @@ def kept_response(
     cache = caches[ANSWERS_CACHE]
     body = cache.get(etag)
     if body is None:
-        if shared and reads == ():
-            body = shared_body(request, etag, render, state, address)
+        if shared:
+            location = location_of(request, vary, reads)
+            body = shared_body(etag, render, state, address, location)
         else:  # counted against the client's limits before routing (the middleware)
             body = built(render, state)
         if not isinstance(body, Body):

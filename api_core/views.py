@@ -7,7 +7,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.views import APIView
 
 from api_core.kept_answers import kept_response
-from api_core.pagination import GeoJSONPagination, Pagination
+from api_core.pagination import MAX_PAGE_SIZE, GeoJSONPagination, Pagination
 from api_core.renderers import GeoJSONRenderer
 
 
@@ -57,7 +57,32 @@ class ConditionalListMixin:
             max_age=self.max_age,
             throttles=self.throttle_classes,
             personal=shows_the_visitor(request),
+            shared=at_a_fixed_address(request),
         )
+
+
+# A list at a fixed address: the whole list page by page (no filter), at the default or
+# the largest page size, asked for as programs ask (curl, requests, fetch: no Accept, */*
+# or a format's own type). Shared by every web process and rebuilt by the worker after a
+# change; any other query stays in the process that answers it, so no query string can
+# fill Redis: the addresses are as many as the data has pages.
+FIXED_ADDRESS_PARAMETERS = {"page", "page_size", "format"}
+FIXED_ADDRESS_PAGE_SIZES = {str(Pagination.page_size), str(MAX_PAGE_SIZE)}
+FIXED_ADDRESS_ACCEPT = {"", "*/*", JSONRenderer.media_type, GeoJSONRenderer.media_type}
+
+
+def at_a_fixed_address(request):
+    params = request.GET
+    page = params.get("page", "1")
+    return (
+        set(params) <= FIXED_ADDRESS_PARAMETERS
+        and all(len(params.getlist(name)) == 1 for name in params)
+        and page.isascii()
+        and page.isdigit()
+        and not page.startswith("0")
+        and params.get("page_size", str(Pagination.page_size)) in FIXED_ADDRESS_PAGE_SIZES
+        and request.headers.get("Accept", "") in FIXED_ADDRESS_ACCEPT
+    )
 
 
 def shows_the_visitor(request):

@@ -85,7 +85,7 @@ def map_page_as_kept(request):
     )
 
 
-@rendered_once_per_data_version
+@rendered_once_for_every_process
 def partnership_detail(request, slug):
     partnership = get_object_or_404(
         Partnership.objects.published().prefetch_related(
@@ -287,7 +287,7 @@ def suggestion_received(request, reference):
     )
 
 
-@rendered_once_per_data_version
+@rendered_once_for_every_process
 def area_detail(request, code):
     matches = list(LocalAuthority.objects.current().resolve(code))
     if not matches:

@@ -233,9 +233,10 @@ CACHES = {
             "MAX_BYTES": int(os.environ.get("KEPT_ANSWERS_MAX_MB", "64")) << 20,
         },
     },
-    # The costliest of those answers shared by every web process, so each is built once
-    # per data version, not once per worker, with their build locks; keys name their
-    # version, so old ones expire.
+    # Those answers at addresses no query string can multiply (pages, files, API lists at
+    # fixed addresses) shared by every web process, so each is built once per data
+    # version, not once per worker, with their build locks; keys name their version, so
+    # old ones expire.
     "shared_answers": {**REDIS_CACHE, "KEY_PREFIX": "answers", "TIMEOUT": 3600},
     # API throttling counters, shared by every web process.
     "throttle": {**REDIS_CACHE, "KEY_PREFIX": "throttle"},
@@ -247,6 +248,9 @@ CACHES = {
 KEPT_ANSWER_MAX_STALE = float(os.environ.get("KEPT_ANSWER_MAX_STALE", "60"))
 KEPT_ANSWER_WAIT = float(os.environ.get("KEPT_ANSWER_WAIT", "20"))
 KEPT_ANSWER_BUILD_SECONDS = int(os.environ.get("KEPT_ANSWER_BUILD_SECONDS", "300"))
+# After a change the worker builds at most this many shared answers, those visitors asked
+# for most lately first (see docs/benchmarks.md for what a rebuild costs).
+KEPT_ANSWER_REBUILD_MOST = int(os.environ.get("KEPT_ANSWER_REBUILD_MOST", "600"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "partnerships-map@localhost")

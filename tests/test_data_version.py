@@ -160,11 +160,12 @@ def test_a_repeat_answer_is_kept_whole_and_given_before_the_rest_of_the_stack(
 def test_the_costliest_answers_one_web_process_rendered_serve_every_other(
     client, partnerships, monkeypatch
 ):
-    """Each worker keeps answers in its own memory; Redis shares the costliest (the map page,
-    its boundaries, the open data), so a worker that has not rendered one yet (its memory
-    cleared, as in a new process) is given the one another made, with no query but the
-    data version's, whatever query string it is asked with (the answer reads none, so no
-    query string can fill Redis). Other pages are each process's own; without Redis it
+    """Each worker keeps answers in its own memory; Redis shares those at addresses no query
+    string can multiply (the map page, its boundaries, the open data, area and partnership
+    pages, API lists at fixed addresses), so a worker that has not rendered one yet (its
+    memory cleared, as in a new process) is given the one another made, with no query but
+    the data version's, whatever query string a page is asked with (it reads none, so no
+    query string can fill Redis). A filtered list is each process's own; without Redis it
     renders, asking Redis once."""
     from django.core.cache import caches
     from django.db import connection as db
@@ -179,10 +180,19 @@ def test_the_costliest_answers_one_web_process_rendered_serve_every_other(
         assert response.status_code == 200, url
         return [q["sql"] for q in queries if "geodata_dataversion" not in q["sql"]] != []
 
-    for url in ["/", boundaries_url(), "/data/partnerships.csv", "/?la=E08000019"]:
+    shared = [
+        "/",
+        boundaries_url(),
+        "/data/partnerships.csv",
+        "/?la=E08000019",
+        "/partnerships/learn-sheffield/",
+        "/areas/E08000019/?x=1",
+        "/api/v1/partnerships/?page_size=50",
+    ]
+    for url in shared:
         client.get(url)
         assert not rendered_here(url), url
-    for url in ["/partnerships/learn-sheffield/"]:  # each process renders
+    for url in ["/api/v1/partnerships/?la=E08000019"]:  # each process renders
         client.get(url)
         assert rendered_here(url), url
 

@@ -17,6 +17,9 @@ from partnerships.models import Partnership
 
 pytestmark = pytest.mark.django_db
 
+AREA, PARTNERSHIP = "/areas/E08000019/", "/partnerships/learn-sheffield/"
+API_LIST = "/api/v1/partnerships/?page_size=50"
+
 
 def rendering_queries(client, url, method="get"):
     """The queries a request ran besides reading the data version: none if it rendered
@@ -158,7 +161,7 @@ def test_a_failed_build_leaves_the_last_good_answer(
 
 def test_the_worker_builds_what_a_request_would(client, partnerships, nothing_shared):
     """The rebuild asks for each shared address as a visitor would: same body, same ETag."""
-    urls = ["/", "/data/", "/data/partnerships.csv"]
+    urls = ["/", "/data/", "/data/partnerships.csv", AREA, PARTNERSHIP, API_LIST]
     by_visitor = {url: client.get(url, HTTP_ACCEPT_ENCODING="gzip") for url in urls}
     Partnership.objects.filter(slug="learn-sheffield").update(name="Renamed Z9")
     caches[ANSWERS_CACHE].clear()
@@ -344,3 +347,131 @@ def test_the_similar_areas_browsable_page_is_the_visitors_own(client, partnershi
     assert all("private" in page["Cache-Control"] for page in pages)
     data = [client.get(url) for _ in range(2)]  # JSON carries nothing of the visitor: kept
     assert data[0]["ETag"] == data[1]["ETag"] and "public" in data[0]["Cache-Control"]
+
+
+# After a change: every shared answer alike (issue 21, part 1)
+
+
+def renders_counted(monkeypatch):
+    """The renders of kept answers from now on (each one a view reached)."""
+    real, renders = kept_answers.built, []
+
+    def counted(render, state):
+        renders.append(state)
+        return real(render, state)
+
+    monkeypatch.setattr(kept_answers, "built", counted)
+    return renders
+
+
+@pytest.mark.parametrize("url", [AREA, PARTNERSHIP, API_LIST, "/api/v1/partnerships/"])
+def test_after_a_change_an_area_partnership_or_api_list_is_given_stale_without_rendering(
+    client, partnerships, stale_for_a_minute, queued, monkeypatch, url
+):
+    before = client.get(url)
+    assert before.status_code == 200 and "Renamed Z9" not in before.content.decode()
+    Partnership.objects.filter(slug="learn-sheffield").update(name="Renamed Z9")
+    renders = renders_counted(monkeypatch)
+
+    for _ in range(3):  # another process, or this one, meets the change
+        caches[ANSWERS_CACHE].clear()
+        stale, rendering = rendering_queries(client, url)
+        assert stale.status_code == 200
+        assert stale.content == before.content
+        assert stale["ETag"] == before["ETag"]  # the version it belongs to
+        assert int(stale["Age"]) >= 0
+        assert rendering == []
+    assert renders == []  # the view's work never ran
+    assert len(queued) == 1
+
+    assert kept_answers.rebuild_shared() >= 1  # the worker
+    assert len(renders) >= 1
+    caches[ANSWERS_CACHE].clear()
+    fresh, rendering = rendering_queries(client, url)
+    assert "Renamed Z9" in fresh.content.decode()
+    assert fresh["ETag"] != before["ETag"] and not fresh.has_header("Age")
+    assert rendering == []  # built by the worker, not by this request
+    caches[ANSWERS_CACHE].clear()
+    caches[SHARED_ANSWERS_CACHE].clear()
+    assert client.get(url)["ETag"] == fresh["ETag"]  # the new version's, as a request makes it
+
+
+@pytest.mark.parametrize("url", [AREA, API_LIST])
+def test_a_failed_rebuild_of_an_area_or_api_list_keeps_the_last_good_answer(
+    client, partnerships, stale_for_a_minute, queued, monkeypatch, caplog, url
+):
+    before = client.get(url)
+    Partnership.objects.filter(slug="learn-sheffield").update(name="Renamed Z9")
+
+    def broken(render, state):
+        raise RuntimeError("database gone Z9")
+
+    monkeypatch.setattr(kept_answers, "built", broken)
+    assert kept_answers.rebuild_shared() == 0
+    assert "database gone Z9" in caplog.text
+    caches[ANSWERS_CACHE].clear()
+    still = client.get(url)
+    assert still.status_code == 200 and still.content == before.content
+    assert still["ETag"] == before["ETag"]
+
+
+def test_the_worker_rebuilds_what_visitors_asked_for_most_and_no_more(
+    client, partnerships, nothing_shared, settings, monkeypatch
+):
+    """Demand is counted once per process and data version (here: a cleared memory
+    stands for another process); a 404 is no demand; at most KEPT_ANSWER_REBUILD_MOST
+    answers are built, the most asked first."""
+    for url, processes in [(AREA, 3), (PARTNERSHIP, 2), ("/data/", 1)]:
+        for _ in range(processes):
+            caches[ANSWERS_CACHE].clear()
+            assert client.get(url).status_code == 200
+            assert client.get(url).status_code == 200  # kept in this process: not counted
+    assert client.get("/areas/E99999999/").status_code == 404
+    Partnership.objects.filter(slug="learn-sheffield").update(name="Renamed Z9")
+    built_paths = []
+    real = kept_answers.built
+
+    def recorded(render, state):
+        built_paths.append(render)
+        return real(render, state)
+
+    monkeypatch.setattr(kept_answers, "built", recorded)
+    settings.KEPT_ANSWER_REBUILD_MOST = 2
+    assert kept_answers.rebuild_shared() == 2
+    caches[ANSWERS_CACHE].clear()
+    renders = renders_counted(monkeypatch)
+    for url in [AREA, PARTNERSHIP]:
+        assert "Renamed Z9" in client.get(url).content.decode()
+    assert renders == []  # both built by the worker
+    client.get("/data/")
+    assert len(renders) == 1  # the least asked for was left to a visitor
+
+    locations = kept_answers.Shared().most_asked(10)  # what the next rebuild would build
+    assert {location["path"] for location in locations} == {AREA, PARTNERSHIP, "/data/"}
+
+
+@pytest.mark.parametrize(
+    "query, accept, fixed",
+    [
+        ("", "", True),
+        ("?page_size=50", "*/*", True),
+        ("?page=2&page_size=500&format=json", "application/json", True),
+        ("?page_size=7", "", False),  # any page size would make as many addresses
+        ("?page=02", "", False),
+        ("?la=E08000019", "", False),  # filters: unbounded
+        ("?page=1&page=2", "", False),
+        ("", "application/json; x=1", False),  # any Accept would, too
+    ],
+)
+def test_only_api_lists_at_fixed_addresses_are_shared(rf, query, accept, fixed):
+    from api_core.views import at_a_fixed_address
+
+    request = rf.get("/api/v1/partnerships/" + query, HTTP_ACCEPT=accept)
+    assert at_a_fixed_address(request) == fixed
+
+
+def test_a_filtered_api_list_stays_in_the_process_that_answers_it(
+    client, partnerships, nothing_shared
+):
+    assert client.get("/api/v1/partnerships/?la=E08000019").status_code == 200
+    assert kept_answers.Shared().most_asked(10) == []
