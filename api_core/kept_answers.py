@@ -85,7 +85,7 @@ _rebuilding = contextvars.ContextVar("rebuilding", default=False)
 
 
 _values = {}  # key -> (data version state, value): one entry per key, the newest version's
-_values_lock = threading.Lock()
+_values_lock = threading.RLock()  # a kept value may be built from another
 
 
 def per_data_version(key, compute):

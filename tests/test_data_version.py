@@ -116,6 +116,27 @@ def test_computations_are_kept_per_version(partnerships):
     assert len(calls) == 2
 
 
+def test_a_kept_computation_may_use_another(partnerships):
+    """One kept value built from another (headline figures from coverage) in the same
+    thread: before, the second waited for the lock the first held, for ever."""
+    import threading
+
+    outer = []
+
+    def build():
+        try:
+            outer.append(
+                per_data_version("z9 outer", lambda: per_data_version("z9 inner", lambda: 2))
+            )
+        finally:
+            connection.close()  # the thread's own connection
+
+    thread = threading.Thread(target=build, daemon=True)
+    thread.start()
+    thread.join(timeout=10)
+    assert outer == [2]
+
+
 def test_the_map_works_for_a_client_that_spent_its_api_quota(
     client, partnerships, indicators, rate_limits
 ):
