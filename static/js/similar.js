@@ -53,12 +53,16 @@ function start(config) {
     dfeNote.hidden = !dfe;
   }
 
+  /* One formatter each, made once: toLocaleString makes one per call, and forty of them
+     were a long task on a phone. */
+  const whole = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 0 });
+  const oneDecimal = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 1 });
   function format(value, unit) {
     if (value == null) return "not available";
     if (unit === "share") return `${(value * 100).toFixed(1)}%`;
     if (unit === "%") return `${value.toFixed(1)}%`;
-    if (unit === "people" || unit === "schools") return Math.round(value).toLocaleString("en-GB");
-    return value.toLocaleString("en-GB", { maximumFractionDigits: 1 });
+    if (unit === "people" || unit === "schools") return whole.format(Math.round(value));
+    return oneDecimal.format(value);
   }
 
   function renderWeights(weights) {
