@@ -147,6 +147,11 @@ function start(config) {
     results.dataset.loaded = String(body.results.length);
   }
 
+  /* No areas like this one to show (the page's map, waiting for them, draws without). */
+  function unknown() {
+    document.dispatchEvent(new CustomEvent("similar-areas-unknown"));
+  }
+
   function load() {
     const method = form.elements.method.value;
     const weights = chosenWeights();
@@ -154,6 +159,7 @@ function start(config) {
     const codes = Object.keys(weights);
     if (!codes.length) {
       summary.textContent = "Tick at least one indicator.";
+      unknown();
       return;
     }
     params.set("indicators", codes.join(","));
@@ -165,12 +171,14 @@ function start(config) {
       .then(({ ok, body }) => {
         if (!ok) {
           summary.textContent = Object.entries(body).map(([field, messages]) => `${field}: ${messages.join(" ")}`).join("; ");
+          unknown();
           return;
         }
         render(body);
       })
       .catch(() => {
         summary.textContent = "Similar areas could not be loaded. Please try again.";
+        unknown();
       });
   }
 
