@@ -105,7 +105,18 @@ def pages_to_measure(base):
     ]
 
 
-def run_lighthouse(url, output):
+def run_lighthouse(url, output, tries=3):
+    """One Lighthouse run; tried again when Lighthouse itself fails (on a busy machine its
+    trace sometimes misses the navigation: NO_NAVSTART)."""
+    for attempt in range(tries):
+        try:
+            return lighthouse_once(url, output)
+        except subprocess.CalledProcessError:
+            if attempt == tries - 1:
+                raise
+
+
+def lighthouse_once(url, output):
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
     subprocess.run(
         [
@@ -289,8 +300,8 @@ def main():
     try:
         pages = pages_to_measure(base)
         if args.only:
-            keys = set(args.only.split(","))
-            pages = [p for p in pages if p[0] in keys]
+            by_key = {page[0]: page for page in pages}
+            pages = [by_key[key] for key in args.only.split(",")]  # in the order given
         for _, _, path in pages:  # every page answers, and each worker has rendered it
             for _ in range(6):
                 response = requests.get(base + path, timeout=300)
