@@ -2,7 +2,7 @@
    optional point (a school). Boundaries come from the same cached API as the main map.
    Areas announced by a "similar-areas" event are outlined too. */
 
-import { baseMap, fitView, readJson } from "./common.js";
+import { addGeoJsonInPieces, baseMap, boundsOf, fitView, labelAreas, readJson } from "./common.js";
 
 const element = document.getElementById("area-map");
 if (element) start(element);
@@ -35,25 +35,46 @@ function start(element) {
     element.dataset.similar = String(similar.size);
   });
 
+  /* On a page with areas like this one (similar.js), the map is drawn once they are known
+     (or known not to be, or after 3 s), at the view that shows them: drawn before, every boundary
+     was drawn again at the new view, one long task on a phone. */
+  const similarKnown = readJson("similar-config")
+    ? new Promise((resolve) => {
+        document.addEventListener("similar-areas", resolve, { once: true });
+        document.addEventListener("similar-areas-unknown", resolve, { once: true });
+        setTimeout(resolve, 3000);
+      })
+    : null;
+
   fetch(element.dataset.geojsonUrl)
     .then((response) => response.json())
-    .then(function (collection) {
-      const highlighted = L.featureGroup();
-      layers = L.geoJSON(collection, {
+    .then(async function (collection) {
+      if (similarKnown) await similarKnown;
+      const inView = (feature) => {
+        const code = feature.properties.ons_code;
+        return codes.has(code) || similar.has(code);
+      };
+      const chosen = collection.features.filter((feature) => codes.has(feature.properties.ons_code));
+      const shown = collection.features.filter(inView);
+      let point = null;
+      if (element.dataset.point) {
+        const [lng, lat] = JSON.parse(element.dataset.point);
+        point = L.circleMarker([lat, lng], { radius: 7, color: "#000", fillColor: "#ffbf47", fillOpacity: 1 });
+      }
+      /* The view is set before the boundaries are drawn, so each is drawn once, there. */
+      const view = shown.length ? boundsOf(shown) : point ? L.latLngBounds([]) : null;
+      if (point) view.extend(point.getLatLng());
+      if (view) fitView(map, view, { maxZoom: similar.size ? undefined : 11, padding: [15, 15], animate: false });
+      const drawn = await addGeoJsonInPieces(map, collection, {
         style: style,
         onEachFeature: function (feature, layer) {
           layer.bindTooltip(feature.properties.name, { sticky: true });
-          if (codes.has(feature.properties.ons_code)) highlighted.addLayer(layer);
         },
-      }).addTo(map);
-      if (element.dataset.point) {
-        const [lng, lat] = JSON.parse(element.dataset.point);
-        const marker = L.circleMarker([lat, lng], { radius: 7, color: "#000", fillColor: "#ffbf47", fillOpacity: 1 });
-        marker.addTo(map);
-        highlighted.addLayer(marker);
-      }
-      if (highlighted.getLayers().length) fitView(map, highlighted.getBounds(), { maxZoom: 11, padding: [15, 15] });
-      element.dataset.loaded = String(highlighted.getLayers().length);
-      if (similar.size) document.dispatchEvent(new CustomEvent("similar-areas", { detail: [...similar] }));
+      });
+      if (point) point.addTo(map);
+      if (element.classList.contains("no-basemap")) labelAreas(map, drawn);
+      layers = drawn;
+      element.dataset.loaded = String(chosen.length + (point ? 1 : 0));
+      element.dataset.similar = String(similar.size);
     });
 }

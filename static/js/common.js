@@ -43,6 +43,104 @@ export function baseMap(element, config, options) {
   return map;
 }
 
+/* Give the browser the main thread back for a moment (to paint, or answer a tap). */
+export function yieldToMain() {
+  if (globalThis.scheduler && typeof scheduler.yield === "function") return scheduler.yield();
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/* A GeoJSON layer added to the map a few features at a time, yielding between pieces: drawn
+   in one go, England's 153 boundaries are one task of 300 ms on a mid-range phone, during
+   which a tap waits. Each piece stops after `budget` ms (8: under the 50 ms of a "long
+   task" even on a CPU four times slower). Set the view first: a zoom after the boundaries
+   are drawn projects every one again, in one task. Resolves to the layer when complete. */
+export async function addGeoJsonInPieces(map, collection, options, budget = 8) {
+  const layer = L.geoJSON(null, options).addTo(map);
+  let started = performance.now();
+  for (const feature of collection.features) {
+    layer.addData(feature);
+    if (performance.now() - started > budget) {
+      await yieldToMain();
+      started = performance.now();
+    }
+  }
+  return layer;
+}
+
+/* The bounds of some features of a collection, without drawing them. */
+export function boundsOf(features) {
+  return L.geoJSON({ type: "FeatureCollection", features: features }).getBounds();
+}
+
+/* Where there is no basemap, the areas' names on the map, so a place can be found by eye.
+   A name shows from zoom 7 up, only where its area is wide enough on screen to hold it,
+   and never over another name (larger areas are named first), so England-wide none crowd
+   the shading. Names are drawn in a pane of their own that takes no pointer events and is
+   hidden from assistive technology: each area's name is already its shape's tooltip and is
+   in the page's lists; no name is a Tab stop. */
+const LABELS_FROM_ZOOM = 7;
+const LABEL_HEIGHT = 16;
+const labelWidth = (name) => name.length * 7.5 + 8; // 12px bold, with room to spare
+export function labelAreas(map, layer) {
+  const pane = map.getPane("area-labels") || map.createPane("area-labels");
+  pane.setAttribute("aria-hidden", "true");
+  const labels = [];
+  layer.eachLayer(function (shape) {
+    const name = shape.feature.properties.name;
+    const bounds = shape.getBounds();
+    const west = map.project(bounds.getSouthWest(), 0);
+    const east = map.project(bounds.getNorthEast(), 0);
+    const marker = L.marker(labelPoint(shape.feature.geometry), {
+      pane: "area-labels",
+      interactive: false,
+      keyboard: false,
+      icon: L.divIcon({ className: "area-label", html: `<span>${escapeHtml(name)}</span>`, iconSize: null }),
+    });
+    labels.push({ marker, width: Math.abs(east.x - west.x), needs: labelWidth(name) });
+  });
+  labels.sort((a, b) => b.width - a.width);
+  function show() {
+    const zoom = map.getZoom();
+    const scale = Math.pow(2, zoom);
+    const placed = [];
+    for (const label of labels) {
+      let fits = zoom >= LABELS_FROM_ZOOM && label.width * scale >= label.needs;
+      if (fits) {
+        const centre = map.project(label.marker.getLatLng(), zoom);
+        const box = { left: centre.x - label.needs / 2, right: centre.x + label.needs / 2, top: centre.y - LABEL_HEIGHT / 2, bottom: centre.y + LABEL_HEIGHT / 2 };
+        fits = !placed.some((other) => box.left < other.right && other.left < box.right && box.top < other.bottom && other.top < box.bottom);
+        if (fits) placed.push(box);
+      }
+      if (fits && !map.hasLayer(label.marker)) label.marker.addTo(map);
+      else if (!fits && map.hasLayer(label.marker)) label.marker.remove();
+    }
+  }
+  map.on("zoomend", show);
+  show();
+  return labels.length;
+}
+
+/* A point inside an area for its name: the centroid of its largest polygon's outer ring
+   (an area's islands and detached parts do not pull the name off its land). */
+function labelPoint(geometry) {
+  const polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+  let best = null;
+  for (const polygon of polygons) {
+    const ring = polygon[0];
+    let area = 0;
+    let x = 0;
+    let y = 0;
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const cross = ring[j][0] * ring[i][1] - ring[i][0] * ring[j][1];
+      area += cross;
+      x += (ring[j][0] + ring[i][0]) * cross;
+      y += (ring[j][1] + ring[i][1]) * cross;
+    }
+    if (area && (!best || Math.abs(area) > Math.abs(best.area))) best = { area, x: x / (3 * area), y: y / (3 * area) };
+  }
+  return best ? [best.y, best.x] : [0, 0];
+}
+
 /* Fit the map to bounds, the latest request winning. Leaflet drops a zoom asked for while a
    zoom animation runs (it only checks its private _animatingZoom), so a choice made just
    after the page's first fit, or quickly one after another, would leave the map elsewhere. */

@@ -53,12 +53,16 @@ function start(config) {
     dfeNote.hidden = !dfe;
   }
 
+  /* One formatter each, made once: toLocaleString makes one per call, and forty of them
+     were a long task on a phone. */
+  const whole = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 0 });
+  const oneDecimal = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 1 });
   function format(value, unit) {
     if (value == null) return "not available";
     if (unit === "share") return `${(value * 100).toFixed(1)}%`;
     if (unit === "%") return `${value.toFixed(1)}%`;
-    if (unit === "people" || unit === "schools") return Math.round(value).toLocaleString("en-GB");
-    return value.toLocaleString("en-GB", { maximumFractionDigits: 1 });
+    if (unit === "people" || unit === "schools") return whole.format(Math.round(value));
+    return oneDecimal.format(value);
   }
 
   function renderWeights(weights) {
@@ -143,6 +147,11 @@ function start(config) {
     results.dataset.loaded = String(body.results.length);
   }
 
+  /* No areas like this one to show (the page's map, waiting for them, draws without). */
+  function unknown() {
+    document.dispatchEvent(new CustomEvent("similar-areas-unknown"));
+  }
+
   function load() {
     const method = form.elements.method.value;
     const weights = chosenWeights();
@@ -150,6 +159,7 @@ function start(config) {
     const codes = Object.keys(weights);
     if (!codes.length) {
       summary.textContent = "Tick at least one indicator.";
+      unknown();
       return;
     }
     params.set("indicators", codes.join(","));
@@ -161,12 +171,14 @@ function start(config) {
       .then(({ ok, body }) => {
         if (!ok) {
           summary.textContent = Object.entries(body).map(([field, messages]) => `${field}: ${messages.join(" ")}`).join("; ");
+          unknown();
           return;
         }
         render(body);
       })
       .catch(() => {
         summary.textContent = "Similar areas could not be loaded. Please try again.";
+        unknown();
       });
   }
 

@@ -79,9 +79,21 @@ export function createLists(app, names) {
     sortRows(areaTable);
   }
 
+  /* The tables (every partnership, every area) are drawn when they are shown: drawn while
+     hidden, they were a third of the map page's start-up on a phone, for a view most
+     visitors never open. `tablesFor`: the list they still have to be drawn for. */
+  let tablesFor = null;
+  function drawTablesIfShown() {
+    if (tablesFor && !tableView.hidden) {
+      renderTables(tablesFor);
+      tablesFor = null;
+    }
+  }
+
   function showView(view) {
     const table = view === "table";
     tableView.hidden = !table;
+    drawTablesIfShown();
     mapElement.hidden = table;
     legend.hidden = table;
     document.getElementById("show-map").setAttribute("aria-pressed", table ? "false" : "true");
@@ -114,7 +126,8 @@ export function createLists(app, names) {
   return {
     render(list) {
       renderResults(list);
-      renderTables(list);
+      tablesFor = list;
+      drawTablesIfShown();
     },
     showView,
   };

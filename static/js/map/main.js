@@ -1,7 +1,7 @@
 /* The national map: LAs shaded by partnerships, filters, list and table views, search,
    selection, and a URL that holds it all. This module wires the others together. */
 
-import { baseMap, escapeHtml, fitView, isPhone, readJson } from "../common.js";
+import { addGeoJsonInPieces, baseMap, boundsOf, escapeHtml, fitView, isPhone, labelAreas, readJson, yieldToMain } from "../common.js";
 import { bindFilters } from "./filters.js";
 import { createRenderer } from "./render.js";
 import { bindSearch } from "./search.js";
@@ -53,6 +53,9 @@ function revealDetails() {
   details.focus({ preventScroll: isPhone() });
 }
 
+/* Start-up in pieces (the base map, the controls, the first drawing), each its own task,
+   so a phone paints and answers between them. */
+await yieldToMain();
 const renderer = createRenderer(app);
 const filters = bindFilters(app, document.getElementById("filters"), document.getElementById("f-area"));
 app.store.subscribe((options) => renderer.render(options));
@@ -87,6 +90,7 @@ function foldForPhone() {
 }
 
 foldForPhone();
+await yieldToMain();
 renderer.showView(app.store.state.view);
 renderer.render({});
 
@@ -95,15 +99,24 @@ fetch(mapElement.dataset.geojsonUrl)
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     return response.json();
   })
-  .then(function (collection) {
+  .then(async function (collection) {
     app.areas = collection.features.map((feature) => feature.properties);
     app.areaByCode = new Map(app.areas.map((area) => [area.ons_code, area]));
     filters.addAreaOptions();
-    app.areaLayer = L.geoJSON(collection, { onEachFeature: onEachFeature }).addTo(app.map);
-    app.areaLayer.eachLayer((layer) => {
+    /* England in view before its boundaries are drawn (each is then drawn once), and the
+       drawing in pieces, so a phone can answer a tap meanwhile. */
+    fitView(app.map, boundsOf(collection.features), { padding: [10, 10], animate: false });
+    await yieldToMain();
+    const areaLayer = await addGeoJsonInPieces(app.map, collection, {
+      onEachFeature: onEachFeature,
+      style: (feature) => renderer.styleFor(feature.properties.ons_code),
+    });
+    areaLayer.eachLayer((layer) => {
       layer.getElement().dataset.code = layer.feature.properties.ons_code;
     });
-    fitView(app.map, app.areaLayer.getBounds(), { padding: [10, 10] });
+    app.areaLayer = areaLayer;
+    if (mapElement.classList.contains("no-basemap")) labelAreas(app.map, areaLayer);
+    await yieldToMain();
     renderer.render({ zoom: true });
     mapElement.removeAttribute("aria-busy");
     document.getElementById("map-loading").hidden = true;
