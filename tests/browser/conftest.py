@@ -74,3 +74,15 @@ def no_horizontal_overflow():
         assert overflow <= 0, f"the page is {overflow}px wider than the screen"
 
     return check
+
+
+@pytest.fixture
+def show_filters():
+    """The map's filters start folded on a phone (the map and the selection first): a
+    journey that uses them opens them as a visitor would."""
+
+    def show(page):
+        if page.locator("#filters details:not([open])").count():
+            page.locator("#filters summary").click()
+
+    return show

@@ -24,7 +24,7 @@ def path(page, code):
 
 
 def test_none_found_only_where_research_found_none(
-    device_page, live_server, curated, la_research, no_serious_violations
+    device_page, live_server, curated, la_research, no_serious_violations, show_filters
 ):
     page = device_page
     unresearched = not_researched_without_partnership()
@@ -54,8 +54,7 @@ def test_none_found_only_where_research_found_none(
     expect(path(page, STOCKPORT)).to_have_attribute("fill", "url(#shade-regional-only)")
 
     # Filters that hide Sheffield's partnership say so, not "none found".
-    if page.device == "phone":  # the filters start folded on a phone, under the map
-        page.locator("#filters summary").click()
+    show_filters(page)
     page.get_by_label("Status").select_option("ceased")
     expect(path(page, SHEFFIELD)).to_have_attribute("fill", "#737373")
     expect(legend).to_contain_text("None matching the filters")

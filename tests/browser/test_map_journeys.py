@@ -61,15 +61,14 @@ def test_phone_puts_the_map_first_and_the_tapped_area_in_view(
 
 
 def test_area_filter_selects_and_zooms_like_a_click_and_the_list_follows(
-    device_page, live_server, partnerships
+    device_page, live_server, partnerships, show_filters
 ):
     page = device_page
     open_map(page, live_server.url + "/")
     box = path(page, CUMBERLAND).bounding_box()
     assert box["width"] < 0.3 * page.locator("#map").bounding_box()["width"]  # England in view
     expect(page.locator("#results li")).to_have_count(2)
-    if page.device == "phone":  # the filters start folded on a phone, under the map
-        page.locator("#filters summary").click()
+    show_filters(page)
 
     page.get_by_label("Area").select_option(label="Cumberland")
     expect(page.locator("#map")).to_have_attribute("data-selected", CUMBERLAND)

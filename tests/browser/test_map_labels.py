@@ -39,7 +39,7 @@ def overlapping(labels):
 
 
 def test_map_names_areas_when_zoomed_in_not_england_wide(
-    device_page, live_server, curated, la_research, no_serious_violations
+    device_page, live_server, curated, la_research, no_serious_violations, show_filters
 ):
     page = device_page
     page.goto(live_server.url + "/")
@@ -48,6 +48,7 @@ def test_map_names_areas_when_zoomed_in_not_england_wide(
     assert page.evaluate(SHOWN_LABELS, "#map") == []  # England-wide: the shading alone
     stops_before = page.evaluate(FOCUSABLE_IN_MAP, "#map")
 
+    show_filters(page)
     page.get_by_label("Area", exact=True).select_option(SHEFFIELD)
     expect(page.locator("#map .area-label", has_text="Sheffield")).to_be_visible()
     labels = page.evaluate(SHOWN_LABELS, "#map")

@@ -24,14 +24,8 @@ def path(page, code):
     return page.locator(f'#map path[data-code="{code}"]')
 
 
-def show_filters(page):
-    """The filters start folded on a phone (the map and the selection first): open them."""
-    if page.locator("#filters details:not([open])").count():
-        page.locator("#filters summary").click()
-
-
 def test_a_regional_body_is_not_local_but_can_be_shown_as_its_own_layer(
-    device_page, live_server, curated, la_research, no_serious_violations
+    device_page, live_server, curated, la_research, no_serious_violations, show_filters
 ):
     page = device_page
     open_map(page, live_server.url + f"/?la={STOCKPORT}")
@@ -75,7 +69,7 @@ def test_a_regional_body_is_not_local_but_can_be_shown_as_its_own_layer(
 
 
 def test_what_we_know_shading_follows_the_research_records(
-    device_page, live_server, curated, la_research, no_serious_violations
+    device_page, live_server, curated, la_research, no_serious_violations, show_filters
 ):
     page = device_page
     open_map(page, live_server.url + "/")
