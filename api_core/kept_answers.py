@@ -488,8 +488,10 @@ def kept_response(
     if stale:  # the last complete answer while the new one is built: not to be kept
         response["Age"] = str(max(0, int(time.time() - body.built_at)))
         patch_cache_control(response, no_cache=True)
-    else:
-        patch_cache_control(response, public=True, max_age=max_age)
+    else:  # a shared cache in front keeps it briefly, then revalidates with the ETag
+        patch_cache_control(
+            response, public=True, max_age=max_age, s_maxage=settings.PROXY_CACHE_SECONDS
+        )
     return response
 
 
