@@ -10,8 +10,10 @@ apps' answers are kept under it.
 The triggers also `NOTIFY data_version`, delivered when the change commits. Each database
 connection LISTENs, so a process knows the version without asking: it reads it once, and
 again only after a notification (or after `TRUST_SECONDS`, should notifications ever not
-arrive, e.g. through a pooler in transaction mode). Checking for a notification is a
-non-blocking read of the connection's socket, not a query.
+arrive). Checking for a notification is a non-blocking read of the connection's socket,
+not a query. Through a pooler in transaction mode (`DATABASE_POOLER`, PgBouncer) a
+connection's LISTEN would stay behind on whichever server connection ran it, so there the
+connection does not LISTEN, and the version is read again every `TRUST_SECONDS`.
 
 A state is (number, time it moved, the table's identity). A backup restored under the
 running site (`scripts/restore-backup`) brings back an older number and time, and its
@@ -25,6 +27,7 @@ import select
 import time
 
 import psycopg
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 
 CHANNEL = "data_version"
@@ -95,13 +98,15 @@ def listen_for_new_versions(sender, connection, **kwargs):
     connection.listening = False
     if connection.in_atomic_block:
         return  # a LISTEN there would wait for the transaction: this connection reads
-    with connection.cursor() as cursor:
-        cursor.execute(f"LISTEN {CHANNEL}")
+    if settings.DATABASE_POOLER != "transaction":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LISTEN {CHANNEL}")
 
-    def moved(notify):
-        connection.data_version_moved = True
+        def moved(notify):
+            connection.data_version_moved = True
 
-    connection.connection.add_notify_handler(moved)
+        connection.connection.add_notify_handler(moved)
+    # Pooled: nothing is ever told, so what was read is trusted for TRUST_SECONDS only.
     connection.listening = True
 
 

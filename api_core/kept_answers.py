@@ -70,6 +70,9 @@ DESCRIBING_HEADERS = ("Content-Disposition", "Link")
 SAFE_METHODS = ("GET", "HEAD")
 API_PATH = "/api/"  # its answers are behind the API's own fair-use limits (`throttles`)
 KEPT_DAYS = 24 * 3600  # addresses and last complete answers, refreshed on each build
+# A URL that names the data version it was made for never changes content: browsers and
+# proxies may keep it for a year.
+IMMUTABLE = 365 * 24 * 3600
 POLL_SECONDS = 0.05
 # What visitors asked for since the last rebuild counts fully, what they asked for before
 # it half as much at each rebuild; an address no one asked for in about seven rebuilds
@@ -543,8 +546,12 @@ def kept_response(
     if stale:  # the last complete answer while the new one is built: not to be kept
         response["Age"] = str(max(0, int(time.time() - body.built_at)))
         patch_cache_control(response, no_cache=True)
-    else:
+    elif max_age >= IMMUTABLE:  # its address names its data version: kept by anyone
         patch_cache_control(response, public=True, max_age=max_age)
+    else:  # a shared cache in front keeps it briefly, then revalidates with the ETag
+        patch_cache_control(
+            response, public=True, max_age=max_age, s_maxage=settings.PROXY_CACHE_SECONDS
+        )
     return response
 
 

@@ -5,13 +5,9 @@ from django.http import JsonResponse
 from django.urls import reverse
 
 from api_core.data_version import data_version_tag
-from api_core.kept_answers import kept_response
+from api_core.kept_answers import IMMUTABLE, kept_response
 from geodata.api.serializers import LocalAuthorityFeatureSerializer
 from geodata.models import LocalAuthority
-
-# A URL that names the data version it was made for never changes content: browsers and
-# proxies may keep it for a year.
-IMMUTABLE = 365 * 24 * 3600
 
 
 def boundaries_url():

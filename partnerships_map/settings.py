@@ -74,6 +74,16 @@ DATABASES = {
         conn_health_checks=False,
     )
 }
+# "transaction" when DATABASE_URL names a pooler in transaction mode (PgBouncer, see
+# deploy/): a connection's session is not its own between transactions, so no LISTEN (the
+# data version is read again every second instead, api_core.data_version) and no
+# server-side cursors. The worker, beat and migrations connect to PostgreSQL directly.
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "")
+if DATABASE_POOLER not in {"", "transaction"}:
+    raise ImproperlyConfigured(
+        f'DATABASE_POOLER must be empty or "transaction", not {DATABASE_POOLER!r}'
+    )
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_POOLER == "transaction"
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 # The cache (API throttling counters) uses its own Redis database, never Celery's.
 REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL") or re.sub(r"(/\d*)?$", "/1", REDIS_URL, count=1)
@@ -104,6 +114,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: no answer that is someone's own is ever marked for a shared cache.
+    "api_core.shared_caches.NothingPersonalIsShared",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -251,6 +263,10 @@ KEPT_ANSWER_BUILD_SECONDS = int(os.environ.get("KEPT_ANSWER_BUILD_SECONDS", "300
 # After a change the worker builds at most this many shared answers, those visitors asked
 # for most lately first (see docs/benchmarks.md for what a rebuild costs).
 KEPT_ANSWER_REBUILD_MOST = int(os.environ.get("KEPT_ANSWER_REBUILD_MOST", "600"))
+# How long a shared cache in front (the caching proxy, deploy/nginx) may give a kept answer
+# without asking again (`s-maxage`); it then revalidates with the answer's ETag. A data
+# change reaches visitors behind the proxy within this many seconds (plus the rebuild).
+PROXY_CACHE_SECONDS = int(os.environ.get("PROXY_CACHE_SECONDS", "10"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "partnerships-map@localhost")

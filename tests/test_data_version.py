@@ -267,3 +267,28 @@ def test_a_process_learns_of_each_new_version_from_postgresql_without_asking(
     assert moved[0] > known[0]
     with django_assert_num_queries(0):
         assert data_version_state() == moved
+
+
+@pytest.mark.django_db(transaction=True)
+def test_through_a_pooler_in_transaction_mode_a_process_reads_the_version_every_second(
+    boundaries, settings, django_assert_num_queries
+):
+    """PgBouncer in transaction mode (DATABASE_POOLER): a LISTEN would stay behind on
+    whichever server connection ran it, so none is made, and what was read is trusted for
+    TRUST_SECONDS only (the real PgBouncer: tests/test_topology.py)."""
+    import psycopg
+
+    from api_core.data_version import data_version_state
+
+    settings.DATABASE_POOLER = "transaction"
+    connection.close()  # a new connection, as a web worker behind PgBouncer has
+    known = data_version_state()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_listening_channels()")
+        assert cursor.fetchone()[0] == 0
+    with django_assert_num_queries(0):
+        assert data_version_state() == known
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("UPDATE geodata_localauthority SET name = name WHERE ons_code = 'E08000019'")
+    time.sleep(TRUST_SECONDS)
+    assert data_version_state()[0] > known[0]
