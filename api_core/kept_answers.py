@@ -56,6 +56,7 @@ from rest_framework.views import APIView
 
 from api_core.data_version import data_version_state, earlier_in_same_history, state_text
 from api_core.redis_clients import redis_client
+from api_core.release import code_release
 from api_core.throttles import RenderThrottle
 
 logger = logging.getLogger(__name__)
@@ -160,11 +161,12 @@ def canonical_path(request, reads=None):
 
 
 def address_of(request, vary=(), reads=None):
-    """The request as its answer depends on it: scheme, host and path (bodies may name
-    them: the API's links are absolute), the query parameters the view reads
-    (`canonical_path`), and the `vary` request headers."""
+    """The request as its answer depends on it: the code release that renders it, scheme,
+    host and path (bodies may name them: the API's links are absolute), the query
+    parameters the view reads (`canonical_path`), and the `vary` request headers."""
     uri = request.build_absolute_uri(canonical_path(request, reads))
-    return "|".join([uri, *(f"{h}={request.headers.get(h, '')}" for h in vary)])
+    headers = [f"{h}={request.headers.get(h, '')}" for h in vary]
+    return "|".join([code_release(), uri, *headers])
 
 
 def etag_of(address, state):

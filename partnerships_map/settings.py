@@ -263,6 +263,9 @@ KEPT_ANSWER_BUILD_SECONDS = int(os.environ.get("KEPT_ANSWER_BUILD_SECONDS", "300
 # After a change the worker builds at most this many shared answers, those visitors asked
 # for most lately first (see docs/benchmarks.md for what a rebuild costs).
 KEPT_ANSWER_REBUILD_MOST = int(os.environ.get("KEPT_ANSWER_REBUILD_MOST", "600"))
+# The code release kept answers name (api_core.release): a deployment's own name for it, or
+# empty for a fingerprint of the code, templates and static files.
+RELEASE = os.environ.get("RELEASE", "")
 # How long a shared cache in front (the caching proxy, deploy/nginx) may give a kept answer
 # without asking again (`s-maxage`); it then revalidates with the answer's ETag. A data
 # change reaches visitors behind the proxy within this many seconds (plus the rebuild).

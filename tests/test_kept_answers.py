@@ -130,6 +130,40 @@ def test_after_a_change_the_last_complete_answer_is_given_while_a_worker_builds(
     assert not fresh.has_header("Age")
 
 
+def test_a_new_release_never_gives_what_the_old_one_rendered(
+    client, partnerships, stale_for_a_minute, queued, monkeypatch
+):
+    """Pages name their static files by hashed names a new release may no longer have:
+    answers are kept under the code release too, and an old release's answer is never
+    given by a new one, not even as the last complete answer after a change."""
+    url = "/areas/E08000019/"
+    before = client.get(url)
+    Partnership.objects.filter(slug="learn-sheffield").update(name="Renamed Z9")
+    assert client.get(url)["ETag"] == before["ETag"]  # same release: given stale
+
+    monkeypatch.setattr(kept_answers, "code_release", lambda: "the next release")
+    caches[ANSWERS_CACHE].clear()  # the new release's web processes start empty
+    after, rendering = rendering_queries(client, url)
+    assert rendering != []  # rendered by the new code
+    assert after["ETag"] != before["ETag"]
+    assert not after.has_header("Age")
+    assert "Renamed Z9" in after.content.decode()
+
+
+def test_the_release_is_the_deployments_name_or_a_fingerprint_of_the_code(settings):
+    from api_core import release
+
+    release.code_release.cache_clear()
+    fingerprint = release.code_release()
+    assert len(fingerprint) == 12 and fingerprint == release.code_release()
+    settings.RELEASE = "2026.12.07-1"
+    release.code_release.cache_clear()
+    assert release.code_release() == "2026.12.07-1"
+    settings.RELEASE = ""
+    release.code_release.cache_clear()
+    assert release.code_release() == fingerprint
+
+
 def test_past_the_staleness_limit_a_request_builds_the_answer_itself(
     client, partnerships, stale_for_a_minute, queued, settings
 ):
