@@ -748,7 +748,29 @@ class SuggestionQuerySet(models.QuerySet):
         return self.filter(status=Suggestion.Status.PENDING)
 
 
-class Suggestion(models.Model):
+class DecidedByAModerator(models.Model):
+    """What a request from the public records of its client and of the moderator's
+    decision. Its `PERSONAL_FIELDS` are blanked some time after the decision
+    (`partnerships.retention`)."""
+
+    PERSONAL_FIELDS = ()
+
+    client_fingerprint = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="Keyed hash of the client address."
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decision_reason = models.TextField(blank=True)
+    personal_data_erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Suggestion(DecidedByAModerator):
     """A proposed new partnership, amendment or closure from the public.
 
     Nothing in it is public until a moderator approves it (`partnerships.moderation`).
@@ -788,20 +810,17 @@ class Suggestion(models.Model):
     submitter_organisation = models.CharField(max_length=200, blank=True)
     submitter_role = models.CharField(max_length=200, blank=True)
     consent_to_contact = models.BooleanField(default=False)
-    client_fingerprint = models.CharField(
-        max_length=64, blank=True, db_index=True, help_text="Keyed hash of the client address."
-    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    decision_reason = models.TextField(blank=True)
     applied_fields = models.JSONField(default=list, blank=True)
-    personal_data_erased_at = models.DateTimeField(null=True, blank=True)
 
     objects = SuggestionQuerySet.as_manager()
+    PERSONAL_FIELDS = (
+        "submitter_name",
+        "submitter_email",
+        "submitter_organisation",
+        "submitter_role",
+        "client_fingerprint",
+    )
 
     class Meta:
         ordering = ["created_at"]
@@ -1120,7 +1139,7 @@ class Subscription(models.Model):
         return "every change across England"
 
 
-class ApiKeyRequest(models.Model):
+class ApiKeyRequest(DecidedByAModerator):
     """Someone asking for an API key: who, and what for. A moderator issues the key (sent
     once by email, never stored: `partnerships.api_keys`) or declines it with a reason.
     The requester's details are erased some time after the decision, as a suggestion's."""
@@ -1137,16 +1156,7 @@ class ApiKeyRequest(models.Model):
         "email address", max_length=MAX_EMAIL_LENGTH, validators=[validate_plain_email]
     )
     intended_use = models.TextField(validators=[MaxLengthValidator(2000)])
-    client_fingerprint = models.CharField(
-        max_length=64, blank=True, db_index=True, help_text="Keyed hash of the client address."
-    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    decision_reason = models.TextField(blank=True)
     api_key = models.ForeignKey(
         "rest_framework_api_key.APIKey",
         on_delete=models.SET_NULL,
@@ -1155,7 +1165,13 @@ class ApiKeyRequest(models.Model):
         related_name="+",
         help_text="The key issued (its prefix and hash only: the key itself is never stored).",
     )
-    personal_data_erased_at = models.DateTimeField(null=True, blank=True)
+
+    PERSONAL_FIELDS = (
+        "submitter_name",
+        "submitter_email",
+        "submitter_organisation",
+        "client_fingerprint",
+    )
 
     class Meta:
         verbose_name = "API key request"

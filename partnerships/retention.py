@@ -11,39 +11,24 @@ from partnerships.models import ApiKeyRequest, OutboxMessage, Suggestion, Verifi
 
 def erase_expired_personal_data(now=None):
     """Blank submitters' details, and the emails that carried them, after the retention
-    period that follows each decision. Returns how many suggestions were erased."""
-    cutoff = (now or timezone.now()) - timedelta(days=settings.SUGGESTION_RETENTION_DAYS)
-    expired = Suggestion.objects.filter(decided_at__lt=cutoff, personal_data_erased_at__isnull=True)
+    period that follows each decision (suggestions; API key requests, whose key stays,
+    known by its prefix). Returns how many suggestions were erased."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.SUGGESTION_RETENTION_DAYS)
     with transaction.atomic():
-        ids = list(expired.select_for_update().values_list("pk", flat=True))
-        Suggestion.objects.filter(pk__in=ids).update(
-            submitter_name="",
-            submitter_email="",
-            submitter_organisation="",
-            submitter_role="",
-            client_fingerprint="",
-            personal_data_erased_at=now or timezone.now(),
-        )
-        OutboxMessage.objects.filter(suggestion_id__in=ids).update(to="", body="")
-    erase_decided_api_key_requests(cutoff, now or timezone.now())
-    return len(ids)
+        erased = erase_decided(Suggestion, "suggestion_id", cutoff, now)
+        erase_decided(ApiKeyRequest, "api_key_request_id", cutoff, now)
+    return erased
 
 
-def erase_decided_api_key_requests(cutoff, now):
-    """Requesters' details (the key issued stays, known by its prefix) after the same
-    retention period as suggestions'."""
-    expired = ApiKeyRequest.objects.filter(
-        decided_at__lt=cutoff, personal_data_erased_at__isnull=True
-    )
+def erase_decided(model, outbox_link, cutoff, now):
+    """Blank the `PERSONAL_FIELDS` of `model`'s requests decided before `cutoff`, and the
+    outbox messages linked to them by `outbox_link`."""
+    expired = model.objects.filter(decided_at__lt=cutoff, personal_data_erased_at__isnull=True)
     ids = list(expired.select_for_update().values_list("pk", flat=True))
-    ApiKeyRequest.objects.filter(pk__in=ids).update(
-        submitter_name="",
-        submitter_email="",
-        submitter_organisation="",
-        client_fingerprint="",
-        personal_data_erased_at=now,
-    )
-    OutboxMessage.objects.filter(api_key_request_id__in=ids).update(to="", body="")
+    blank = dict.fromkeys(model.PERSONAL_FIELDS, "")
+    model.objects.filter(pk__in=ids).update(**blank, personal_data_erased_at=now)
+    OutboxMessage.objects.filter(**{f"{outbox_link}__in": ids}).update(to="", body="")
     return len(ids)
 
 
