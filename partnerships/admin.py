@@ -346,8 +346,33 @@ def list_items(change):
     return [{"text": change.display([item]), "state": state} for item, state in items]
 
 
+class DecisionPage:
+    """The change page of a request a moderator decides (`DecidedByAModerator`): a page of
+    its own (`decision_template`, `decision_context`) instead of a form, whose POST is the
+    decision (`decide`), refused without the change permission. It can be decided only
+    while pending."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        may_change = self.has_change_permission(request, obj)
+        if request.method == "POST":
+            if not may_change:
+                raise PermissionDenied
+            return self.decide(request, obj)
+        can_decide = may_change and obj.status == obj.Status.PENDING
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            **self.decision_context(obj, can_decide),
+        }
+        return render(request, self.decision_template, context)
+
+
 @admin.register(Suggestion)
-class SuggestionAdmin(admin.ModelAdmin):
+class SuggestionAdmin(DecisionPage, admin.ModelAdmin):
     """The moderation queue: oldest pending first; each suggestion opens as a review page
     with the current and proposed values side by side."""
 
@@ -386,34 +411,24 @@ class SuggestionAdmin(admin.ModelAdmin):
     def age(self, obj):
         return timesince(obj.created_at)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        suggestion = self.get_object(request, object_id)
-        if suggestion is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        can_moderate = self.has_change_permission(request, suggestion)
-        if request.method == "POST":
-            if not can_moderate:
-                raise PermissionDenied
-            return self.moderate(request, suggestion)
+    decision_template = "admin/partnerships/suggestion/review.html"
+
+    def decision_context(self, suggestion, can_decide):
         target = target_of(suggestion)
         changes = target.changes()
         for change in changes:
             change.items = None if change.is_new else list_items(change)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
+        return {
             "title": f"Review {suggestion}",
             "suggestion": suggestion,
             "target": target,
             "changes": changes,
             "conflicts": [change for change in changes if change.conflict],
             "proposed_member": getattr(target, "member", None),
-            "can_moderate": can_moderate and suggestion.status == Suggestion.Status.PENDING,
-            "original": suggestion,
+            "can_moderate": can_decide,
         }
-        return render(request, "admin/partnerships/suggestion/review.html", context)
 
-    def moderate(self, request, suggestion):
+    def decide(self, request, suggestion):
         action = request.POST.get("action")
         try:
             if action == "approve":
@@ -625,7 +640,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiKeyRequest)
-class ApiKeyRequestAdmin(admin.ModelAdmin):
+class ApiKeyRequestAdmin(DecisionPage, admin.ModelAdmin):
     """Requests for API keys: pending first; each opens on a page to issue the key (sent
     once by email, never shown here) or decline with a reason."""
 
@@ -640,24 +655,14 @@ class ApiKeyRequestAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        key_request = self.get_object(request, object_id)
-        if key_request is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        can_decide = self.has_change_permission(request, key_request)
-        if request.method == "POST":
-            if not can_decide:
-                raise PermissionDenied
-            return self.decide(request, key_request)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
+    decision_template = "admin/partnerships/apikeyrequest/decide.html"
+
+    def decision_context(self, key_request, can_decide):
+        return {
             "title": f"Decide on {key_request}",
             "key_request": key_request,
-            "can_decide": can_decide and key_request.status == ApiKeyRequest.Status.PENDING,
-            "original": key_request,
+            "can_decide": can_decide,
         }
-        return render(request, "admin/partnerships/apikeyrequest/decide.html", context)
 
     def decide(self, request, key_request):
         action = request.POST.get("action")
