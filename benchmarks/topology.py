@@ -19,7 +19,6 @@ Requests stay on 127.0.0.1; the run ends by itself.
 
 import os
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,7 +33,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from after_change import (  # noqa: E402  (issue 23's trial, as it is)
     floor,
     ms,
-    percentile,
+    report_busting,
     start_worker,
     stop,
     trial_busting,
@@ -158,22 +157,7 @@ def busting(base):
         "\n2. (issue 23's trial 3) 16 clients (16 addresses) busting the cache on every "
         "download and page for 30 s through the proxy, one more visitor loading pages"
     )
-    idle, busy, statuses = trial_busting(base)
-    print("| one visitor's pages | requests | p50 (ms) | p99 (ms) |")
-    print("|---|---:|---:|---:|")
-    for name, times in [("idle", idle), ("while 16 clients bust", busy)]:
-        print(
-            f"| {name} | {len(times)} | {ms(statistics.median(times))} "
-            f"| {ms(percentile(times, 0.99))} |"
-        )
-    print(f"p99 busy / idle: {percentile(busy, 0.99) / percentile(idle, 0.99):.1f}×")
-    print("\n| busting clients' answers | count | p50 (ms) | p99 (ms) |")
-    print("|---|---:|---:|---:|")
-    for (kind, status), times in sorted(statuses.items()):
-        print(
-            f"| {kind}, {status} | {len(times)} | {ms(statistics.median(times))} "
-            f"| {ms(percentile(times, 0.99))} |"
-        )
+    report_busting(*trial_busting(base))
     print(f"load average after trial 3: {load()}")
 
 

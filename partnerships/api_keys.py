@@ -19,8 +19,8 @@ from partnerships.suggestions import (
     ERROR_MESSAGES,
     PlainEmailField,
     bound_length,
-    lock_client,
     rate_limit_reached,
+    within_limits,
 )
 from partnerships.validators import MAX_EMAIL_LENGTH
 
@@ -84,10 +84,7 @@ def submit_request(form, fingerprint):
     SuggestionLimitReached, saving nothing, when this client or email is over its limit."""
     with transaction.atomic():
         email = form.cleaned_data["submitter_email"]
-        lock_client(fingerprint, email)
-        refused = limit_reached(fingerprint, email)
-        if refused:
-            raise refused
+        within_limits(fingerprint, email, model=ApiKeyRequest, noun="request")
         request = ApiKeyRequest.objects.create(
             submitter_name=form.cleaned_data["submitter_name"],
             submitter_organisation=form.cleaned_data["submitter_organisation"],

@@ -158,6 +158,15 @@ def lock_client(fingerprint, email=""):
         advisory_lock(keyed_hash("email:" + normalised_email(email)))
 
 
+def within_limits(fingerprint, email, model=Suggestion, noun="suggestion"):
+    """In the transaction that saves a submission: this client and email locked, then
+    SuggestionLimitReached raised (nothing saved) if they are over their limit."""
+    lock_client(fingerprint, email)
+    refused = rate_limit_reached(fingerprint, email, model=model, noun=noun)
+    if refused:
+        raise refused
+
+
 # Specific messages, in the GOV.UK style: say what to do, name the field.
 ERROR_MESSAGES = {
     "name": {"required": "Enter the name of the partnership"},
@@ -533,11 +542,7 @@ def save_suggestion(form, fingerprint, **target):
     transaction. Raises SuggestionLimitReached, saving nothing, when this client or email
     is over its limit (checked under a lock, so parallel posts cannot all pass)."""
     with transaction.atomic():
-        email = form.cleaned_data["submitter_email"]
-        lock_client(fingerprint, email)
-        refused = rate_limit_reached(fingerprint, email)
-        if refused:
-            raise refused
+        within_limits(fingerprint, form.cleaned_data["submitter_email"])
         suggestion = Suggestion.objects.create(
             **target,
             evidence_urls=form.cleaned_data["evidence_urls"],
