@@ -21,9 +21,12 @@ A shared answer is built by one process at a time (a lock in Redis; the others w
 it). When the data version moves, visitors are given the last complete answer (with its
 own ETag and an `Age`) while a Celery worker builds the new ones (`rebuild_shared`), for
 at most `KEPT_ANSWER_MAX_STALE` seconds; after that a request waits for the build, or
-builds it itself. A failed build leaves the last good answer in place. The worker builds
-what visitors asked for lately (`Shared.asked`: one Redis call when a process first needs
-an answer of a data version, not one per request), most asked first.
+builds it itself. A failed build leaves the last good answer in place. The middleware
+gives a last complete answer again before routing, as it gives a current one, for
+`KEPT_ANSWER_STALE_RECHECK` seconds; then a request asks Redis again whether the new one
+is built: while the worker rebuilds, visitors cost no more than a kept answer. The worker
+builds what visitors asked for lately (`Shared.asked`: one Redis call when a process first
+needs an answer of a data version, not one per request), most asked first.
 
 The contract between `kept_response` and the middleware is `KeptResponse`: only what it
 made is kept, and it says itself on what terms.
@@ -260,7 +263,8 @@ class Shared:
 
     def asked(self, location):
         """A visitor's process needed this answer (once per process and data version, or
-        on each request given a stale answer): demand, for the next rebuild."""
+        each time it asks again while it gives a stale one): demand, for the next
+        rebuild."""
         member, asked = json.dumps(location, sort_keys=True), self.key("asked")
 
         def count(client):  # one round trip
@@ -440,10 +444,14 @@ class KeptResponse(HttpResponse):
     """An answer made by `kept_response`, with what the middleware needs to keep it."""
 
     def __init__(
-        self, body, gzipped, *, stale, canonical, reads_query, etag, last_modified, throttles
+        self, body, gzipped, *, asked_for, canonical, reads_query, etag, last_modified, throttles
     ):
         super().__init__(body.content(gzipped), content_type=body.content_type)
-        self.state, self.stale, self.canonical = body.state, stale, canonical
+        self.state, self.built_at, self.canonical = body.state, body.built_at, canonical
+        # The data version it was asked for in: a later one's if it is the last complete
+        # answer, given while the new one is built.
+        self.asked_for = asked_for
+        self.stale = body.state != asked_for
         self.reads_query = reads_query
         self.etag, self.last_modified = etag, last_modified
         self.throttles = tuple(throttles or ())
@@ -457,6 +465,8 @@ class KeptResponse(HttpResponse):
             gzipped=self.get("Content-Encoding") == "gzip",
             throttles=self.throttles,
             reads_query=self.reads_query,
+            stale_for=self.asked_for if self.stale else None,
+            built_at=self.built_at,
         )
 
 
@@ -517,8 +527,7 @@ def kept_response(
             body = built(render, state)
         if not isinstance(body, Body):
             return body
-        if body.state == state:
-            cache.set(etag, body)
+        cache.set(etag_of(address, body.state), body)  # of its own version, stale or not
     stale = body.state != state
     if stale:
         etag, last_modified = etag_of(address, body.state), None
@@ -526,7 +535,7 @@ def kept_response(
     response = KeptResponse(
         body,
         wants_gzip,
-        stale=stale,
+        asked_for=state,
         # Asked for as the view reads it: the middleware keeps it under this address (not
         # under every address a query string the view ignores can make).
         canonical=request.get_full_path() == canonical_path(request, reads)
@@ -594,6 +603,14 @@ class Kept:
     gzipped: bool
     throttles: tuple  # DRF throttle classes a repeat request must pass first
     reads_query: bool  # False: the same answer at this path whatever the query string
+    stale_for: tuple | None  # the later data version it is the last complete answer in
+    built_at: float
+
+    def answers_for(self, state):
+        """Whether this answer may be given now: it is of the current data version, or the
+        last complete one while the new one is built (kept only briefly: see
+        `KEPT_ANSWER_STALE_RECHECK`), within the staleness limit."""
+        return self.state == state or (self.stale_for == state and moved_recently(state))
 
 
 def answer_key(request, path=None):
@@ -640,10 +657,9 @@ class KeptAnswerMiddleware:
     def __call__(self, request):
         if request.method not in SAFE_METHODS or signed_in(request):
             return self.get_response(request)
-        cache = caches[ANSWERS_CACHE]
         key = answer_key(request) if request.method == "GET" else None
         kept = self.kept_for(request, key) if key else None
-        if kept is not None and kept.state == data_version_state():
+        if kept is not None and kept.answers_for(data_version_state()):
             answer = self.answer_from(kept, request)
             if answer is not None:
                 return answer
@@ -655,10 +671,11 @@ class KeptAnswerMiddleware:
             key
             and isinstance(response, KeptResponse)
             and response.canonical
-            and not response.stale
             and not response.cookies
         ):
-            cache.set(key, response.kept())
+            # A last complete answer only until Redis should be asked again for the new one.
+            timeout = settings.KEPT_ANSWER_STALE_RECHECK if response.stale else DEFAULT_TIMEOUT
+            caches[ANSWERS_CACHE].set(key, response.kept(), timeout)
         return response
 
     @staticmethod
@@ -702,4 +719,6 @@ class KeptAnswerMiddleware:
         response = HttpResponse(body.content(kept.gzipped))
         for header, value in kept.headers:
             response.headers[header] = value
+        if kept.stale_for is not None:
+            response["Age"] = str(max(0, int(time.time() - kept.built_at)))
         return response

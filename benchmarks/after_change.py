@@ -15,9 +15,12 @@ Trials:
    partnership page during the version before: every one is asked for once, the data
    changes, and the rebuild (`rebuild_shared`, as the worker runs it) is timed here.
 1. 16 visitors ask for the open-data page at the same moment right after a change, while
-   one more visitor loads the home page over and over: the slowest of each.
-2. 16 connections keep loading the home page, an area page and an API list; a change
-   happens in the middle: the slowest request before, across and after the change.
+   one more visitor loads the home page over and over, and another the static file (the
+   floor under the same load): the slowest of each.
+2. 16 connections keep loading the home page, an area page, an API list and the static
+   file (four each: the floor under the same load), and one more visitor the home page; a
+   change happens in the middle: p50, p99 and the slowest of each request started after
+   it, while the worker rebuilds.
 3. 16 clients ask for every download and page with a new query string each time, for 30
    s, while one visitor loads pages: that visitor's p50 and p99 against an idle run just
    before. This trial runs with the production fair-use limits (the others raise the
@@ -69,6 +72,8 @@ DOWNLOADS = [
     "/data/schools.geojson",
 ]
 PAGES = [HOME, AREA, "/partnerships/learn-sheffield/", DATA, "/about/similar-areas/"]
+ACROSS = [HOME, AREA, API_LIST, STATIC]  # trial 2: the kept answers, and their floor
+WATCHED = "home, one more visitor"
 HEADERS = {"Accept-Encoding": "gzip"}
 
 
@@ -154,16 +159,22 @@ def trial_simultaneous(base):
     visitors = [threading.Thread(target=visit) for _ in range(CLIENTS)]
     for visitor in visitors:
         visitor.start()
-    stop = threading.Event()
-    watcher = threading.Thread(target=watch, args=(base, HOME, stop, home))
+    stop, static = threading.Event(), []
+    watchers = [
+        threading.Thread(target=watch, args=(base, path, stop, into))
+        for path, into in [(HOME, home), (STATIC, static)]
+    ]
     start.wait()
-    watcher.start()
+    for watcher in watchers:
+        watcher.start()
     for visitor in visitors:
         visitor.join()
     stop.set()
-    watcher.join()
-    errors = sum(status != 200 for _, status in answers + home)
-    return max(t for t, _ in answers), max(t for t, _ in home), len(home), errors
+    for watcher in watchers:
+        watcher.join()
+    errors = sum(status != 200 for _, status in answers + home + static)
+    slowest = [max(t for t, _ in times) for times in (answers, home, static)]
+    return *slowest, len(home), errors
 
 
 def rebuild_cost(base):
@@ -208,31 +219,37 @@ def keyed_against_anonymous(base, workdir, seconds=8):
 
 
 def trial_across(base, seconds=12):
+    """{path: [seconds of each request started after the change]}, for the kept answers and
+    the static file loaded alike (four connections each), and a visitor's home page."""
     warm(base)
     stop, samples = threading.Event(), []
     change_at = time.monotonic() + seconds / 3
 
-    def load(path):
+    def load(path, label):
         session = requests.Session()
         while not stop.is_set():
+            started = time.monotonic()
             took, status = timed(session, base + path)
-            samples.append((time.monotonic(), path, took, status))
+            samples.append((started, label, took, status))
 
-    paths = [HOME, AREA, API_LIST]
-    threads = [threading.Thread(target=load, args=(paths[i % 3],)) for i in range(CLIENTS)]
-    home = []
-    watcher = threading.Thread(target=watch, args=(base, HOME, stop, home))
-    for thread in [*threads, watcher]:
+    loaded = [(path, path) for path in ACROSS] + [(HOME, WATCHED)]
+    threads = [threading.Thread(target=load, args=loaded[i % len(ACROSS)]) for i in range(CLIENTS)]
+    threads.append(threading.Thread(target=load, args=loaded[-1]))
+    for thread in threads:
         thread.start()
     time.sleep(max(0, change_at - time.monotonic()))
     change_the_data()
+    changed = time.monotonic()
     time.sleep(seconds * 2 / 3)
     stop.set()
-    for thread in [*threads, watcher]:
+    for thread in threads:
         thread.join()
-    slowest = {path: max(t for _, p, t, _ in samples if p == path) for path in paths}
     errors = sum(status != 200 for *_, status in samples)
-    return slowest, max(t for t, _ in home), len(samples), errors
+    after = {label: [] for _, label in loaded}
+    for started, label, took, _status in samples:
+        if started >= changed:
+            after[label].append(took)
+    return after, len(samples), errors
 
 
 VISITOR_ADDRESS = "10.0.1.1"
@@ -333,27 +350,34 @@ def after_a_change(static_root):
             flush=True,
         )
         print("\n1. 16 visitors to /data/ at once right after a change, home page timed meanwhile")
-        print("| trial | slowest /data/ (ms) | slowest home (ms) | home requests | errors | load |")
-        print("|---|---:|---:|---:|---:|---|")
-        for number in range(1, 4):
-            data, home, count, errors = trial_simultaneous(base)
-            print(
-                f"| {number} | {ms(data)} | {ms(home)} | {count} | {errors} | {load()} |",
-                flush=True,
-            )
-        print("\n2. 16 connections on home, area and API list across a change")
         print(
-            "| trial | slowest home | slowest area | slowest API list "
-            "| slowest watched home | requests | errors | load |"
+            "| trial | slowest /data/ (ms) | slowest home (ms) | slowest static file (ms) "
+            "| home requests | errors | load |"
         )
-        print("|---|---:|---:|---:|---:|---:|---:|---|")
-        for number in range(1, 3):
-            slowest, home, count, errors = trial_across(base)
+        print("|---|---:|---:|---:|---:|---:|---|")
+        for number in range(1, 4):
+            data, home, static, count, errors = trial_simultaneous(base)
             print(
-                f"| {number} | {ms(slowest[HOME])} | {ms(slowest[AREA])} "
-                f"| {ms(slowest[API_LIST])} | {ms(home)} | {count} | {errors} | {load()} |",
+                f"| {number} | {ms(data)} | {ms(home)} | {ms(static)} | {count} | {errors} "
+                f"| {load()} |",
                 flush=True,
             )
+        print(
+            "\n2. 16 connections on home, an area page, an API list and the static file (the "
+            "floor, loaded alike) across a change: requests started after it (ms)"
+        )
+        print("| trial | address | requests | p50 | p99 | slowest | errors (all) | load |")
+        print("|---|---|---:|---:|---:|---:|---:|---|")
+        for number in range(1, 3):
+            after, count, errors = trial_across(base)
+            when = load()
+            for label, times in after.items():
+                print(
+                    f"| {number} | {label} | {len(times)} | {ms(statistics.median(times))} "
+                    f"| {ms(percentile(times, 0.99))} | {ms(max(times))} | {errors} of {count} "
+                    f"| {when} |",
+                    flush=True,
+                )
         p50, p99 = floor(base)
         print(f"floor again, after: p50 {ms(p50)} ms, p99 {ms(p99)} ms (load {load()})")
         print(f"\n4. {API_LIST}, 16 connections (wrk), anonymous and keyed in turn")

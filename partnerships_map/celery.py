@@ -3,6 +3,7 @@ import os
 import kombu
 from celery import Celery
 from celery.app.amqp import AMQP
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnerships_map.settings")
 
@@ -37,3 +38,14 @@ class PartnershipsAMQP(AMQP):
 app = Celery("partnerships_map", amqp=PartnershipsAMQP)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+def yield_the_cpu_to_visitors(**kwargs):
+    """The worker's jobs (a rebuild of every kept answer after a change, imports, link
+    checks) run at a lower CPU priority than the web processes on the same host
+    (`WORKER_NICENESS`), so a rebuild never slows the visitors it works for. Pool processes
+    inherit it."""
+    from django.conf import settings
+
+    os.nice(settings.WORKER_NICENESS)

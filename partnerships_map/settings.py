@@ -260,6 +260,11 @@ CACHES = {
 KEPT_ANSWER_MAX_STALE = float(os.environ.get("KEPT_ANSWER_MAX_STALE", "60"))
 KEPT_ANSWER_WAIT = float(os.environ.get("KEPT_ANSWER_WAIT", "20"))
 KEPT_ANSWER_BUILD_SECONDS = int(os.environ.get("KEPT_ANSWER_BUILD_SECONDS", "300"))
+# How much lower the Celery worker's CPU priority is than the web processes' (nice(1)).
+WORKER_NICENESS = int(os.environ.get("WORKER_NICENESS", "10"))
+# A web process gives a last complete answer again before routing for this many seconds,
+# then asks Redis whether the new one is built.
+KEPT_ANSWER_STALE_RECHECK = float(os.environ.get("KEPT_ANSWER_STALE_RECHECK", "1"))
 # After a change the worker builds at most this many shared answers, those visitors asked
 # for most lately first (see docs/benchmarks.md for what a rebuild costs).
 KEPT_ANSWER_REBUILD_MOST = int(os.environ.get("KEPT_ANSWER_REBUILD_MOST", "600"))

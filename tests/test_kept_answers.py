@@ -93,7 +93,10 @@ def test_one_build_of_a_shared_answer_however_many_ask(boundaries, nothing_share
 
 @pytest.fixture
 def stale_for_a_minute(settings, nothing_shared):
+    """Stale answers allowed, and each request asks Redis again (tests that need the
+    middleware's brief memo of a stale answer set `KEPT_ANSWER_STALE_RECHECK`)."""
     settings.KEPT_ANSWER_MAX_STALE = 60
+    settings.KEPT_ANSWER_STALE_RECHECK = 0
 
 
 @pytest.fixture
@@ -128,6 +131,58 @@ def test_after_a_change_the_last_complete_answer_is_given_while_a_worker_builds(
     assert fresh["ETag"] != before["ETag"]
     assert "Renamed Z9" in fresh.content.decode()
     assert not fresh.has_header("Age")
+
+
+@pytest.mark.parametrize("url", [AREA, "/data/partnerships.csv", API_LIST])
+def test_a_last_complete_answer_is_given_again_before_routing_until_the_recheck(
+    client, partnerships, stale_for_a_minute, queued, settings, monkeypatch, url
+):
+    """While the worker rebuilds, a stale answer costs no more than a kept one: given again
+    before routing (no view, no Redis, no page limit) until `KEPT_ANSWER_STALE_RECHECK`
+    passes; then Redis is asked again, and the new answer, once built, is given."""
+    settings.KEPT_ANSWER_STALE_RECHECK = 0.5
+    before = client.get(url)
+    Partnership.objects.filter(slug="learn-sheffield").update(name="Renamed Z9")
+    assert client.get(url)["ETag"] == before["ETag"]  # asked Redis: the last complete one
+
+    redis_calls, past_routing = [], []
+    real_run = kept_answers.Shared.run
+    monkeypatch.setattr(
+        kept_answers.Shared,
+        "run",
+        lambda self, steps: redis_calls.append(1) or real_run(self, steps),
+    )
+    real_limit = kept_answers.KeptAnswerMiddleware.over_the_page_limit
+    monkeypatch.setattr(
+        kept_answers.KeptAnswerMiddleware,
+        "over_the_page_limit",
+        staticmethod(lambda request: past_routing.append(1) or real_limit(request)),
+    )
+    for _ in range(3):
+        again, rendering = rendering_queries(client, url)
+        assert again.content == before.content and again["ETag"] == before["ETag"]
+        assert int(again["Age"]) >= 0 and "no-cache" in again["Cache-Control"]
+        assert (rendering, redis_calls, past_routing) == ([], [], [])
+
+    assert kept_answers.rebuild_shared() >= 1  # the worker's rebuild
+    assert client.get(url)["ETag"] == before["ETag"]  # within the recheck: still the memo
+    time.sleep(0.6)
+    fresh = client.get(url)
+    assert fresh["ETag"] != before["ETag"] and not fresh.has_header("Age")
+    assert "Renamed Z9" in fresh.content.decode()
+    assert redis_calls  # Redis was asked again
+
+
+def test_a_last_complete_answer_is_not_given_again_past_the_staleness_limit(
+    client, partnerships, stale_for_a_minute, queued, settings
+):
+    before = client.get(AREA)
+    Partnership.objects.filter(slug="learn-sheffield").update(name="Renamed Z9")
+    assert client.get(AREA)["ETag"] == before["ETag"]
+    settings.KEPT_ANSWER_MAX_STALE = 0  # as when the version moved more than that ago
+    fresh = client.get(AREA)
+    assert fresh["ETag"] != before["ETag"] and not fresh.has_header("Age")
+    assert "Renamed Z9" in fresh.content.decode()
 
 
 def test_a_new_release_never_gives_what_the_old_one_rendered(

@@ -175,6 +175,15 @@ def test_worker_holding_a_delayed_task_survives_redis_going_away_and_coming_back
     assert "Unrecoverable error" not in worker.log.read_text()
 
 
+def test_the_worker_yields_the_cpu_to_the_web_processes(outage):
+    """A rebuild after a change runs in the worker: below the web processes' priority."""
+    _server, worker = outage
+    worker.wait_for(r"@\S+ ready\.", "the worker to start")
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    assert settings.WORKER_NICENESS > 0
+    assert os.getpriority(os.PRIO_PROCESS, worker.process.pid) == ours + settings.WORKER_NICENESS
+
+
 def test_the_worker_retries_forever_while_the_web_side_publishes_without_waiting():
     assert app.conf.broker_connection_retry is True
     assert app.conf.broker_connection_retry_on_startup is True
