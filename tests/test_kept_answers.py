@@ -106,7 +106,38 @@ def queued(monkeypatch):
 
     asked = []
     monkeypatch.setattr(rebuild_kept_answers, "apply_async", lambda **kw: asked.append(kw))
+    ask = kept_answers.ask_for_rebuild
+
+    def awaited(shared, state):  # queued from a thread: counted once it is sent
+        sending = ask(shared, state)
+        if sending is not None:
+            sending.result()
+        return sending
+
+    monkeypatch.setattr(kept_answers, "ask_for_rebuild", awaited)
     return asked
+
+
+def test_the_visitor_who_meets_a_change_does_not_wait_for_the_broker(
+    client, partnerships, stale_for_a_minute, monkeypatch
+):
+    """A process's first message to the broker opens its connection: sent from a thread."""
+    from api_core.tasks import rebuild_kept_answers
+
+    sent = threading.Event()
+
+    def slow_broker(**kwargs):
+        time.sleep(1)
+        sent.set()
+
+    monkeypatch.setattr(rebuild_kept_answers, "apply_async", slow_broker)
+    before = client.get(AREA)
+    Partnership.objects.filter(slug="learn-sheffield").update(name="Renamed Z9")
+    started = time.monotonic()
+    stale = client.get(AREA)
+    assert time.monotonic() - started < 0.5
+    assert stale["ETag"] == before["ETag"]
+    assert sent.wait(5)  # queued all the same
 
 
 def test_after_a_change_the_last_complete_answer_is_given_while_a_worker_builds(
@@ -171,6 +202,33 @@ def test_a_last_complete_answer_is_given_again_before_routing_until_the_recheck(
     assert fresh["ETag"] != before["ETag"] and not fresh.has_header("Age")
     assert "Renamed Z9" in fresh.content.decode()
     assert redis_calls  # Redis was asked again
+
+
+@pytest.mark.parametrize("stale_allowed", [True, False])
+def test_an_answer_built_between_two_looks_is_given_not_built_again(
+    client, partnerships, stale_for_a_minute, queued, monkeypatch, settings, stale_allowed
+):
+    """The worker keeps the new answer just after a visitor's process missed it: the visitor
+    is given that answer, never a build of its own (nor the old one)."""
+    if not stale_allowed:
+        settings.KEPT_ANSWER_MAX_STALE = 0
+    before = client.get(AREA)
+    Partnership.objects.filter(slug="learn-sheffield").update(name="Renamed Z9")
+    assert kept_answers.rebuild_shared() >= 1  # the worker's build, kept in Redis
+    caches[ANSWERS_CACHE].clear()  # the worker is another process
+    real_body, missed = kept_answers.Shared.body, []
+
+    def first_look_misses(self, etag):
+        if not missed:
+            missed.append(etag)
+            return None  # as if asked a moment before the worker kept it
+        return real_body(self, etag)
+
+    monkeypatch.setattr(kept_answers.Shared, "body", first_look_misses)
+    after, rendering = rendering_queries(client, AREA)
+    assert missed and rendering == []
+    assert after["ETag"] != before["ETag"] and not after.has_header("Age")
+    assert "Renamed Z9" in after.content.decode()
 
 
 def test_a_last_complete_answer_is_not_given_again_past_the_staleness_limit(
