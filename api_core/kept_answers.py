@@ -350,10 +350,11 @@ def body_for_everyone(shared, etag, render, state, address):
     return body
 
 
-def moved_recently(state):
-    """Whether the data version moved less than `KEPT_ANSWER_MAX_STALE` seconds ago."""
+def moved_recently(state, seconds=None):
+    """Whether the data version moved less than `seconds` (`KEPT_ANSWER_MAX_STALE`) ago."""
     changed = state[1]
-    seconds = settings.KEPT_ANSWER_MAX_STALE
+    if seconds is None:
+        seconds = settings.KEPT_ANSWER_MAX_STALE
     return changed is not None and (timezone.now() - changed).total_seconds() < seconds
 
 
@@ -462,10 +463,21 @@ class KeptResponse(HttpResponse):
     """An answer made by `kept_response`, with what the middleware needs to keep it."""
 
     def __init__(
-        self, body, gzipped, *, asked_for, canonical, reads_query, etag, last_modified, throttles
+        self,
+        body,
+        gzipped,
+        *,
+        asked_for,
+        shared,
+        canonical,
+        reads_query,
+        etag,
+        last_modified,
+        throttles,
     ):
         super().__init__(body.content(gzipped), content_type=body.content_type)
         self.state, self.built_at, self.canonical = body.state, body.built_at, canonical
+        self.shared = shared
         # The data version it was asked for in: a later one's if it is the last complete
         # answer, given while the new one is built.
         self.asked_for = asked_for
@@ -485,6 +497,7 @@ class KeptResponse(HttpResponse):
             reads_query=self.reads_query,
             stale_for=self.asked_for if self.stale else None,
             built_at=self.built_at,
+            shared=self.shared,
         )
 
 
@@ -554,6 +567,7 @@ def kept_response(
         body,
         wants_gzip,
         asked_for=state,
+        shared=shared,
         # Asked for as the view reads it: the middleware keeps it under this address (not
         # under every address a query string the view ignores can make).
         canonical=request.get_full_path() == canonical_path(request, reads)
@@ -623,12 +637,25 @@ class Kept:
     reads_query: bool  # False: the same answer at this path whatever the query string
     stale_for: tuple | None  # the later data version it is the last complete answer in
     built_at: float
+    shared: bool  # rebuilt by the worker after a change, the last complete one given meanwhile
 
     def answers_for(self, state):
-        """Whether this answer may be given now: it is of the current data version, or the
-        last complete one while the new one is built (kept only briefly: see
-        `KEPT_ANSWER_STALE_RECHECK`), within the staleness limit."""
-        return self.state == state or (self.stale_for == state and moved_recently(state))
+        """Whether this answer may be given now: it is of the current data version; or it is
+        the last complete one while the new one is built, within the staleness limit: as
+        Redis said (kept only briefly: see `KEPT_ANSWER_STALE_RECHECK`), or, in the first
+        of those seconds after a change, without asking (a shared answer of the version
+        before), so the visitors who meet a change cost no more than a kept answer."""
+        if self.state == state:
+            return True
+        if self.stale_for == state:
+            return moved_recently(state)
+        return (
+            self.shared
+            and earlier_in_same_history(self.state, state)
+            and moved_recently(
+                state, min(settings.KEPT_ANSWER_STALE_RECHECK, settings.KEPT_ANSWER_MAX_STALE)
+            )
+        )
 
 
 def answer_key(request, path=None):
@@ -677,8 +704,9 @@ class KeptAnswerMiddleware:
             return self.get_response(request)
         key = answer_key(request) if request.method == "GET" else None
         kept = self.kept_for(request, key) if key else None
-        if kept is not None and kept.answers_for(data_version_state()):
-            answer = self.answer_from(kept, request)
+        state = data_version_state()
+        if kept is not None and kept.answers_for(state):
+            answer = self.answer_from(kept, request, stale=kept.state != state)
             if answer is not None:
                 return answer
         limited = self.over_the_page_limit(request)
@@ -721,22 +749,26 @@ class KeptAnswerMiddleware:
         return too_many_pages(max(1, int(throttle.wait())))
 
     @staticmethod
-    def answer_from(kept, request):
-        """The kept response, or None when its body is no longer kept or a throttle says no:
-        then the full path answers (with DRF's own 429)."""
+    def answer_from(kept, request, stale):
+        """The kept response (`stale`: as the last complete answer, said as `kept_response`
+        says it), or None when its body is no longer kept or a throttle says no: then the
+        full path answers (with DRF's own 429)."""
         body = caches[ANSWERS_CACHE].get(kept.etag)
         if body is None:
             return None
         if kept.throttles and not passes_throttles(request, kept.throttles):
             return None
+        last_modified = None if stale else kept.last_modified
         not_modified = get_conditional_response(
-            request, etag=kept.etag, last_modified=kept.last_modified
+            request, etag=kept.etag, last_modified=last_modified
         )
         if not_modified is not None:
             return not_modified
         response = HttpResponse(body.content(kept.gzipped))
         for header, value in kept.headers:
             response.headers[header] = value
-        if kept.stale_for is not None:
+        if stale:
             response["Age"] = str(max(0, int(time.time() - kept.built_at)))
+            response["Cache-Control"] = "no-cache"
+            response.headers.pop("Last-Modified", None)
         return response

@@ -231,6 +231,45 @@ def test_an_answer_built_between_two_looks_is_given_not_built_again(
     assert "Renamed Z9" in after.content.decode()
 
 
+def test_right_after_a_change_a_shared_answer_is_given_stale_before_routing(
+    client, partnerships, stale_for_a_minute, queued, settings, monkeypatch
+):
+    """In the first `KEPT_ANSWER_STALE_RECHECK` seconds after a change, a process gives the
+    shared answer it kept of the version before without asking anything (the visitors who
+    meet a change cost no more than a kept answer), said as stale; an answer kept only in
+    this process (a filtered list) is never given stale."""
+    settings.KEPT_ANSWER_STALE_RECHECK = 30
+    filtered = "/api/v1/partnerships/?la=E08000019"
+    before, before_filtered = client.get(AREA), client.get(filtered)
+    Partnership.objects.filter(slug="learn-sheffield").update(name="Renamed Z9")
+
+    redis_calls, past_routing = [], []
+    real_run = kept_answers.Shared.run
+    monkeypatch.setattr(
+        kept_answers.Shared,
+        "run",
+        lambda self, steps: redis_calls.append(1) or real_run(self, steps),
+    )
+    real_limit = kept_answers.KeptAnswerMiddleware.over_the_page_limit
+    monkeypatch.setattr(
+        kept_answers.KeptAnswerMiddleware,
+        "over_the_page_limit",
+        staticmethod(lambda request: past_routing.append(1) or real_limit(request)),
+    )
+    stale, rendering = rendering_queries(client, AREA)
+    assert (rendering, redis_calls, past_routing) == ([], [], [])
+    assert stale.content == before.content and stale["ETag"] == before["ETag"]
+    assert int(stale["Age"]) >= 0 and stale["Cache-Control"] == "no-cache"
+    assert not stale.has_header("Last-Modified") and before.has_header("Last-Modified")
+
+    fresh = client.get(filtered)
+    assert fresh["ETag"] != before_filtered["ETag"] and "Renamed Z9" in fresh.content.decode()
+
+    settings.KEPT_ANSWER_STALE_RECHECK = 0  # past the first seconds: Redis is asked
+    client.get(AREA)
+    assert redis_calls
+
+
 def test_a_last_complete_answer_is_not_given_again_past_the_staleness_limit(
     client, partnerships, stale_for_a_minute, queued, settings
 ):
