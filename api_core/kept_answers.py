@@ -23,10 +23,11 @@ own ETag and an `Age`) while a Celery worker builds the new ones (`rebuild_share
 at most `KEPT_ANSWER_MAX_STALE` seconds; after that a request waits for the build, or
 builds it itself. A failed build leaves the last good answer in place. The middleware
 gives a last complete answer again before routing, as it gives a current one, for
-`KEPT_ANSWER_STALE_RECHECK` seconds; then a request asks Redis again whether the new one
-is built: while the worker rebuilds, visitors cost no more than a kept answer. The worker
-builds what visitors asked for lately (`Shared.asked`: one Redis call when a process first
-needs an answer of a data version, not one per request), most asked first.
+`KEPT_ANSWER_STALE_RECHECK` seconds (in the first of them after a change, the one it kept
+of the version before, without asking); then a request asks Redis again whether the new
+one is built: while the worker rebuilds, visitors cost no more than a kept answer. The
+worker builds what visitors asked for lately (`Shared.asked`: one Redis call when a
+process first needs an answer of a data version, not one per request), most asked first.
 
 The contract between `kept_response` and the middleware is `KeptResponse`: only what it
 made is kept, and it says itself on what terms.
