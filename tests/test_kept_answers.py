@@ -164,18 +164,9 @@ def test_after_a_change_the_last_complete_answer_is_given_while_a_worker_builds(
     assert not fresh.has_header("Age")
 
 
-@pytest.mark.parametrize("url", [AREA, "/data/partnerships.csv", API_LIST])
-def test_a_last_complete_answer_is_given_again_before_routing_until_the_recheck(
-    client, partnerships, stale_for_a_minute, queued, settings, monkeypatch, url
-):
-    """While the worker rebuilds, a stale answer costs no more than a kept one: given again
-    before routing (no view, no Redis, no page limit) until `KEPT_ANSWER_STALE_RECHECK`
-    passes; then Redis is asked again, and the new answer, once built, is given."""
-    settings.KEPT_ANSWER_STALE_RECHECK = 0.5
-    before = client.get(url)
-    Partnership.objects.filter(slug="learn-sheffield").update(name="Renamed Z9")
-    assert client.get(url)["ETag"] == before["ETag"]  # asked Redis: the last complete one
-
+def counted(monkeypatch):
+    """From now on, (calls to Redis for shared answers, requests that went past the
+    middleware's early answers to the page limit), as two growing lists."""
     redis_calls, past_routing = [], []
     real_run = kept_answers.Shared.run
     monkeypatch.setattr(
@@ -189,6 +180,22 @@ def test_a_last_complete_answer_is_given_again_before_routing_until_the_recheck(
         "over_the_page_limit",
         staticmethod(lambda request: past_routing.append(1) or real_limit(request)),
     )
+    return redis_calls, past_routing
+
+
+@pytest.mark.parametrize("url", [AREA, "/data/partnerships.csv", API_LIST])
+def test_a_last_complete_answer_is_given_again_before_routing_until_the_recheck(
+    client, partnerships, stale_for_a_minute, queued, settings, monkeypatch, url
+):
+    """While the worker rebuilds, a stale answer costs no more than a kept one: given again
+    before routing (no view, no Redis, no page limit) until `KEPT_ANSWER_STALE_RECHECK`
+    passes; then Redis is asked again, and the new answer, once built, is given."""
+    settings.KEPT_ANSWER_STALE_RECHECK = 0.5
+    before = client.get(url)
+    Partnership.objects.filter(slug="learn-sheffield").update(name="Renamed Z9")
+    assert client.get(url)["ETag"] == before["ETag"]  # asked Redis: the last complete one
+
+    redis_calls, past_routing = counted(monkeypatch)
     for _ in range(3):
         again, rendering = rendering_queries(client, url)
         assert again.content == before.content and again["ETag"] == before["ETag"]
@@ -243,19 +250,7 @@ def test_right_after_a_change_a_shared_answer_is_given_stale_before_routing(
     before, before_filtered = client.get(AREA), client.get(filtered)
     Partnership.objects.filter(slug="learn-sheffield").update(name="Renamed Z9")
 
-    redis_calls, past_routing = [], []
-    real_run = kept_answers.Shared.run
-    monkeypatch.setattr(
-        kept_answers.Shared,
-        "run",
-        lambda self, steps: redis_calls.append(1) or real_run(self, steps),
-    )
-    real_limit = kept_answers.KeptAnswerMiddleware.over_the_page_limit
-    monkeypatch.setattr(
-        kept_answers.KeptAnswerMiddleware,
-        "over_the_page_limit",
-        staticmethod(lambda request: past_routing.append(1) or real_limit(request)),
-    )
+    redis_calls, past_routing = counted(monkeypatch)
     stale, rendering = rendering_queries(client, AREA)
     assert (rendering, redis_calls, past_routing) == ([], [], [])
     assert stale.content == before.content and stale["ETag"] == before["ETag"]
