@@ -705,11 +705,12 @@ class KeptAnswerMiddleware:
             return self.get_response(request)
         key = answer_key(request) if request.method == "GET" else None
         kept = self.kept_for(request, key) if key else None
-        state = data_version_state()
-        if kept is not None and kept.answers_for(state):
-            answer = self.answer_from(kept, request, stale=kept.state != state)
-            if answer is not None:
-                return answer
+        if kept is not None:
+            state = data_version_state()
+            if kept.answers_for(state):
+                answer = self.answer_from(kept, request, stale=kept.state != state)
+                if answer is not None:
+                    return answer
         limited = self.over_the_page_limit(request)
         if limited is not None:
             return limited
