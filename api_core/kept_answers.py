@@ -318,19 +318,18 @@ def body_for_everyone(shared, etag, render, state, address):
         return body
     if not shared.available:
         return built(render, state)
-    stale = None if _rebuilding.get() else last_complete(shared, address, state)
-    if stale is not None and stale.state == state:  # built since the first look
-        return stale
-    if stale is not None and moved_recently(state):
-        ask_for_rebuild(shared, state)
-        return stale
+    last = None if _rebuilding.get() else last_complete(shared, address, state)
+    if last is not None and (last.state == state or moved_recently(state)):
+        if last.state != state:  # the last complete answer, while the worker builds anew
+            ask_for_rebuild(shared, state)
+        return last
     deadline = time.monotonic() + settings.KEPT_ANSWER_WAIT
     while not shared.lock(etag):
         if not shared.available:
             break
         if time.monotonic() > deadline:
-            if stale is not None:
-                return stale
+            if last is not None:
+                return last
             logger.warning("Building %s without the lock: the build holding it is late", etag)
             break
         time.sleep(POLL_SECONDS)
